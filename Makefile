@@ -1,0 +1,36 @@
+# wsgidock: build, test, benchmark, fuzz and lint.
+GO       ?= go
+FUZZTIME ?= 60s
+BIN      ?= bin/wsgidock
+
+.PHONY: build test bench fuzz lint
+
+build:
+	$(GO) build -o $(BIN) ./cmd/wsgidock
+
+# The README's test command: installs the oracle packages when it can,
+# then runs every test. Tests that need httpd or a Docker engine skip with a
+# message when those are missing, unless WSGIDOCK_REQUIRE_* says otherwise.
+test:
+	./.ci/install-deps
+	$(GO) test -count=1 -timeout 40m ./...
+
+# Go benchmarks, then whole-process comparisons against apache2 -t and
+# docker compose; see BENCHMARKS.md.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./cmd/wsgidock-bench -wsgidock $(BIN)
+
+# Every fuzz target in the module, FUZZTIME each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$t"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...

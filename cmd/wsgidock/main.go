@@ -1,0 +1,105 @@
+// Command wsgidock reads Apache httpd configuration and turns its mod_wsgi
+// daemon groups into containers: it prints or writes their launch specs,
+// runs and supervises them, and checks configs as httpd does.
+//
+// This package only wires the command line to the library packages.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kong"
+	"github.com/posener/complete"
+	"github.com/willabides/kongplete"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit statuses, the same for every command.
+const (
+	exitOK       = 0
+	exitFindings = 1 // findings, a config error, a failed service
+	exitUsage    = 2 // bad usage or an I/O error
+)
+
+// cli is the whole command line. Each command is a struct with a Run method
+// in a file of its own.
+type cli struct {
+	Version kong.VersionFlag `help:"Print the version and exit."`
+
+	InstallCompletions kongplete.InstallCompletions `cmd:"" help:"Install shell completion for bash, zsh or fish."`
+}
+
+// exitError carries an exit status out of a command. A command that has
+// already told the user what went wrong returns one with an empty message.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// streams are the standard streams, replaceable in tests.
+type streams struct {
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], streams{stdout: os.Stdout, stderr: os.Stderr}))
+}
+
+func run(args []string, io streams) int {
+	var c cli
+	parser, err := kong.New(&c,
+		kong.Name("wsgidock"),
+		kong.Description("Read Apache httpd + mod_wsgi configs and run their daemon groups as containers."),
+		kong.UsageOnError(),
+		kong.Vars{"version": version},
+		kong.Writers(io.stdout, io.stderr),
+		kong.Exit(func(code int) { panic(kongExit(code)) }),
+		kong.Bind(&io),
+	)
+	if err != nil {
+		fmt.Fprintln(io.stderr, "wsgidock:", err)
+		return exitUsage
+	}
+	kongplete.Complete(parser, kongplete.WithPredictor("file", complete.PredictFiles("*")))
+	return runParsed(parser, args, io)
+}
+
+// kongExit is how kong's own exits (--help, --version) unwind to run.
+type kongExit int
+
+func runParsed(parser *kong.Kong, args []string, io streams) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			k, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			code = int(k)
+		}
+	}()
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintln(io.stderr, "wsgidock:", err)
+		return exitUsage
+	}
+	if err := ctx.Run(); err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			if ee.msg != "" {
+				fmt.Fprintln(io.stderr, "wsgidock:", ee.msg)
+			}
+			return ee.code
+		}
+		fmt.Fprintln(io.stderr, "wsgidock:", err)
+		return exitUsage
+	}
+	return exitOK
+}
