@@ -359,8 +359,12 @@ var linuxSignals = func() map[string]bool {
 }()
 
 // checkSignal checks a --stop-signal value as the engine does: a signal
-// name, with or without SIG, in any case, or a non-zero number.
+// name, with or without SIG, in any case, or a non-zero number; empty
+// leaves the default.
 func checkSignal(v string) error {
+	if v == "" {
+		return nil
+	}
 	if n, err := strconv.Atoi(v); err == nil {
 		if n == 0 {
 			return errors.New("invalid signal: " + v)
