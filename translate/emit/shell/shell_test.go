@@ -272,23 +272,12 @@ func checkArgv(t *testing.T, sp *spec.Spec, opts Options, env ...string) {
 	}
 }
 
-// hostileValues break naive quoting; each goes into every field of a
-// container that reaches the argv.
-var hostileValues = []string{
-	"", " ", "  two  spaces  ", "\t", "\n", "a\nb", "\r\n", "'", `"`, "''", `\`, `\\`, `\n`,
-	"$", "$HOME", "${HOME}", "$(id)", "`id`", "$((1+1))", "$'x'", `$"x"`, "!", "!!", "!$",
-	"*", "?", "[a]", "*.go", "~", "~root", "~/x", "{a,b}", "{1..3}", "a=b", "=", "-", "--", "-x",
-	"--privileged", "#", "# comment", "a #b", ";", "&", "|", "&&", "<", ">", ">>", "<<EOF", "(", ")",
-	"ünïcödé", "日本語", "☃", "\u2028", "\u00a0", "\x7f", "\x1b[31m", "\x01", "\xff\xfe", "%s%n",
-	"it's \"all\" $(here) `now` ${x:-y} *", "\\\n", "line\\",
-}
-
 // TestHostileValues runs each script under a C and a UTF-8 locale: bash
 // decodes some escapes through the locale, so one of them alone could hide
 // a quoting that works only by luck.
 func TestHostileValues(t *testing.T) {
 	for _, locale := range []string{"C", "C.UTF-8"} {
-		for _, v := range hostileValues {
+		for _, v := range fixtures.HostileValues {
 			t.Run(fmt.Sprintf("%s/%q", locale, v), func(t *testing.T) {
 				checkArgv(t, hostileSpec(v), Options{}, "LC_ALL="+locale)
 			})

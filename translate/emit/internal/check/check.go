@@ -7,6 +7,7 @@ package check
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/translate/spec"
@@ -58,4 +59,59 @@ func Where(s *spec.Service) apacheconf.Position {
 		return s.Origin.Exec
 	}
 	return s.Origin.Daemon
+}
+
+// UTF8 reports the first value of s that is not valid UTF-8, which YAML and
+// JSON cannot carry (encoders refuse it or replace it with U+FFFD), naming
+// the place it came from.
+func UTF8(sp *spec.Spec, s *spec.Service) error {
+	at := Where(s)
+	type value struct {
+		what string
+		v    string
+		pos  apacheconf.Position
+	}
+	vals := []value{
+		{"project name", sp.Project, at}, {"service name", s.Name, at}, {"daemon group", s.Group, s.Origin.Daemon},
+		{"image", s.Image, at}, {"container name", s.ContainerName, at}, {"working directory", s.Workdir, at},
+		{"user", s.User, at}, {"network", s.Network, at}, {"stop signal", s.Stop.Signal, s.Stop.Source},
+	}
+	if s.Entrypoint != nil {
+		vals = append(vals, value{"entrypoint", *s.Entrypoint, at})
+	}
+	for _, c := range s.Command {
+		vals = append(vals, value{"command argument", c, at})
+	}
+	for _, p := range s.Ports {
+		vals = append(vals, value{"published port", p.String(), p.Source})
+	}
+	for _, e := range s.Env {
+		vals = append(vals, value{"environment variable", e.Name + "=" + e.Value, e.Source})
+	}
+	for _, v := range s.Volumes {
+		vals = append(vals, value{"volume", v.Spec, v.Where})
+	}
+	for _, l := range s.Labels {
+		vals = append(vals, value{"label", l.Key + "=" + l.Value, l.Source})
+	}
+	for _, f := range s.Extra {
+		vals = append(vals, value{f.Name, f.Value, f.Source})
+	}
+	if s.Process != nil {
+		for _, a := range append([]string{s.Process.Program, s.Process.Dir}, append(s.Process.Args, s.Process.Env...)...) {
+			vals = append(vals, value{"process argument", a, at})
+		}
+	}
+	for _, r := range s.Front {
+		vals = append(vals, value{r.Directive, r.Path + " " + r.URL + " " + r.ServerName, r.Source})
+	}
+	if s.Ready != nil {
+		vals = append(vals, value{"readiness URL", s.Ready.URL, s.Ready.Source})
+	}
+	for _, v := range vals {
+		if !utf8.ValidString(v.v) {
+			return fmt.Errorf("%s: service %q: %s %q is not valid UTF-8 text, which this format cannot hold; fix the encoding of the file", v.pos, s.Name, v.what, v.v)
+		}
+	}
+	return nil
 }

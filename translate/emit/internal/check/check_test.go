@@ -43,3 +43,16 @@ func TestSpec(t *testing.T) {
 		})
 	}
 }
+
+func TestUTF8(t *testing.T) {
+	src := apacheconf.Position{Filename: "/etc/httpd/docker/a.py", Line: 4}
+	good := &spec.Service{Name: "a", Image: "ünïcödé", Command: []string{"☃"}}
+	if err := UTF8(&spec.Spec{}, good); err != nil {
+		t.Errorf("valid text rejected: %v", err)
+	}
+	bad := &spec.Service{Name: "a", Env: []spec.EnvVar{{Name: "X", Value: "\xff", HasValue: true, Source: src}}}
+	err := UTF8(&spec.Spec{}, bad)
+	if err == nil || !strings.Contains(err.Error(), `/etc/httpd/docker/a.py:4: service "a": environment variable "X=\xff" is not valid UTF-8`) {
+		t.Errorf("error = %v", err)
+	}
+}

@@ -1,0 +1,115 @@
+package compose
+
+import (
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Compose interpolates ${VAR} and $VAR in every string value when it loads
+// a file; $$ is its escape for a literal $.
+func escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }
+
+// str is a string scalar, escaped for interpolation. Anything but a plain
+// word is double-quoted: YAML 1.1 readers (docker-compose v1, PyYAML) take
+// yes, off, 0755 or 20:30 for booleans and numbers, and read U+2028 in a
+// single-quoted scalar as a line break; double quotes with escapes read
+// back the same everywhere.
+func str(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: escape(s)}
+	if !plainWord.MatchString(s) || yaml11Words[strings.ToLower(s)] {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+// plainWord is what every YAML reader takes for a string when unquoted: no
+// leading digit, sign or dot (numbers), no ':' (YAML 1.1 base-60 numbers,
+// mapping keys), no spaces or indicators.
+var plainWord = regexp.MustCompile(`^[A-Za-z_/][A-Za-z0-9_./@+=-]*$`)
+
+// yaml11Words are the plain words YAML 1.1 reads as booleans or null.
+var yaml11Words = map[string]bool{
+	"y": true, "yes": true, "n": true, "no": true, "true": true, "false": true,
+	"on": true, "off": true, "null": true,
+}
+
+// plain is a scalar written as is, for numbers and booleans wsgidock made.
+func plain(tag, value string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value}
+}
+
+func boolean(b bool) *yaml.Node {
+	if b {
+		return plain("!!bool", "true")
+	}
+	return plain("!!bool", "false")
+}
+
+func seq(items ...*yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}
+}
+
+func strSeq(values []string) *yaml.Node {
+	n := seq()
+	for _, v := range values {
+		n.Content = append(n.Content, str(v))
+	}
+	return n
+}
+
+// mapping is a YAML mapping that keeps its keys in insertion order.
+type mapping struct{ node *yaml.Node }
+
+func newMapping() mapping {
+	return mapping{&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}}
+}
+
+// set adds key, or replaces its value when the key is already there.
+func (m mapping) set(key string, value *yaml.Node) {
+	if v := m.get(key); v != nil {
+		*v = *value
+		return
+	}
+	m.node.Content = append(m.node.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, value)
+}
+
+func (m mapping) get(key string) *yaml.Node {
+	for i := 0; i+1 < len(m.node.Content); i += 2 {
+		if m.node.Content[i].Value == key {
+			return m.node.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// appendTo adds value to the sequence under key, creating it.
+func (m mapping) appendTo(key string, value *yaml.Node) {
+	s := m.get(key)
+	if s == nil {
+		m.set(key, seq())
+		s = m.get(key)
+	}
+	s.Content = append(s.Content, value)
+}
+
+// sub returns the mapping under key, creating it.
+func (m mapping) sub(key string) mapping {
+	v := m.get(key)
+	if v == nil {
+		m.set(key, newMapping().node)
+		v = m.get(key)
+	}
+	return mapping{v}
+}
+
+// comment puts a comment line above key, which must be present.
+func (m mapping) comment(key, text string) {
+	for i := 0; i+1 < len(m.node.Content); i += 2 {
+		if m.node.Content[i].Value == key {
+			m.node.Content[i].HeadComment = text
+			return
+		}
+	}
+}
