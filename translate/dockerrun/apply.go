@@ -53,6 +53,9 @@ func (r *Run) Apply(s *spec.Service) (mapped, unmapped []spec.Item, diags apache
 		if _, ok := scalarFlags[o.Name]; ok {
 			last[o.Name] = i
 		}
+		if o.Name == "--volume-driver" && o.Value != "" && o.Value != "local" {
+			a.volumeDriver = true
+		}
 	}
 	var tty, stdin, rm *Option
 	var restart string
@@ -174,7 +177,10 @@ func (r *Run) Apply(s *spec.Service) (mapped, unmapped []spec.Item, diags apache
 
 // applier collects what Apply finds.
 type applier struct {
-	s                *spec.Service
+	s *spec.Service
+	// volumeDriver says --volume-driver names volumes, not the local
+	// driver.
+	volumeDriver     bool
 	mapped, unmapped []spec.Item
 	diags            apacheconf.Diagnostics
 }
@@ -280,15 +286,13 @@ func (a *applier) volume(o Option, parse func(string) (spec.Volume, error)) {
 		return
 	}
 	v.Where = o.ValuePos
-	if v.Type == "bind" && v.Source != "" {
-		switch v.Source[0] {
-		case '.':
-			a.warn(o.ValuePos, "the bind source "+v.Source+" is relative: the engine program resolves it against its working directory, which differs between mod_wsgi and wsgidock",
-				"write an absolute path")
-		case '~':
-			a.warn(o.ValuePos, "the bind source "+v.Source+" starts with ~, which no shell expands in an exec'd command line",
-				"write an absolute path")
-		}
+	if err := checkMount(v, a.volumeDriver); err != nil {
+		a.refuse(o, err)
+		return
+	}
+	if v.Type == "bind" && strings.HasPrefix(v.Source, ".") {
+		a.warn(o.ValuePos, "the bind source "+v.Source+" is relative: the engine program resolves it against its working directory, which differs between mod_wsgi and wsgidock",
+			"write an absolute path")
 	}
 	a.s.Volumes = append(a.s.Volumes, v)
 	a.item(o, "a "+v.Type+" mount at "+v.Target+" (volumes)")

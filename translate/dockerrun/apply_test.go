@@ -50,7 +50,7 @@ func TestApplyEveryField(t *testing.T) {
 		"--name", "web", // 1
 		"-e", "A=1", "-eB", // 3, 5
 		"-v", "/srv:/data:ro", // 6
-		"--mount", "type=volume,src=v,dst=/v", // 8
+		"--mount", "type=volume,src=vol,dst=/v", // 8
 		"--tmpfs", "/run:size=1m", // 10
 		"-w", "/app", "-u", "www:www", // 12, 14
 		"-l", "a=b", "--label=c", // 16, 18
@@ -69,7 +69,7 @@ func TestApplyEveryField(t *testing.T) {
 		Env: []spec.EnvVar{{Name: "A", Value: "1", HasValue: true, Source: at(4)}, {Name: "B", Source: at(5)}},
 		Volumes: []spec.Volume{
 			{Flag: "--volume", Spec: "/srv:/data:ro", Source: "/srv", Target: "/data", ReadOnly: true, Type: "bind", Where: at(7)},
-			{Flag: "--mount", Spec: "type=volume,src=v,dst=/v", Source: "v", Target: "/v", Type: "volume", Where: at(9)},
+			{Flag: "--mount", Spec: "type=volume,src=vol,dst=/v", Source: "vol", Target: "/v", Type: "volume", Where: at(9)},
 			{Flag: "--tmpfs", Spec: "/run:size=1m", Target: "/run", Type: "tmpfs", Where: at(11)},
 		},
 		Workdir: "/app", User: "www:www",
@@ -142,7 +142,7 @@ func TestApplyDiagnostics(t *testing.T) {
 		{"bad signal", []string{"run", "--stop-signal=SIGFOO", "img"}, []string{"error docker-run-value 2: invalid value for --stop-signal: invalid signal: SIGFOO"}},
 		{"bad restart", []string{"run", "--restart", "on-failure:x", "img"}, []string{"error docker-run-value 3: invalid value for --restart"}},
 		{"relative bind", []string{"run", "-v", "./data:/data", "img"}, []string{"warning docker-run-mapping 3: the bind source ./data is relative"}},
-		{"home bind", []string{"run", "--mount", "type=bind,src=~/d,dst=/d", "img"}, []string{"warning docker-run-mapping 3: the bind source ~/d starts with ~"}},
+		{"home bind", []string{"run", "--mount", "type=bind,src=~/d,dst=/d", "img"}, []string{"error docker-run-value 3: invalid value for --mount: invalid mount config for type \"bind\": invalid mount path: '~/d' mount path must be absolute"}},
 		{"long publish ignores host_ip", []string{"run", "-p", "published=8080,target=80,host_ip=127.0.0.1", "img"}, []string{"warning docker-run-mapping 3: docker ignores host_ip=127.0.0.1", "info docker-run-mapping 3: -p published=8080,target=80,host_ip=127.0.0.1 publishes the port on every interface"}},
 		{"rm with restart", []string{"run", "--rm", "--restart", "always", "img"}, []string{"warning docker-run-mapping 2: the engine refuses --rm together with --restart always"}},
 		{"engine endpoint", []string{"-H", "tcp://10.0.0.1:2375", "run", "img"}, []string{"warning docker-run-mapping 2: -H tcp://10.0.0.1:2375 chooses which engine runs the container"}},

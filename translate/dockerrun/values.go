@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -375,4 +377,193 @@ func checkSignal(v string) error {
 		return errors.New("invalid signal: " + v)
 	}
 	return nil
+}
+
+// The checks below are the engine's, not the CLI's: moby v20.10.24
+// volume/mounts/linux_parser.go (ParseMountRaw, validateMountConfigImpl,
+// linuxValidMountMode) and the local driver's volume names
+// (daemon/names). Whether a bind source exists is left to the host that
+// runs the container.
+
+// volumeName is what the local volume driver accepts as a name.
+var volumeName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
+
+// checkMount refuses what a Linux engine refuses in a mount the CLI
+// accepted. namedByDriver says a volume driver other than the local one
+// names the volumes.
+func checkMount(v spec.Volume, namedByDriver bool) error {
+	switch v.Flag {
+	case "--volume":
+		if v.Source == "" {
+			return nil
+		}
+		return checkBind(v, namedByDriver)
+	case "--tmpfs":
+		return checkTarget(v.Target)
+	}
+	err := checkMountConfig(v, namedByDriver || mountNamesDriver(v.Spec))
+	if err != nil {
+		return fmt.Errorf("invalid mount config for type %q: %w", v.Type, err)
+	}
+	return nil
+}
+
+// mountNamesDriver tells whether a --mount value names a volume driver.
+func mountNamesDriver(v string) bool {
+	fields, _ := csv.NewReader(strings.NewReader(v)).Read()
+	for _, f := range fields {
+		if k, _, _ := strings.Cut(f, "="); strings.EqualFold(k, "volume-driver") {
+			return true
+		}
+	}
+	return false
+}
+
+// checkBind checks SOURCE:TARGET[:MODE] as the engine reads it, after the
+// CLI made a relative source absolute.
+func checkBind(v spec.Volume, namedByDriver bool) error {
+	raw := v.Spec
+	if strings.HasPrefix(raw, ".") {
+		// The CLI replaces a relative source by an absolute one.
+		raw = "/" + raw
+	}
+	invalid := func(err error) error {
+		if err == nil {
+			return fmt.Errorf("invalid volume specification: '%s'", v.Spec)
+		}
+		return fmt.Errorf("invalid volume specification: '%s': %w", v.Spec, err)
+	}
+	if strings.Count(raw, ":") > 2 {
+		return invalid(nil)
+	}
+	arr := strings.SplitN(raw, ":", 3)
+	mode := ""
+	switch len(arr) {
+	case 1:
+		return nil
+	case 2:
+		if validMountMode(arr[1]) {
+			return invalid(nil)
+		}
+	case 3:
+		mode = arr[2]
+	}
+	if !validMountMode(mode) {
+		return errors.New("invalid mode: " + mode)
+	}
+	source, target := arr[0], arr[1]
+	typ := "volume"
+	if path.IsAbs(source) {
+		typ = "bind"
+	}
+	var err error
+	for _, o := range strings.Split(mode, ",") {
+		switch {
+		case o == "nocopy" && typ == "bind":
+			err = errors.New("field VolumeOptions must not be specified")
+		case propagationModes[o] && typ == "volume":
+			err = errors.New("field BindOptions must not be specified")
+		}
+	}
+	if err == nil {
+		err = checkTarget(target)
+	}
+	if err == nil && typ == "volume" && !namedByDriver {
+		err = checkVolumeName(source)
+	}
+	if err != nil {
+		return invalid(fmt.Errorf("invalid mount config for type %q: %w", typ, err))
+	}
+	return nil
+}
+
+func checkMountConfig(v spec.Volume, namedByDriver bool) error {
+	if v.Target == "" {
+		return errors.New("field Target must not be empty")
+	}
+	if err := checkTarget(v.Target); err != nil {
+		return err
+	}
+	switch v.Type {
+	case "bind":
+		if v.Source == "" {
+			return errors.New("field Source must not be empty")
+		}
+		if !strings.HasPrefix(v.Source, ".") && !path.IsAbs(strings.ReplaceAll(v.Source, `\`, "/")) {
+			return fmt.Errorf("invalid mount path: '%s' mount path must be absolute", v.Source)
+		}
+	case "volume":
+		if v.Source == "" && v.ReadOnly {
+			return errors.New("must not set ReadOnly mode when using anonymous volumes")
+		}
+		if v.Source != "" && !namedByDriver {
+			return checkVolumeName(v.Source)
+		}
+	case "tmpfs":
+		if v.Source != "" {
+			return errors.New("field Source must not be specified")
+		}
+	case "image":
+	default:
+		return errors.New("mount type unknown")
+	}
+	return nil
+}
+
+// checkVolumeName refuses what the local volume driver refuses as a name.
+func checkVolumeName(name string) error {
+	if len(name) == 1 {
+		return errors.New("volume name is too short, names should be at least two alphanumeric characters")
+	}
+	if !volumeName.MatchString(name) {
+		return fmt.Errorf("%q includes invalid characters for a local volume name, only %q are allowed; a host directory needs an absolute path", name, "[a-zA-Z0-9][a-zA-Z0-9_.-]")
+	}
+	return nil
+}
+
+// checkTarget refuses a relative mount path, and "/".
+func checkTarget(target string) error {
+	p := strings.ReplaceAll(target, `\`, "/")
+	if !path.IsAbs(p) {
+		return fmt.Errorf("invalid mount path: '%s' mount path must be absolute", p)
+	}
+	if path.Clean(p) == "/" {
+		return errors.New("invalid specification: destination can't be '/'")
+	}
+	return nil
+}
+
+var propagationModes = map[string]bool{
+	"private": true, "rprivate": true, "slave": true, "rslave": true, "shared": true, "rshared": true,
+}
+
+// validMountMode accepts comma-separated modes, at most one of each kind.
+func validMountMode(mode string) bool {
+	if mode == "" {
+		return true
+	}
+	count := map[string]int{}
+	for _, o := range strings.Split(mode, ",") {
+		var kind string
+		switch o {
+		case "rw", "ro":
+			kind = "rw"
+		case "z", "Z":
+			kind = "label"
+		case "nocopy":
+			kind = "copy"
+		case "consistent", "cached", "delegated":
+			kind = "consistency"
+		default:
+			if !propagationModes[o] {
+				return false
+			}
+			kind = "propagation"
+		}
+		count[kind]++
+		if count[kind] > 1 {
+			return false
+		}
+	}
+	return true
 }

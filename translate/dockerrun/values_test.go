@@ -246,3 +246,57 @@ func TestCheckRestartAndSignal(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckMount(t *testing.T) {
+	tests := []struct {
+		flag, in string
+		driver   bool
+		err      string
+	}{
+		{flag: "--volume", in: "/x:/y:ro,z,rslave,cached"},
+		{flag: "--volume", in: "vol:/y:nocopy"},
+		{flag: "--volume", in: "a.b:/v"},
+		{flag: "--volume", in: "./rel:/x"},
+		{flag: "--volume", in: "/anon"},
+		{flag: "--volume", in: "rel"},
+		{flag: "--volume", in: "/x:rel", err: "invalid mount path: 'rel' mount path must be absolute"},
+		{flag: "--volume", in: "/x:/", err: "destination can't be '/'"},
+		{flag: "--volume", in: "/x:/y:ro,rw", err: "invalid mode: ro,rw"},
+		{flag: "--volume", in: "/x:/y:z,Z", err: "invalid mode: z,Z"},
+		{flag: "--volume", in: "/x:/y:rslave,shared", err: "invalid mode: rslave,shared"},
+		{flag: "--volume", in: "/x:/y:bogus", err: "invalid mode: bogus"},
+		{flag: "--volume", in: "/x:/y:cached,ro,nocopy", err: "field VolumeOptions must not be specified"},
+		{flag: "--volume", in: "vol:/y:nocopy,rslave", err: "field BindOptions must not be specified"},
+		{flag: "--volume", in: "~/x:/x", err: `"~/x" includes invalid characters for a local volume name`},
+		{flag: "--volume", in: "my vol:/x", err: "includes invalid characters"},
+		{flag: "--volume", in: "my vol:/x", driver: true},
+		{flag: "--volume", in: `C:\x:/y`, err: "invalid mode: /y"},
+		{flag: "--mount", in: "type=bind,src=/s,dst=/x"},
+		{flag: "--mount", in: "type=bind,src=./s,dst=/x"},
+		{flag: "--mount", in: "type=volume,dst=/x"},
+		{flag: "--mount", in: "type=tmpfs,dst=/x"},
+		{flag: "--mount", in: "type=volume,src=my vol,dst=/x,volume-driver=nfs"},
+		{flag: "--mount", in: "type=bind,src=rel,dst=/x", err: `invalid mount config for type "bind": invalid mount path: 'rel' mount path must be absolute`},
+		{flag: "--mount", in: "type=bind,dst=/x", err: "field Source must not be empty"},
+		{flag: "--mount", in: "dst=rel", err: "mount path must be absolute"},
+		{flag: "--mount", in: "type=volume,src=v,dst=/x", err: "volume name is too short"},
+		{flag: "--mount", in: "type=volume,dst=/x,ro", err: "must not set ReadOnly mode when using anonymous volumes"},
+		{flag: "--mount", in: "type=tmpfs,src=x,dst=/t", err: "field Source must not be specified"},
+		{flag: "--mount", in: "type=npipe,src=x,dst=/y", err: "mount type unknown"},
+		{flag: "--tmpfs", in: "/run:size=1m"},
+		{flag: "--tmpfs", in: "rel", err: "mount path must be absolute"},
+		{flag: "--tmpfs", in: "/", err: "destination can't be '/'"},
+	}
+	parse := map[string]func(string) (spec.Volume, error){"--volume": parseVolume, "--mount": parseMount, "--tmpfs": parseTmpfs}
+	for _, tt := range tests {
+		v, err := parse[tt.flag](tt.in)
+		if err != nil {
+			t.Errorf("%s %q does not parse: %v", tt.flag, tt.in, err)
+			continue
+		}
+		err = checkMount(v, tt.driver)
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("checkMount(%s %q) = %v, want %q", tt.flag, tt.in, err, tt.err)
+		}
+	}
+}
