@@ -1,0 +1,101 @@
+package apacheconf
+
+// isSpace is apr_isspace in the C locale: ASCII whitespace only, so a
+// non-breaking space is part of a word, as it is for httpd.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// trimSpace removes leading and trailing ASCII whitespace, as
+// cfg_trim_line does.
+func trimSpace(s string) string {
+	i, j := 0, len(s)
+	for i < j && isSpace(s[i]) {
+		i++
+	}
+	for j > i && isSpace(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
+
+func skipSpace(s string) string {
+	i := 0
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	return s[i:]
+}
+
+// GetwordConf takes the first word off line as httpd's ap_getword_conf
+// does and returns it with the rest of the line, leading whitespace
+// removed. A word starting with a double or single quote runs to the
+// matching quote or to the end of the line (an unterminated quote is not
+// an error); inside it, a backslash escapes only that quote and itself.
+// An unquoted word runs to the next whitespace and only "\\" is unescaped.
+// At the end of the line the word is "".
+func GetwordConf(line string) (word, rest string) {
+	s := skipSpace(line)
+	if s == "" {
+		return "", ""
+	}
+	var end int
+	if q := s[0]; q == '"' || q == '\'' {
+		end = 1
+		for end < len(s) && s[end] != q {
+			if s[end] == '\\' && end+1 < len(s) && (s[end+1] == q || s[end+1] == '\\') {
+				end += 2
+			} else {
+				end++
+			}
+		}
+		word = unescapeConf(s[1:end], q)
+		if end < len(s) {
+			end++ // the closing quote
+		}
+	} else {
+		for end < len(s) && !isSpace(s[end]) {
+			end++
+		}
+		word = unescapeConf(s[:end], 0)
+	}
+	return word, skipSpace(s[end:])
+}
+
+// unescapeConf is substring_conf: a backslash before another backslash, or
+// before the quote the word is in, is dropped.
+func unescapeConf(s string, quote byte) string {
+	i := 0
+	for i < len(s) && s[i] != '\\' {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) && (s[i+1] == '\\' || (quote != 0 && s[i+1] == quote)) {
+			i++
+			c = s[i]
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// Words splits line into words with GetwordConf, the tokenization httpd
+// gives every directive that does not read its own arguments. Like httpd's
+// TAKE_ARGV, an empty quoted word ("") in the middle of the line is kept and
+// a line of only whitespace has no words.
+func Words(line string) []string {
+	var words []string
+	rest := skipSpace(line)
+	for rest != "" {
+		var w string
+		w, rest = GetwordConf(rest)
+		words = append(words, w)
+	}
+	return words
+}
