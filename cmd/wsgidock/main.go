@@ -14,6 +14,7 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
+	"github.com/wsgidock/wsgidock/apacheconf"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -30,6 +31,8 @@ const (
 // in a file of its own.
 type cli struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
+
+	Parse parseCmd `cmd:"" help:"Read an Apache config as httpd does and print its tree as JSON, or the effective config (--flatten)."`
 
 	InstallCompletions kongplete.InstallCompletions `cmd:"" help:"Install shell completion for bash, zsh or fish."`
 }
@@ -59,7 +62,7 @@ func run(args []string, io streams) int {
 		kong.Name("wsgidock"),
 		kong.Description("Read Apache httpd + mod_wsgi configs and run their daemon groups as containers."),
 		kong.UsageOnError(),
-		kong.Vars{"version": version},
+		kong.Vars{"version": version, "httpd_version": apacheconf.DefaultVersion},
 		kong.Writers(io.stdout, io.stderr),
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
 		kong.Bind(&io),
