@@ -1,0 +1,735 @@
+package importscript
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/wsgidock/wsgidock/apacheconf"
+)
+
+// builtins are the built-in names the evaluator knows.
+var builtins = map[string]bool{
+	"print": true, "dict": true, "list": true, "tuple": true, "str": true,
+	"SystemExit": true, "exit": true, "quit": true,
+}
+
+// moduleAttrs are the known non-function members of modules.
+var moduleAttrs = map[string]func(e *evaluator, at apacheconf.Position) value{
+	"os.environ":      func(e *evaluator, _ apacheconf.Position) value { return e.environ },
+	"os.path":         func(*evaluator, apacheconf.Position) value { return &module{name: "os.path"} },
+	"sys.stdout":      func(*evaluator, apacheconf.Position) value { return &module{name: "sys.stdout"} },
+	"sys.stderr":      func(*evaluator, apacheconf.Position) value { return &module{name: "sys.stderr"} },
+	"subprocess.PIPE": func(_ *evaluator, at apacheconf.Position) value { return &opaque{what: "subprocess.PIPE", at: at} },
+	"subprocess.DEVNULL": func(_ *evaluator, at apacheconf.Position) value {
+		return &opaque{what: "subprocess.DEVNULL", at: at}
+	},
+	"subprocess.STDOUT": func(_ *evaluator, at apacheconf.Position) value { return &opaque{what: "subprocess.STDOUT", at: at} },
+}
+
+// runtimeAttrs are members whose value exists only when the script runs;
+// the reason says what they would be under mod_wsgi.
+var runtimeAttrs = map[string]string{
+	"sys.argv":       "under mod_wsgi sys.argv is ['mod_wsgi'], not a command line",
+	"sys.executable": "under mod_wsgi sys.executable depends on how Python was embedded",
+}
+
+func moduleNamed(name string) *module { return &module{name: name} }
+
+// attr is v.name.
+func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error) {
+	switch v := v.(type) {
+	case *module:
+		q := v.name + "." + name
+		if f, ok := moduleAttrs[q]; ok {
+			return f(e, position(at)), nil
+		}
+		if why, ok := runtimeAttrs[q]; ok {
+			return nil, newDiag(CodeUnresolved, position(at), q+" is known only when the script runs: "+why, subsetHelp)
+		}
+		return &function{name: q}, nil
+	case *dict:
+		switch name {
+		case "get", "copy", "setdefault", "update":
+			return &method{recv: v, name: name}, nil
+		}
+	case *list:
+		switch name {
+		case "append", "extend", "copy":
+			if !v.tuple || name == "copy" {
+				return &method{recv: v, name: name}, nil
+			}
+		}
+	case *str:
+		switch name {
+		case "join", "split", "format":
+			return &method{recv: v, name: name}, nil
+		}
+	case *process:
+		switch name {
+		case "wait", "communicate":
+			return &method{recv: v, name: name}, nil
+		}
+	case poisoned:
+		return nil, errPoisoned
+	}
+	return nil, unsupported(at, "the attribute "+name+" of "+v.describe())
+}
+
+// key evaluates a subscript that must be a string key.
+func (e *evaluator) key(sub *subscript) (*str, error) {
+	if sub.Slice || len(sub.Rest) > 0 || sub.Index == nil {
+		return nil, unsupported(sub.Pos, "a slice")
+	}
+	k, err := e.expr(sub.Index)
+	if err != nil {
+		return nil, err
+	}
+	return e.needStr(k, sub.Index.Pos, "the key")
+}
+
+// index is v[sub].
+func (e *evaluator) index(v value, sub *subscript, at lexer.Position) (value, error) {
+	switch v := v.(type) {
+	case *dict:
+		k, err := e.key(sub)
+		if err != nil {
+			return nil, err
+		}
+		if got, ok := v.vals[k.s]; ok {
+			return got, nil
+		}
+		if v.inherits {
+			if s, ok := e.readEnv(k.s, at); ok {
+				return s, nil
+			}
+			return nil, newDiag(CodeUnresolved, position(at), fmt.Sprintf("os.environ[%q] is not set, so Python stops with KeyError", k.s),
+				fmt.Sprintf("Set %s in the environment wsgidock reads the script with, or write os.environ.get(%q, 'default').", k.s, k.s))
+		}
+		return nil, runtimeError(position(at), fmt.Sprintf("the dict has no key %q: Python stops with KeyError", k.s), "Add the key before reading it.")
+	case *list:
+		if sub.Slice || len(sub.Rest) > 0 || sub.Index == nil {
+			return nil, unsupported(sub.Pos, "a slice")
+		}
+		iv, err := e.expr(sub.Index)
+		if err != nil {
+			return nil, err
+		}
+		n, ok := iv.(*number)
+		var i int
+		if ok {
+			_, err = fmt.Sscanf(n.text, "%d", &i)
+		}
+		if !ok || err != nil || fmt.Sprint(i) != n.text {
+			return nil, unsupported(sub.Pos, "an index that is not a plain integer")
+		}
+		if i < 0 {
+			i += len(v.items)
+		}
+		if i < 0 || i >= len(v.items) {
+			return nil, runtimeError(position(sub.Pos), "index out of range: Python stops with IndexError", "Use an index the list has.")
+		}
+		return v.items[i], nil
+	case poisoned:
+		return nil, errPoisoned
+	}
+	return nil, unsupported(at, "indexing "+v.describe())
+}
+
+// readEnv reads the daemon's environment and records the read.
+func (e *evaluator) readEnv(name string, at lexer.Position) (*str, bool) {
+	val, ok := e.lookupEnv(name)
+	if !ok {
+		return nil, false
+	}
+	e.envRefs = append(e.envRefs, EnvRef{Name: name, Value: val, Set: true, Pos: position(at)})
+	return newStr(val, position(at)), true
+}
+
+// kwArg is one keyword argument of a call.
+type kwArg struct {
+	name string
+	v    value
+	at   lexer.Position
+}
+
+// arguments are a call's evaluated arguments, * and ** unpacked.
+type arguments struct {
+	pos   []value
+	posAt []lexer.Position
+	kw    []kwArg
+}
+
+func (a *arguments) keyword(name string) (value, lexer.Position, bool) {
+	for _, k := range a.kw {
+		if k.name == name {
+			return k.v, k.at, true
+		}
+	}
+	return nil, lexer.Position{}, false
+}
+
+func (e *evaluator) callArgs(c *callArgs) (*arguments, error) {
+	out := &arguments{}
+	for _, a := range c.Args {
+		switch {
+		case a.Star != nil:
+			v, err := e.expr(a.Star)
+			if err != nil {
+				return nil, err
+			}
+			items, err := e.iterable(v, a.Star.Pos)
+			if err != nil {
+				return nil, err
+			}
+			for _, it := range items {
+				out.pos = append(out.pos, it)
+				out.posAt = append(out.posAt, a.Star.Pos)
+			}
+		case a.StarStr != nil:
+			v, err := e.expr(a.StarStr)
+			if err != nil {
+				return nil, err
+			}
+			d, ok := v.(*dict)
+			if !ok || d.inherits {
+				return nil, unsupported(a.Pos, "** unpacking of "+v.describe())
+			}
+			for _, k := range d.keys {
+				out.kw = append(out.kw, kwArg{name: k, v: d.vals[k], at: a.Pos})
+			}
+		default:
+			v, err := e.expr(a.Value)
+			if err != nil {
+				return nil, err
+			}
+			if a.Keyword != "" {
+				if _, _, dup := out.keyword(a.Keyword); dup {
+					return nil, newDiag(CodeSyntax, position(a.Pos), "keyword argument repeated: "+a.Keyword, "Give each keyword once.")
+				}
+				out.kw = append(out.kw, kwArg{name: a.Keyword, v: v, at: a.Pos})
+				continue
+			}
+			if len(out.kw) > 0 {
+				return nil, newDiag(CodeSyntax, position(a.Pos), "positional argument follows keyword argument", "Put positional arguments first.")
+			}
+			out.pos = append(out.pos, v)
+			out.posAt = append(out.posAt, a.Pos)
+		}
+	}
+	return out, nil
+}
+
+// call calls a known function or method; at is where the call starts.
+func (e *evaluator) call(fv value, args *arguments, at lexer.Position) (value, error) {
+	switch f := fv.(type) {
+	case *function:
+		if launcher, ok := launchers[f.name]; ok {
+			return launcher(e, f.name, args, at)
+		}
+		if fn, ok := helpers[f.name]; ok {
+			return fn(e, args, at)
+		}
+		return nil, unsupported(at, "calling "+f.name)
+	case *method:
+		return e.callMethod(f, args, at)
+	case poisoned:
+		return nil, errPoisoned
+	}
+	return nil, runtimeError(position(at), fv.describe()+" is not callable: Python stops with TypeError", "Call a function here.")
+}
+
+// arity checks the number of positional arguments and that no keyword is
+// given, for functions that take only positional ones.
+func arity(name string, args *arguments, at lexer.Position, min, max int) error {
+	if len(args.kw) > 0 {
+		return runtimeError(position(args.kw[0].at), fmt.Sprintf("%s() takes no keyword argument %s", name, args.kw[0].name), "Pass the arguments by position.")
+	}
+	if n := len(args.pos); n < min || n > max {
+		want := fmt.Sprint(min)
+		if max > min {
+			want = fmt.Sprintf("%d to %d", min, max)
+		}
+		if max < 0 {
+			want = fmt.Sprintf("at least %d", min)
+			if n >= min {
+				return nil
+			}
+		}
+		return runtimeError(position(at), fmt.Sprintf("%s() takes %s arguments, not %d: Python stops with TypeError", name, want, n),
+			"Give the call the arguments Python documents for it.")
+	}
+	return nil
+}
+
+// helpers are the known functions that start no program.
+var helpers = map[string]func(e *evaluator, args *arguments, at lexer.Position) (value, error){
+	"print":            func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
+	"time.sleep":       func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
+	"sys.stdout.flush": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
+	"sys.stderr.flush": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
+	"sys.stdout.write": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
+	"sys.stderr.write": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
+	"sys.exit":         exitCall,
+	"os._exit":         exitCall,
+	"exit":             exitCall,
+	"quit":             exitCall,
+	"SystemExit":       func(*evaluator, *arguments, lexer.Position) (value, error) { return &opaque{what: "a SystemExit"}, nil },
+	"str":              builtinStr,
+	"dict":             builtinDict,
+	"list":             builtinSeq(false),
+	"tuple":            builtinSeq(true),
+	"os.getenv":        osGetenv,
+	"os.chdir":         osChdir,
+	"os.path.join":     pathJoin,
+	"shlex.split":      shlexSplit,
+	"shlex.quote":      shlexQuote,
+	"shlex.join":       shlexJoin,
+}
+
+func exitCall(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	e.stopped = true
+	return &none{}, nil
+}
+
+func builtinStr(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	if err := arity("str", args, at, 0, 1); err != nil {
+		return nil, err
+	}
+	if len(args.pos) == 0 {
+		return &str{at: position(at)}, nil
+	}
+	return e.toStr(args.pos[0], position(args.posAt[0]), "the argument of str()")
+}
+
+func builtinSeq(tuple bool) func(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	return func(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+		name := "list"
+		if tuple {
+			name = "tuple"
+		}
+		if err := arity(name, args, at, 0, 1); err != nil {
+			return nil, err
+		}
+		out := &list{tuple: tuple, at: position(at)}
+		if len(args.pos) == 1 {
+			items, err := e.iterable(args.pos[0], args.posAt[0])
+			if err != nil {
+				return nil, err
+			}
+			out.items = append(out.items, items...)
+		}
+		return out, nil
+	}
+}
+
+// builtinDict is dict(), dict(mapping), dict(mapping, K=V...), dict(K=V...).
+func builtinDict(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	if len(args.pos) > 1 {
+		return nil, runtimeError(position(at), "dict expected at most 1 argument: Python stops with TypeError", "Pass one mapping and keywords.")
+	}
+	out := newDict(position(at), false)
+	if len(args.pos) == 1 {
+		m, ok := args.pos[0].(*dict)
+		if !ok {
+			if _, bad := args.pos[0].(poisoned); bad {
+				return nil, errPoisoned
+			}
+			return nil, unsupported(args.posAt[0], "dict() of "+args.pos[0].describe())
+		}
+		out = m.copyDict(position(at))
+	}
+	for _, k := range args.kw {
+		out.set(k.name, k.v, position(k.at))
+	}
+	return out, nil
+}
+
+// osGetenv is os.getenv(key, default=None), which reads os.environ.
+func osGetenv(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	return e.envGet(e.environ, "os.getenv", args, at)
+}
+
+// envGet is mapping.get(key, default=None).
+func (e *evaluator) envGet(d *dict, name string, args *arguments, at lexer.Position) (value, error) {
+	if len(args.pos) == 1 && len(args.kw) == 1 && args.kw[0].name == "default" && name == "os.getenv" {
+		args = &arguments{pos: append(args.pos, args.kw[0].v), posAt: append(args.posAt, args.kw[0].at)}
+	}
+	if err := arity(name, args, at, 1, 2); err != nil {
+		return nil, err
+	}
+	k, err := e.needStr(args.pos[0], args.posAt[0], "the key")
+	if err != nil {
+		return nil, err
+	}
+	var def value = &none{at: position(at), why: fmt.Sprintf("%s(%q) gives None because %s is not set", name, k.s, k.s)}
+	if len(args.pos) == 2 {
+		def = args.pos[1]
+	}
+	if v, ok := d.vals[k.s]; ok {
+		return v, nil
+	}
+	if !d.inherits {
+		return def, nil
+	}
+	if s, ok := e.readEnv(k.s, at); ok {
+		return s, nil
+	}
+	ref := EnvRef{Name: k.s, Default: len(args.pos) == 2, Pos: position(at)}
+	if s, ok := def.(*str); ok {
+		ref.Value = s.s
+	}
+	e.envRefs = append(e.envRefs, ref)
+	return def, nil
+}
+
+func osChdir(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	if err := arity("os.chdir", args, at, 1, 1); err != nil {
+		return nil, err
+	}
+	dir, err := e.needStr(args.pos[0], args.posAt[0], "the directory")
+	if err != nil {
+		return nil, err
+	}
+	e.dir = e.relativeDir(dir)
+	return &none{}, nil
+}
+
+// relativeDir resolves dir against an earlier os.chdir.
+func (e *evaluator) relativeDir(dir *str) *str {
+	if e.dir == nil || strings.HasPrefix(dir.s, "/") {
+		return dir
+	}
+	return joinPath(e.dir, dir)
+}
+
+// joinPath is posixpath.join(a, b).
+func joinPath(a, b *str) *str {
+	switch {
+	case strings.HasPrefix(b.s, "/"):
+		return b
+	case a.s == "" || strings.HasSuffix(a.s, "/"):
+		return concat(a, b)
+	}
+	return concat(concat(a, newStr("/", b.at)), b)
+}
+
+func pathJoin(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	if err := arity("os.path.join", args, at, 1, -1); err != nil {
+		return nil, err
+	}
+	var out *str
+	for i, v := range args.pos {
+		s, err := e.needStr(v, args.posAt[i], "an argument of os.path.join")
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = s
+		} else {
+			out = joinPath(out, s)
+		}
+	}
+	return out, nil
+}
+
+func shlexSplit(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	var s, comments, posix value = nil, &boolean{v: false}, &boolean{v: true}
+	var sAt lexer.Position
+	vals := []*value{&s, &comments, &posix}
+	names := []string{"s", "comments", "posix"}
+	if len(args.pos) > 3 {
+		return nil, arity("shlex.split", args, at, 1, 3)
+	}
+	for i, v := range args.pos {
+		*vals[i] = v
+	}
+	if len(args.pos) > 0 {
+		sAt = args.posAt[0]
+	}
+	for _, k := range args.kw {
+		i := indexOf(names, k.name)
+		if i < 0 || i < len(args.pos) {
+			return nil, runtimeError(position(k.at), "shlex.split() got an unexpected or repeated keyword argument "+k.name, "Use s, comments and posix only.")
+		}
+		*vals[i] = k.v
+		if i == 0 {
+			sAt = k.at
+		}
+	}
+	if s == nil {
+		return nil, runtimeError(position(at), "shlex.split() needs the string to split", "Pass the command line as a string.")
+	}
+	text, err := e.needStr(s, sAt, "the argument of shlex.split")
+	if err != nil {
+		return nil, err
+	}
+	c, okC := comments.(*boolean)
+	p, okP := posix.(*boolean)
+	if !okC || !okP {
+		return nil, unsupported(at, "shlex.split with comments or posix that are not True or False")
+	}
+	if !p.v {
+		return nil, unsupported(at, "shlex.split with posix=False")
+	}
+	words, serr := splitWords(text.s, c.v)
+	if serr != nil {
+		return nil, runtimeError(text.posAt(serr.offset), "shlex.split fails: "+serr.msg+": Python stops with ValueError", "Close the quote or escape in the string.")
+	}
+	out := &list{at: position(at)}
+	for _, w := range words {
+		out.items = append(out.items, wordStr(text, w))
+	}
+	return out, nil
+}
+
+// wordStr is a word cut from src, its bytes placed where the word starts.
+func wordStr(src *str, w word) *str {
+	return newStr(w.text, src.posAt(w.start))
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func shlexQuote(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	if err := arity("shlex.quote", args, at, 1, 1); err != nil {
+		return nil, err
+	}
+	s, err := e.needStr(args.pos[0], args.posAt[0], "the argument of shlex.quote")
+	if err != nil {
+		return nil, err
+	}
+	return newStr(quoteWord(s.s), s.at), nil
+}
+
+func shlexJoin(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	if err := arity("shlex.join", args, at, 1, 1); err != nil {
+		return nil, err
+	}
+	items, err := e.iterable(args.pos[0], args.posAt[0])
+	if err != nil {
+		return nil, err
+	}
+	var out *str
+	for _, it := range items {
+		s, err := e.needStr(it, args.posAt[0], "an item of shlex.join's list")
+		if err != nil {
+			return nil, err
+		}
+		q := newStr(quoteWord(s.s), s.at)
+		if out == nil {
+			out = q
+		} else {
+			out = concat(concat(out, newStr(" ", s.at)), q)
+		}
+	}
+	if out == nil {
+		out = &str{at: position(at)}
+	}
+	return out, nil
+}
+
+func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (value, error) {
+	switch recv := m.recv.(type) {
+	case *dict:
+		switch m.name {
+		case "get":
+			return e.envGet(recv, "get", args, at)
+		case "copy":
+			if err := arity("copy", args, at, 0, 0); err != nil {
+				return nil, err
+			}
+			return recv.copyDict(position(at)), nil
+		case "setdefault":
+			return e.setdefault(recv, args, at)
+		case "update":
+			if len(args.pos) > 1 {
+				return nil, arity("update", args, at, 0, 1)
+			}
+			if len(args.pos) == 1 {
+				src, ok := args.pos[0].(*dict)
+				if !ok || src.inherits {
+					return nil, unsupported(args.posAt[0], "update() from "+args.pos[0].describe())
+				}
+				for _, k := range src.keys {
+					if err := e.setEnvChecked(recv, k, src.vals[k], src.keyPos[k], args.posAt[0]); err != nil {
+						return nil, err
+					}
+				}
+			}
+			for _, k := range args.kw {
+				if err := e.setEnvChecked(recv, k.name, k.v, position(k.at), k.at); err != nil {
+					return nil, err
+				}
+			}
+			return &none{}, nil
+		}
+	case *list:
+		switch m.name {
+		case "append":
+			if err := arity("append", args, at, 1, 1); err != nil {
+				return nil, err
+			}
+			recv.items = append(recv.items, args.pos[0])
+			return &none{}, nil
+		case "extend":
+			if err := arity("extend", args, at, 1, 1); err != nil {
+				return nil, err
+			}
+			items, err := e.iterable(args.pos[0], args.posAt[0])
+			if err != nil {
+				return nil, err
+			}
+			recv.items = append(recv.items, items...)
+			return &none{}, nil
+		case "copy":
+			if err := arity("copy", args, at, 0, 0); err != nil {
+				return nil, err
+			}
+			return &list{items: append([]value{}, recv.items...), tuple: recv.tuple, at: position(at)}, nil
+		}
+	case *str:
+		return e.strMethod(recv, m.name, args, at)
+	case *process:
+		if err := arity(m.name, args, at, 0, 0); err != nil {
+			return nil, err
+		}
+		recv.cmd.Background = false
+		return &opaque{what: "the result of Popen." + m.name, at: position(at)}, nil
+	}
+	return nil, unsupported(at, "calling "+m.describe())
+}
+
+// setdefault is mapping.setdefault(key, default=None).
+func (e *evaluator) setdefault(d *dict, args *arguments, at lexer.Position) (value, error) {
+	if err := arity("setdefault", args, at, 1, 2); err != nil {
+		return nil, err
+	}
+	k, err := e.needStr(args.pos[0], args.posAt[0], "the key")
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := d.vals[k.s]; ok {
+		return v, nil
+	}
+	var def value = &none{at: position(at), why: "setdefault was given no default"}
+	if len(args.pos) == 2 {
+		def = args.pos[1]
+	}
+	if d.inherits {
+		if s, ok := e.readEnv(k.s, at); ok {
+			return s, nil
+		}
+		s, err := e.needStr(def, at, "the default of os.environ.setdefault")
+		if err != nil {
+			return nil, err
+		}
+		e.envRefs = append(e.envRefs, EnvRef{Name: k.s, Value: s.s, Default: true, Pos: position(at)})
+	}
+	d.set(k.s, def, k.at)
+	return def, nil
+}
+
+// setEnvChecked sets a mapping entry; entries of environment mappings
+// must be strings.
+func (e *evaluator) setEnvChecked(d *dict, k string, v value, keyAt apacheconf.Position, at lexer.Position) error {
+	if d.inherits {
+		if _, err := e.needStr(v, at, "an environment value"); err != nil {
+			return err
+		}
+	}
+	d.set(k, v, keyAt)
+	return nil
+}
+
+func (e *evaluator) strMethod(s *str, name string, args *arguments, at lexer.Position) (value, error) {
+	switch name {
+	case "join":
+		if err := arity("join", args, at, 1, 1); err != nil {
+			return nil, err
+		}
+		items, err := e.iterable(args.pos[0], args.posAt[0])
+		if err != nil {
+			return nil, err
+		}
+		out := &str{at: position(at)}
+		for i, it := range items {
+			w, err := e.needStr(it, args.posAt[0], "an item of join's list")
+			if err != nil {
+				return nil, err
+			}
+			if i > 0 {
+				out = concat(out, s)
+			}
+			out = concat(out, w)
+		}
+		return out, nil
+	case "split":
+		if len(args.kw) > 0 || len(args.pos) > 1 {
+			return nil, unsupported(at, "str.split with more than a separator")
+		}
+		out := &list{at: position(at)}
+		if len(args.pos) == 0 {
+			for _, w := range splitWhitespace(s.s) {
+				out.items = append(out.items, s.slice(w[0], w[1]))
+			}
+			return out, nil
+		}
+		sep, err := e.needStr(args.pos[0], args.posAt[0], "the separator")
+		if err != nil {
+			return nil, err
+		}
+		if sep.s == "" {
+			return nil, runtimeError(position(args.posAt[0]), "empty separator: Python stops with ValueError", "Give a non-empty separator.")
+		}
+		i := 0
+		for {
+			j := strings.Index(s.s[i:], sep.s)
+			if j < 0 {
+				out.items = append(out.items, s.slice(i, len(s.s)))
+				return out, nil
+			}
+			out.items = append(out.items, s.slice(i, i+j))
+			i += j + len(sep.s)
+		}
+	}
+	return nil, unsupported(at, "str."+name)
+}
+
+// splitWhitespace is str.split() with no arguments: runs of Python
+// whitespace separate words; it returns byte ranges.
+func splitWhitespace(s string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, r := range s {
+		if isPySpace(r) {
+			if start >= 0 {
+				out = append(out, [2]int{start, i})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
+}
+
+// isPySpace is str.isspace for one character: the Unicode whitespace
+// (bidirectional types WS, B, S or category Zs) and the ASCII
+// separators U+001C to U+001F.
+func isPySpace(r rune) bool {
+	switch r {
+	case '\t', '\n', '\v', '\f', '\r', 0x1c, 0x1d, 0x1e, 0x1f, ' ', 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200a
+}

@@ -1,0 +1,778 @@
+package importscript
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/wsgidock/wsgidock/apacheconf"
+)
+
+// errPoisoned is returned when an expression uses a name whose assignment
+// already failed; the failure was reported there.
+var errPoisoned = errors.New("uses a value that could not be resolved")
+
+// evaluator runs a parsed script symbolically, statement by statement, as
+// Python would, keeping only values it can know without running anything.
+type evaluator struct {
+	file      string
+	lookupEnv func(string) (string, bool)
+	names     map[string]value
+	environ   *dict
+	dir       *str // set by os.chdir
+	diags     apacheconf.Diagnostics
+	cmds      []*Command
+	envRefs   []EnvRef
+	stopped   bool // after os.exec* or an exit
+	warned    bool // the unreachable-code warning is out
+	guard     apacheconf.Position
+}
+
+func newEvaluator(file string, lookupEnv func(string) (string, bool)) *evaluator {
+	return &evaluator{
+		file:      file,
+		lookupEnv: lookupEnv,
+		names:     map[string]value{},
+		environ:   newDict(apacheconf.Position{}, true),
+	}
+}
+
+func (e *evaluator) report(err error) {
+	var d apacheconf.Diagnostic
+	if errors.As(err, &d) {
+		e.diags = append(e.diags, d)
+	}
+}
+
+func (e *evaluator) warn(code string, at apacheconf.Position, summary, detail string) {
+	e.diags = append(e.diags, apacheconf.Diagnostic{
+		Severity: apacheconf.SeverityWarning,
+		Code:     code,
+		Summary:  summary,
+		Detail:   detail,
+		Subject:  apacheconf.Range{Start: at, End: at},
+	})
+}
+
+// unsupported is the diagnostic for valid Python that is not followed.
+func unsupported(at lexer.Position, what string) error {
+	return newDiag(CodeUnsupported, position(at), what+" is not followed by wsgidock", subsetHelp)
+}
+
+// runtimeError is the diagnostic for what would make Python stop.
+func runtimeError(at apacheconf.Position, summary, detail string) error {
+	return newDiag(CodeRuntime, at, summary, detail)
+}
+
+// finish applies the launch rules (see Launch) to the commands found.
+func (e *evaluator) finish() (*Launch, apacheconf.Diagnostics) {
+	if !e.diags.HasErrors() {
+		e.checkLaunches()
+	}
+	e.diags.Sort()
+	if e.diags.HasErrors() {
+		return nil, e.diags
+	}
+	last := e.cmds[len(e.cmds)-1]
+	l := &Launch{Command: *last, EnvRefs: e.envRefs}
+	for _, c := range e.cmds[:len(e.cmds)-1] {
+		l.Setup = append(l.Setup, *c)
+	}
+	return l, e.diags
+}
+
+func (e *evaluator) checkLaunches() {
+	if len(e.cmds) == 0 {
+		at := apacheconf.Position{Filename: e.file, Line: 1, Column: 1}
+		detail := "wsgidock looks for the call that starts the program: os.exec*, subprocess.call/run/Popen/check_call/check_output, or os.system. " +
+			"A launcher script for WSGIImportScript must make one, outside any function."
+		if e.guard.IsValid() {
+			at = e.guard
+			detail = "The script's code is inside `if __name__ == '__main__':`, which never runs under mod_wsgi " +
+				"(it imports the script as a module named _mod_wsgi_<hash>). Move the call out of the block."
+		}
+		e.diags = append(e.diags, newDiag(CodeNoLaunch, at, "the script starts no program", detail).(apacheconf.Diagnostic))
+		return
+	}
+	for i, c := range e.cmds[:len(e.cmds)-1] {
+		if c.Background {
+			next := e.cmds[i+1]
+			e.diags = append(e.diags, newDiag(CodeCompeting, next.Pos,
+				fmt.Sprintf("%s starts a program while the one from %s at line %d is still running", next.Call, c.Call, c.Pos.Line),
+				"A launcher script should start one long-running program. Wait for the first one (p.wait()), "+
+					"or give each program its own WSGIDaemonProcess group and WSGIImportScript.").(apacheconf.Diagnostic))
+			return
+		}
+	}
+}
+
+// block runs statements in order, stopping after os.exec* or an exit.
+func (e *evaluator) block(stmts []*stmt) {
+	for _, s := range stmts {
+		if e.stopped {
+			e.unreachable(s.Pos)
+			return
+		}
+		switch {
+		case s.If != nil:
+			e.report(e.ifStmt(s.If))
+		case s.Compound != nil:
+			e.report(unsupported(s.Pos, "a `"+s.Compound.Keyword+"` statement"))
+		case s.Decorator != nil:
+			e.report(unsupported(s.Pos, "a decorator"))
+		default:
+			for _, small := range s.Simple.Stmts {
+				if e.stopped {
+					e.unreachable(small.Pos)
+					return
+				}
+				e.report(e.smallStmt(small))
+			}
+		}
+	}
+}
+
+func (e *evaluator) unreachable(at lexer.Position) {
+	if e.warned {
+		return
+	}
+	e.warned = true
+	e.warn(CodeUnreachable, position(at), "this code never runs: the script has already exec'd its program or exited",
+		"os.exec* replaces the Python process and sys.exit ends it; remove the code after it, or move it before.")
+}
+
+// ifStmt accepts only the main guard, and skips its body as mod_wsgi does.
+func (e *evaluator) ifStmt(s *ifStmt) error {
+	if len(s.Elifs) > 0 || s.Else != nil || !isMainGuard(s.Test) {
+		return unsupported(s.Pos, "an `if` statement other than `if __name__ == '__main__':`")
+	}
+	if !e.guard.IsValid() {
+		e.guard = position(s.Pos)
+	}
+	e.warn(CodeMainGuard, position(s.Pos), "this block never runs under mod_wsgi",
+		"mod_wsgi imports the script as a module named _mod_wsgi_<hash of its path>, so __name__ is never '__main__' there. "+
+			"Move the code out of the block if Apache should run it.")
+	return nil
+}
+
+// isMainGuard recognises `__name__ == '__main__'` written either way round.
+func isMainGuard(x *expr) bool {
+	if len(x.Or) > 0 || len(x.Left.And) > 0 || x.Left.Left.Cmp == nil {
+		return false
+	}
+	c := x.Left.Left.Cmp
+	if len(c.Ops) != 1 || c.Ops[0].Op != "==" {
+		return false
+	}
+	a, b := bitAtom(c.Left), bitAtom(c.Ops[0].Right)
+	if a == nil || b == nil {
+		return false
+	}
+	isName := func(a *atom) bool { return a.Name == "__name__" }
+	isMain := func(a *atom) bool {
+		if len(a.Strings) == 0 {
+			return false
+		}
+		lit, err := decodeLiteral(a.Strings[0])
+		return err == nil && len(a.Strings) == 1 && !lit.bytes && len(lit.parts) == 1 && lit.parts[0].text != nil && lit.parts[0].text.s == "__main__"
+	}
+	return isName(a) && isMain(b) || isName(b) && isMain(a)
+}
+
+// bitAtom is the atom a bitExpr consists of, if that is all it is.
+func bitAtom(b *bitExpr) *atom {
+	if len(b.Ops) > 0 || len(b.Left.Ops) > 0 || len(b.Left.Left.Ops) > 0 {
+		return nil
+	}
+	f := b.Left.Left.Left
+	if f.Power == nil || f.Power.Exponent != nil || len(f.Power.Primary.Trailers) > 0 {
+		return nil
+	}
+	return f.Power.Primary.Atom
+}
+
+// asPrimary is the primary an expression consists of, if that is all it is.
+func asPrimary(x *expr) *primary {
+	if len(x.Or) > 0 || len(x.Left.And) > 0 || x.Left.Left.Cmp == nil {
+		return nil
+	}
+	c := x.Left.Left.Cmp
+	if len(c.Ops) > 0 || len(c.Left.Ops) > 0 || len(c.Left.Left.Ops) > 0 || len(c.Left.Left.Left.Ops) > 0 {
+		return nil
+	}
+	f := c.Left.Left.Left.Left
+	if f.Power == nil || f.Power.Exponent != nil {
+		return nil
+	}
+	return f.Power.Primary
+}
+
+func (e *evaluator) smallStmt(s *smallStmt) error {
+	switch {
+	case s.Import != nil:
+		for _, n := range s.Import.Names {
+			if n.As != "" {
+				e.names[n.As] = moduleNamed(joinDots(n.Path))
+			} else {
+				e.names[n.Path[0]] = moduleNamed(n.Path[0])
+			}
+		}
+		return nil
+	case s.From != nil:
+		return e.fromImport(s)
+	case s.Raise != nil:
+		return e.raise(s)
+	case s.Pass:
+		return nil
+	case s.Other != nil:
+		return unsupported(s.Pos, "a `"+s.Other.Keyword+"` statement")
+	}
+	x := s.Expr
+	switch {
+	case x.Annot != nil:
+		return unsupported(s.Pos, "an annotated assignment")
+	case len(x.Assign) > 0:
+		targets := append([]*expr{x.First}, x.Assign[:len(x.Assign)-1]...)
+		v, err := e.expr(x.Assign[len(x.Assign)-1])
+		if err != nil {
+			for _, t := range targets {
+				if p := asPrimary(t); p != nil && len(p.Trailers) == 0 && p.Atom.Name != "" {
+					e.names[p.Atom.Name] = poisoned{}
+				}
+			}
+			return err
+		}
+		for _, t := range targets {
+			if err := e.assign(t, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	case x.AugOp != "":
+		return e.augAssign(x)
+	}
+	_, err := e.expr(x.First)
+	return err
+}
+
+func joinDots(parts []string) string {
+	s := parts[0]
+	for _, p := range parts[1:] {
+		s += "." + p
+	}
+	return s
+}
+
+func (e *evaluator) fromImport(s *smallStmt) error {
+	f := s.From
+	if f.Star {
+		return unsupported(s.Pos, "`from ... import *`")
+	}
+	mod := moduleNamed(joinDots(f.Module))
+	for _, n := range append(f.Paren, f.Names...) {
+		if len(n.Path) != 1 {
+			return newDiag(CodeSyntax, position(n.Pos), "invalid syntax: `from ... import` takes plain names", "Write `from os import execl`.")
+		}
+		v, err := e.attr(mod, n.Path[0], n.Pos)
+		if err != nil {
+			return err
+		}
+		name := n.Path[0]
+		if n.As != "" {
+			name = n.As
+		}
+		e.names[name] = v
+	}
+	return nil
+}
+
+// raise accepts `raise SystemExit(...)`, which ends the script.
+func (e *evaluator) raise(s *smallStmt) error {
+	r := s.Raise
+	if r.Value == nil || r.From != nil {
+		return unsupported(s.Pos, "this `raise` statement")
+	}
+	p := asPrimary(r.Value)
+	if p == nil || p.Atom.Name != "SystemExit" || len(p.Trailers) > 1 || len(p.Trailers) == 1 && p.Trailers[0].Call == nil {
+		return unsupported(s.Pos, "raising anything but SystemExit")
+	}
+	if _, ok := e.names["SystemExit"]; ok {
+		return unsupported(s.Pos, "raising a rebound SystemExit")
+	}
+	if len(p.Trailers) == 1 {
+		if _, err := e.callArgs(p.Trailers[0].Call); err != nil {
+			return err
+		}
+	}
+	e.stopped = true
+	return nil
+}
+
+// assign binds a name, or sets a key of a mapping.
+func (e *evaluator) assign(target *expr, v value) error {
+	p := asPrimary(target)
+	if p == nil {
+		return unsupported(target.Pos, "assigning to this target")
+	}
+	if len(p.Trailers) == 0 {
+		if p.Atom.Name == "" {
+			return unsupported(target.Pos, "assigning to this target")
+		}
+		e.names[p.Atom.Name] = v
+		return nil
+	}
+	last := p.Trailers[len(p.Trailers)-1]
+	if last.Index == nil {
+		return unsupported(target.Pos, "assigning to an attribute")
+	}
+	recv, err := e.primaryUpTo(p, len(p.Trailers)-1)
+	if err != nil {
+		return err
+	}
+	d, ok := recv.(*dict)
+	if !ok {
+		return unsupported(target.Pos, "assigning to an item of "+recv.describe())
+	}
+	key, err := e.key(last.Index)
+	if err != nil {
+		return err
+	}
+	if d.inherits {
+		if _, err := e.needStr(v, target.Pos, "an environment value"); err != nil {
+			return err
+		}
+	}
+	d.set(key.s, v, key.at)
+	return nil
+}
+
+// augAssign supports += on strings (a new string) and lists (extended in
+// place, as Python does).
+func (e *evaluator) augAssign(x *exprStmt) error {
+	if x.AugOp != "+=" {
+		return unsupported(x.Pos, "the `"+x.AugOp+"` operator")
+	}
+	old, err := e.expr(x.First)
+	if err != nil {
+		return err
+	}
+	add, err := e.expr(x.AugValue)
+	if err != nil {
+		return err
+	}
+	if l, ok := old.(*list); ok && !l.tuple {
+		items, err := e.iterable(add, x.AugValue.Pos)
+		if err != nil {
+			return err
+		}
+		l.items = append(l.items, items...)
+		return nil
+	}
+	v, err := e.add(old, add, x.AugValue.Pos)
+	if err != nil {
+		return err
+	}
+	return e.assign(x.First, v)
+}
+
+func (e *evaluator) expr(x *expr) (value, error) {
+	v, err := e.andExpr(x.Left)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range x.Or {
+		t, err := e.truth(v, x.Pos)
+		if err != nil {
+			return nil, err
+		}
+		if t {
+			return v, nil
+		}
+		if v, err = e.andExpr(r); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+func (e *evaluator) andExpr(x *andExpr) (value, error) {
+	v, err := e.notExpr(x.Left)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range x.And {
+		t, err := e.truth(v, x.Pos)
+		if err != nil {
+			return nil, err
+		}
+		if !t {
+			return v, nil
+		}
+		if v, err = e.notExpr(r); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+func (e *evaluator) notExpr(x *notExpr) (value, error) {
+	if x.Not != nil {
+		v, err := e.notExpr(x.Not)
+		if err != nil {
+			return nil, err
+		}
+		t, err := e.truth(v, x.Pos)
+		if err != nil {
+			return nil, err
+		}
+		return &boolean{v: !t, at: position(x.Pos)}, nil
+	}
+	c := x.Cmp
+	if len(c.Ops) > 0 {
+		return nil, unsupported(c.Ops[0].Pos, "the comparison `"+c.Ops[0].Op+"`")
+	}
+	if len(c.Left.Ops) > 0 {
+		return nil, unsupported(c.Left.Ops[0].Pos, "the operator `"+c.Left.Ops[0].Op+"`")
+	}
+	return e.sum(c.Left.Left)
+}
+
+// truth is Python's truth value, for `or` and `and` defaults.
+func (e *evaluator) truth(v value, at lexer.Position) (bool, error) {
+	switch v := v.(type) {
+	case *str:
+		return v.s != "", nil
+	case *none:
+		return false, nil
+	case *boolean:
+		return v.v, nil
+	case *list:
+		return len(v.items) > 0, nil
+	case *dict:
+		if !v.inherits {
+			return len(v.keys) > 0, nil
+		}
+	case poisoned:
+		return false, errPoisoned
+	}
+	return false, unsupported(at, "the truth value of "+v.describe())
+}
+
+func (e *evaluator) sum(x *sum) (value, error) {
+	v, err := e.term(x.Left)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range x.Ops {
+		if p.Op != "+" {
+			return nil, unsupported(p.Pos, "the operator `"+p.Op+"`")
+		}
+		r, err := e.term(p.Right)
+		if err != nil {
+			return nil, err
+		}
+		if v, err = e.add(v, r, p.Pos); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// add is a + b for strings, lists and tuples.
+func (e *evaluator) add(a, b value, at lexer.Position) (value, error) {
+	switch a := a.(type) {
+	case *str:
+		if b, ok := b.(*str); ok {
+			return concat(a, b), nil
+		}
+	case *list:
+		if b, ok := b.(*list); ok && a.tuple == b.tuple {
+			items := append(append([]value{}, a.items...), b.items...)
+			return &list{items: items, tuple: a.tuple, at: a.at}, nil
+		}
+	case poisoned:
+		return nil, errPoisoned
+	}
+	if _, ok := b.(poisoned); ok {
+		return nil, errPoisoned
+	}
+	return nil, runtimeError(position(at), fmt.Sprintf("cannot add %s and %s: Python stops with TypeError", a.describe(), b.describe()),
+		"Both sides of + must be strings, or both lists.")
+}
+
+func (e *evaluator) term(x *term) (value, error) {
+	if len(x.Ops) > 0 {
+		op := x.Ops[0]
+		if op.Op == "%" {
+			return nil, unsupported(op.Pos, "%-formatting")
+		}
+		return nil, unsupported(op.Pos, "the operator `"+op.Op+"`")
+	}
+	return e.factor(x.Left)
+}
+
+func (e *evaluator) factor(x *factor) (value, error) {
+	if x.Operand != nil {
+		v, err := e.factor(x.Operand)
+		if err != nil {
+			return nil, err
+		}
+		if n, ok := v.(*number); ok && x.Unary != "~" {
+			return &number{text: x.Unary + n.text, at: position(x.Pos)}, nil
+		}
+		return nil, unsupported(x.Pos, "the unary operator `"+x.Unary+"` on "+v.describe())
+	}
+	if x.Power.Exponent != nil {
+		return nil, unsupported(x.Power.Exponent.Pos, "the operator `**`")
+	}
+	return e.primary(x.Power.Primary)
+}
+
+func (e *evaluator) primary(p *primary) (value, error) {
+	return e.primaryUpTo(p, len(p.Trailers))
+}
+
+// primaryUpTo evaluates the atom and its first n trailers.
+func (e *evaluator) primaryUpTo(p *primary, n int) (value, error) {
+	v, err := e.atom(p.Atom)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range p.Trailers[:n] {
+		if _, ok := v.(poisoned); ok {
+			return nil, errPoisoned
+		}
+		switch {
+		case t.Attr != "":
+			v, err = e.attr(v, t.Attr, t.Pos)
+		case t.Call != nil:
+			var args *arguments
+			if args, err = e.callArgs(t.Call); err == nil {
+				v, err = e.call(v, args, p.Pos)
+			}
+		default:
+			v, err = e.index(v, t.Index, t.Pos)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+func (e *evaluator) atom(a *atom) (value, error) {
+	at := position(a.Pos)
+	switch {
+	case len(a.Strings) > 0:
+		return e.strings(a.Strings)
+	case a.Number != "":
+		return &number{text: a.Number, at: at}, nil
+	case a.Const == "None":
+		return &none{at: at, why: "None"}, nil
+	case a.Const == "True" || a.Const == "False":
+		return &boolean{v: a.Const == "True", at: at}, nil
+	case a.Const != "":
+		return &opaque{what: "Ellipsis", at: at}, nil
+	case a.Name != "":
+		if v, ok := e.names[a.Name]; ok {
+			return v, nil
+		}
+		if builtins[a.Name] {
+			return &function{name: a.Name}, nil
+		}
+		if a.Name == "__name__" || a.Name == "__file__" {
+			return nil, unsupported(a.Pos, a.Name)
+		}
+		return nil, runtimeError(at, fmt.Sprintf("name %q is not defined: Python stops with NameError", a.Name),
+			"Assign or import the name before this line.")
+	case a.Paren != nil:
+		if len(a.Paren.Items) == 1 && !a.Paren.Comma && !a.Paren.Items[0].Star {
+			return e.expr(a.Paren.Items[0].Value)
+		}
+		return e.display(a.Paren, true)
+	case a.List != nil:
+		return e.display(a.List, false)
+	}
+	return e.dictDisplay(a.Dict, at)
+}
+
+func (e *evaluator) display(d *display, tuple bool) (value, error) {
+	if len(d.Items) == 0 && d.Comma {
+		return nil, newDiag(CodeSyntax, position(d.Pos), "invalid syntax: a lone comma", "Remove the comma.")
+	}
+	l := &list{tuple: tuple, at: position(d.Pos)}
+	for _, it := range d.Items {
+		v, err := e.expr(it.Value)
+		if err != nil {
+			return nil, err
+		}
+		if !it.Star {
+			l.items = append(l.items, v)
+			continue
+		}
+		items, err := e.iterable(v, it.Value.Pos)
+		if err != nil {
+			return nil, err
+		}
+		l.items = append(l.items, items...)
+	}
+	return l, nil
+}
+
+// iterable is the items of a list or tuple, for * and extend.
+func (e *evaluator) iterable(v value, at lexer.Position) ([]value, error) {
+	switch v := v.(type) {
+	case *list:
+		return v.items, nil
+	case poisoned:
+		return nil, errPoisoned
+	}
+	return nil, unsupported(at, "iterating over "+v.describe())
+}
+
+func (e *evaluator) dictDisplay(d *dictDisplay, at apacheconf.Position) (value, error) {
+	out := newDict(at, false)
+	for i, ent := range d.Entries {
+		if ent.Splat != nil {
+			v, err := e.expr(ent.Splat)
+			if err != nil {
+				return nil, err
+			}
+			m, ok := v.(*dict)
+			if !ok {
+				return nil, runtimeError(position(ent.Pos), "** needs a mapping, not "+v.describe(), "Unpack a dict or os.environ.")
+			}
+			if m.inherits && i > 0 {
+				return nil, unsupported(ent.Pos, "unpacking an environment after other entries")
+			}
+			out.inherits = out.inherits || m.inherits
+			for _, k := range m.keys {
+				out.set(k, m.vals[k], m.keyPos[k])
+			}
+			continue
+		}
+		if ent.Value == nil {
+			return nil, unsupported(ent.Pos, "a set")
+		}
+		k, err := e.expr(ent.Key)
+		if err != nil {
+			return nil, err
+		}
+		ks, err := e.needStr(k, ent.Key.Pos, "a dict key")
+		if err != nil {
+			return nil, err
+		}
+		v, err := e.expr(ent.Value)
+		if err != nil {
+			return nil, err
+		}
+		out.set(ks.s, v, ks.at)
+	}
+	return out, nil
+}
+
+// strings evaluates adjacent string literals, f-strings included.
+func (e *evaluator) strings(toks []lexer.Token) (value, error) {
+	var out *str
+	var bytesTok, textTok bool
+	for _, tok := range toks {
+		lit, err := decodeLiteral(tok)
+		if err != nil {
+			return nil, err
+		}
+		if lit.bytes {
+			bytesTok = true
+		} else {
+			textTok = true
+		}
+		if bytesTok && textTok {
+			return nil, newDiag(CodeSyntax, position(tok.Pos), "cannot mix bytes and nonbytes literals", "Write str literals only.")
+		}
+		if lit.bytes {
+			continue
+		}
+		for _, part := range lit.parts {
+			s := part.text
+			if part.field != nil {
+				if s, err = e.field(part.field); err != nil {
+					return nil, err
+				}
+			}
+			if out == nil {
+				out = &str{s: s.s, at: position(tok.Pos), pos: s.pos}
+			} else {
+				out = concat(out, s)
+			}
+		}
+	}
+	if bytesTok {
+		return nil, unsupported(toks[0].Pos, "a bytes literal (b'...') where a str is needed")
+	}
+	return out, nil
+}
+
+// field evaluates an f-string replacement field; its value must be
+// static.
+func (e *evaluator) field(f *replField) (*str, error) {
+	toks, err := tokenize(f.at.Filename, []byte(f.src), f.at.Line, f.at.Column, true)
+	if err != nil {
+		return nil, syntaxDiag(e.file, err)
+	}
+	toks = append(toks, lexer.EOFToken(lexer.Position{Filename: f.at.Filename, Line: f.at.Line, Column: f.at.Column + len(f.src)}))
+	peek, err := lexer.Upgrade(&tokenList{toks: toks})
+	if err != nil {
+		return nil, syntaxDiag(e.file, err)
+	}
+	tree, err := fieldParser.ParseFromLexer(peek)
+	if err != nil {
+		return nil, syntaxDiag(e.file, err)
+	}
+	switch {
+	case f.selfDoc:
+		return nil, newDiag(CodeUnsupported, f.brace, "the f-string field {expr=} is not followed by wsgidock", subsetHelp)
+	case f.conv == 'r' || f.conv == 'a':
+		return nil, newDiag(CodeUnsupported, f.brace, "the f-string conversion !"+string(f.conv)+" is not followed by wsgidock", subsetHelp)
+	case f.hasSpec && f.spec != "":
+		return nil, newDiag(CodeUnsupported, f.brace, "the f-string format spec :"+f.spec+" is not followed by wsgidock", subsetHelp)
+	}
+	var v value
+	if len(tree.Value.Items) == 1 && !tree.Value.Comma && !tree.Value.Items[0].Star {
+		v, err = e.expr(tree.Value.Items[0].Value)
+	} else {
+		v, err = e.display(tree.Value, true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return e.toStr(v, f.brace, "an f-string field")
+}
+
+// toStr is str(v) for the values whose text is known.
+func (e *evaluator) toStr(v value, at apacheconf.Position, what string) (*str, error) {
+	if n, ok := v.(*number); ok {
+		if _, err := strconv.ParseInt(n.text, 10, 64); err == nil && (n.text == "0" || n.text[0] != '0') && n.text[0] != '+' && n.text != "-0" {
+			return newStr(n.text, n.at), nil
+		}
+		return nil, newDiag(CodeUnsupported, at, "the text of the number "+n.text+" in "+what+" is not worked out by wsgidock",
+			"Write the number as a plain decimal integer, or as a string.")
+	}
+	return e.needStr(v, lexer.Position{Filename: at.Filename, Line: at.Line, Column: at.Column}, what)
+}
+
+// needStr checks that v is a str, with a diagnostic that says what it
+// is otherwise.
+func (e *evaluator) needStr(v value, at lexer.Position, what string) (*str, error) {
+	switch v := v.(type) {
+	case *str:
+		return v, nil
+	case *none:
+		return nil, newDiag(CodeUnresolved, v.at, what+" is None: "+v.why,
+			"Set the variable in the environment wsgidock reads the script with, or give the lookup a default: os.environ.get('NAME', 'default').")
+	case poisoned:
+		return nil, errPoisoned
+	case *opaque:
+		return nil, newDiag(CodeUnresolved, position(at), what+" is "+v.what+", which is known only when the script runs", subsetHelp)
+	}
+	return nil, runtimeError(position(at), what+" must be a str, not "+v.describe(), "Use a string here.")
+}

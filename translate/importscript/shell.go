@@ -1,0 +1,207 @@
+package importscript
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// shellCommand is what `/bin/sh -c LINE` runs, when LINE is one simple
+// command whose words are known without running anything.
+type shellCommand struct {
+	words  []*str
+	assign []string // NAME=VALUE prefixes, set in the program's environment
+}
+
+// shellHelp is the advice for command lines that need the shell at run
+// time.
+const shellHelp = "wsgidock reads a shell command line only when it is one simple command (optionally after `exec`) " +
+	"whose words are fixed: quote the words, and move variables, pipes, redirections and lists into the script " +
+	"as a subprocess list, or into the container's own entry point."
+
+// parseShell reads a command line given to /bin/sh -c (os.system,
+// shell=True). The shell is POSIX sh (dash on Debian), so bash-only
+// syntax is refused as sh would refuse it.
+func parseShell(line *str) (*shellCommand, error) {
+	if i := strings.IndexByte(line.s, 0); i >= 0 {
+		return nil, runtimeError(line.posAt(i), "the command line contains a NUL byte: Python stops with ValueError", "Remove the \\0 from the string.")
+	}
+	parser := syntax.NewParser(syntax.Variant(syntax.LangPOSIX))
+	file, err := parser.Parse(strings.NewReader(line.s), "")
+	if err != nil {
+		var perr syntax.ParseError
+		at := line.at
+		msg := err.Error()
+		if errors.As(err, &perr) {
+			at = line.posAt(int(perr.Pos.Offset()))
+			msg = perr.Text
+		}
+		return nil, runtimeError(at, "the shell cannot parse the command line: "+msg, "Fix the quoting of the command line.")
+	}
+	notSimple := func(at syntax.Pos, what string) error {
+		return newDiag(CodeUnsupported, line.posAt(int(at.Offset())), "the command line has "+what+", which only the shell can run", shellHelp)
+	}
+	switch len(file.Stmts) {
+	case 0:
+		return nil, runtimeError(line.at, "the command line is empty", "Give the command to run.")
+	case 1:
+	default:
+		return nil, notSimple(file.Stmts[1].Pos(), "more than one command (; or a line break)")
+	}
+	st := file.Stmts[0]
+	switch {
+	case st.Negated:
+		return nil, notSimple(st.Pos(), "a negation (!)")
+	case st.Background:
+		return nil, notSimple(st.Semicolon, "a background command (&)")
+	case len(st.Redirs) > 0:
+		return nil, notSimple(st.Redirs[0].OpPos, "a redirection ("+st.Redirs[0].Op.String()+")")
+	}
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok {
+		what := fmt.Sprintf("a %T", st.Cmd)
+		if b, isBin := st.Cmd.(*syntax.BinaryCmd); isBin {
+			return nil, notSimple(b.OpPos, "the operator "+b.Op.String())
+		}
+		what = strings.ToLower(strings.TrimPrefix(what, "a *syntax."))
+		return nil, notSimple(st.Pos(), "a compound command ("+what+")")
+	}
+	out := &shellCommand{}
+	for _, a := range call.Assigns {
+		if a.Append || a.Naked || a.Index != nil || a.Array != nil {
+			return nil, notSimple(a.Pos(), "an assignment sh does not take")
+		}
+		val := &str{at: line.posAt(int(a.Pos().Offset()))}
+		if a.Value != nil {
+			if val, err = staticWord(line, a.Value, true); err != nil {
+				return nil, err
+			}
+		}
+		out.assign = append(out.assign, a.Name.Value+"="+val.s)
+	}
+	args := call.Args
+	if len(args) > 0 && args[0].Lit() == "exec" {
+		args = args[1:]
+		if len(args) > 0 && strings.HasPrefix(args[0].Lit(), "-") {
+			return nil, notSimple(args[0].Pos(), "options to exec")
+		}
+	}
+	if len(args) == 0 {
+		return nil, runtimeError(line.at, "the command line runs no program", "Give the command to run after the assignments or exec.")
+	}
+	for _, w := range args {
+		s, err := staticWord(line, w, false)
+		if err != nil {
+			return nil, err
+		}
+		out.words = append(out.words, s)
+	}
+	return out, nil
+}
+
+// staticWord does sh's quote removal on a word that needs no expansion;
+// anything the shell would expand is a diagnostic naming it.
+func staticWord(line *str, w *syntax.Word, assignment bool) (*str, error) {
+	var b strings.Builder
+	dynamic := func(at syntax.Pos, what string) error {
+		return newDiag(CodeUnresolved, line.posAt(int(at.Offset())),
+			"the command line has "+what+", which the shell expands only when it runs", shellHelp)
+	}
+	for i, part := range w.Parts {
+		switch p := part.(type) {
+		case *syntax.Lit:
+			if err := unquoted(&b, p, i == 0, assignment, dynamic); err != nil {
+				return nil, err
+			}
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return nil, dynamic(p.Pos(), "$'...' quoting")
+			}
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			if p.Dollar {
+				return nil, dynamic(p.Pos(), "$\"...\" quoting")
+			}
+			for _, inner := range p.Parts {
+				lit, ok := inner.(*syntax.Lit)
+				if !ok {
+					return nil, dynamic(inner.Pos(), expansionName(inner))
+				}
+				doubleQuoted(&b, lit.Value)
+			}
+		default:
+			return nil, dynamic(part.Pos(), expansionName(part))
+		}
+	}
+	return newStr(b.String(), line.posAt(int(w.Pos().Offset()))), nil
+}
+
+func expansionName(p syntax.WordPart) string {
+	switch p := p.(type) {
+	case *syntax.ParamExp:
+		name := ""
+		if p.Param != nil {
+			name = p.Param.Value
+		}
+		return "the parameter expansion $" + name
+	case *syntax.CmdSubst:
+		return "a command substitution"
+	case *syntax.ArithmExp:
+		return "an arithmetic expansion"
+	}
+	return fmt.Sprintf("a %T", p)
+}
+
+// unquoted removes backslashes from an unquoted literal and refuses glob
+// and tilde characters, whose meaning depends on the machine.
+func unquoted(b *strings.Builder, lit *syntax.Lit, first, assignment bool, dynamic func(syntax.Pos, string) error) error {
+	v := lit.Value
+	at := func(i int) syntax.Pos {
+		return syntax.NewPos(lit.Pos().Offset()+uint(i), 0, 0)
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '\\':
+			if i+1 < len(v) {
+				i++
+				if v[i] != '\n' {
+					b.WriteByte(v[i])
+				}
+			}
+		case c == '*' || c == '?' || c == '[':
+			return dynamic(at(i), "the glob character "+string(c)+" (quote it to keep it literal)")
+		case c == '~' && (i == 0 && first || assignment && i > 0 && v[i-1] == ':'):
+			return dynamic(at(i), "a tilde (~) that the shell expands to a home directory")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return nil
+}
+
+// doubleQuoted removes the backslashes sh removes inside double quotes:
+// before $, `, ", \ and a line break.
+func doubleQuoted(b *strings.Builder, v string) {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\\' && i+1 < len(v) && strings.IndexByte("$`\"\\\n", v[i+1]) >= 0 {
+			i++
+			if v[i] == '\n' {
+				continue
+			}
+		}
+		b.WriteByte(v[i])
+	}
+}
+
+// shellPos is where a shell word came from, for Command.ArgPos.
+func shellPos(words []*str) []apacheconf.Position {
+	out := make([]apacheconf.Position, len(words))
+	for i, w := range words {
+		out[i] = w.at
+	}
+	return out
+}

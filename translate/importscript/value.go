@@ -1,0 +1,181 @@
+package importscript
+
+import (
+	"github.com/wsgidock/wsgidock/apacheconf"
+)
+
+// value is what an expression evaluates to. Only values a launcher script
+// needs to compute a command line exist; anything else is a diagnostic.
+type value interface {
+	// describe names the value for diagnostics: "a list", "None".
+	describe() string
+}
+
+// str is a Python str that is known statically, with the place in the
+// script each of its bytes was written, so that words cut out of it (by
+// shlex.split or the shell) keep exact positions.
+type str struct {
+	s  string
+	at apacheconf.Position // where the expression that made it starts
+	// pos[i] is where byte i of s was written: the character itself or the
+	// escape sequence that produced it. Bytes that came from the
+	// environment are placed at the lookup.
+	pos []apacheconf.Position
+}
+
+func (*str) describe() string { return "a string" }
+
+// newStr makes a str whose bytes all come from one place.
+func newStr(s string, at apacheconf.Position) *str {
+	pos := make([]apacheconf.Position, len(s))
+	for i := range pos {
+		pos[i] = at
+	}
+	return &str{s: s, at: at, pos: pos}
+}
+
+// posAt is where byte i of s was written, or where the string starts when
+// it is empty.
+func (s *str) posAt(i int) apacheconf.Position {
+	if i >= 0 && i < len(s.pos) {
+		return s.pos[i]
+	}
+	return s.at
+}
+
+// slice is the part of s between byte offsets i and j.
+func (s *str) slice(i, j int) *str {
+	return &str{s: s.s[i:j], at: s.posAt(i), pos: s.pos[i:j:j]}
+}
+
+// concat is a + b as Python computes it.
+func concat(a, b *str) *str {
+	pos := make([]apacheconf.Position, 0, len(a.pos)+len(b.pos))
+	pos = append(append(pos, a.pos...), b.pos...)
+	return &str{s: a.s + b.s, at: a.at, pos: pos}
+}
+
+// list is a Python list or tuple. Lists are mutable and shared by
+// reference, as in Python: `b = a; b.append(x)` changes a too.
+type list struct {
+	items []value
+	tuple bool
+	at    apacheconf.Position
+}
+
+func (l *list) describe() string {
+	if l.tuple {
+		return "a tuple"
+	}
+	return "a list"
+}
+
+// dict is a mapping of str to str: a dict literal, dict(...), or
+// os.environ and its copies. A mapping that inherits stands for the
+// daemon's environment (what lookupEnv reports) with set on top.
+type dict struct {
+	inherits bool
+	keys     []string // insertion order, as Python keeps it
+	vals     map[string]value
+	keyPos   map[string]apacheconf.Position
+	at       apacheconf.Position
+}
+
+func (d *dict) describe() string {
+	if d.inherits {
+		return "an environment mapping"
+	}
+	return "a dict"
+}
+
+func newDict(at apacheconf.Position, inherits bool) *dict {
+	return &dict{inherits: inherits, vals: map[string]value{}, keyPos: map[string]apacheconf.Position{}, at: at}
+}
+
+func (d *dict) set(k string, v value, at apacheconf.Position) {
+	if _, ok := d.vals[k]; !ok {
+		d.keys = append(d.keys, k)
+	}
+	d.vals[k] = v
+	d.keyPos[k] = at
+}
+
+// copyDict is dict(d) or d.copy(): a new mapping with the same entries.
+func (d *dict) copyDict(at apacheconf.Position) *dict {
+	c := newDict(at, d.inherits)
+	for _, k := range d.keys {
+		c.set(k, d.vals[k], d.keyPos[k])
+	}
+	return c
+}
+
+// none is Python's None, as returned by os.environ.get for an unset name.
+type none struct {
+	at  apacheconf.Position
+	why string // how the None came about, for the diagnostic when it is used
+}
+
+func (*none) describe() string { return "None" }
+
+// boolean is True or False.
+type boolean struct {
+	v  bool
+	at apacheconf.Position
+}
+
+func (*boolean) describe() string { return "a bool" }
+
+// number is a numeric literal; only passed along (timeout=10, sys.exit(1)).
+type number struct {
+	text string
+	at   apacheconf.Position
+}
+
+func (*number) describe() string { return "a number" }
+
+// module is an imported module. Only a few modules have known members.
+type module struct {
+	name string
+}
+
+func (m *module) describe() string { return "the module " + m.name }
+
+// function is a known function or constant of a module, or a builtin,
+// named by its qualified name ("os.execl", "print").
+type function struct {
+	name string
+}
+
+func (f *function) describe() string { return f.name }
+
+// method is a known method bound to its receiver ("append" of a list).
+type method struct {
+	recv value
+	name string
+}
+
+func (m *method) describe() string { return "the method " + m.name + " of " + m.recv.describe() }
+
+// process is a subprocess.Popen object: the command it started, which
+// becomes a blocking one when the script waits for it.
+type process struct {
+	cmd *Command
+}
+
+func (*process) describe() string { return "a Popen object" }
+
+// opaque is a value the script may compute but wsgidock does not follow,
+// such as the return code of subprocess.call or subprocess.PIPE. Using it
+// where a string is needed is a diagnostic.
+type opaque struct {
+	what string
+	at   apacheconf.Position
+}
+
+func (o *opaque) describe() string { return o.what }
+
+// poisoned stands for a name whose assignment already failed with a
+// diagnostic; using it fails silently, so one mistake is reported once.
+type poisoned struct{}
+
+func (poisoned) describe() string { return "an unresolved value" }
