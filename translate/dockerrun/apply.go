@@ -1,6 +1,8 @@
 package dockerrun
 
 import (
+	"fmt"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -11,14 +13,9 @@ import (
 
 // scalarFlags are the mapped flags that hold one value: the engine keeps
 // the last one given.
-var scalarFlags = map[string]string{
-	"--name":         "containerName",
-	"--entrypoint":   "entrypoint",
-	"--workdir":      "workdir",
-	"--user":         "user",
-	"--restart":      "restart",
-	"--stop-signal":  "stop.signal",
-	"--stop-timeout": "stop.timeout",
+var scalarFlags = map[string]bool{
+	"--name": true, "--entrypoint": true, "--workdir": true, "--user": true,
+	"--restart": true, "--stop-signal": true, "--stop-timeout": true,
 }
 
 // endpointFlags are engine options that choose which engine runs the
@@ -50,7 +47,7 @@ func (r *Run) Apply(s *spec.Service) (mapped, unmapped []spec.Item, diags apache
 
 	last := map[string]int{}
 	for i, o := range r.Options {
-		if _, ok := scalarFlags[o.Name]; ok {
+		if scalarFlags[o.Name] {
 			last[o.Name] = i
 		}
 		if o.Name == "--volume-driver" && o.Value != "" && o.Value != "local" {
@@ -66,6 +63,10 @@ func (r *Run) Apply(s *spec.Service) (mapped, unmapped []spec.Item, diags apache
 		}
 		switch o.Name {
 		case "--name":
+			if err := checkContainerName(o.Value); err != nil {
+				a.refuse(o, err)
+				continue
+			}
 			s.ContainerName = o.Value
 			a.set("containerName", o, "the container's name (containerName)")
 		case "--entrypoint":
@@ -73,6 +74,10 @@ func (r *Run) Apply(s *spec.Service) (mapped, unmapped []spec.Item, diags apache
 			s.Entrypoint = &v
 			a.set("entrypoint", o, "the entry point (entrypoint)")
 		case "--workdir":
+			if o.Value != "" && !path.IsAbs(o.Value) {
+				a.refuse(o, fmt.Errorf("the working directory '%s' is invalid, it needs to be an absolute path", o.Value))
+				continue
+			}
 			s.Workdir = o.Value
 			a.set("workdir", o, "the working directory (workdir)")
 		case "--user":
@@ -120,6 +125,8 @@ func (r *Run) Apply(s *spec.Service) (mapped, unmapped []spec.Item, diags apache
 				a.set("network", o, "the network (network)")
 				continue
 			}
+			a.warn(o.ValuePos, "a second --network needs an engine with API 1.44 (Docker 25) or later; older engines refuse the container",
+				"connect the container to further networks after it starts, with `docker network connect`, on older engines")
 			a.extra(o, "carried through: connects the container to a further network")
 		case "--rm":
 			if o.On() {
@@ -159,6 +166,10 @@ func (r *Run) Apply(s *spec.Service) (mapped, unmapped []spec.Item, diags apache
 			"wsgidock drops both and owns removal and restarts itself")
 	}
 
+	if r.Image == "" {
+		// Parse reported why there is none.
+		return a.mapped, a.unmapped, a.diags
+	}
 	s.Image = r.Image
 	s.Where["image"] = r.ImagePos
 	a.mapped = append(a.mapped, spec.Item{Service: s.Name, What: "image " + quoteArg(r.Image), Why: "the image (image)", Source: r.ImagePos})

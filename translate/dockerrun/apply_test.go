@@ -104,14 +104,14 @@ func TestApplyEveryField(t *testing.T) {
 			t.Errorf("mapped item without service, place or reason: %+v", it)
 		}
 	}
-	if got := diagText(diags); len(got) != 1 || !strings.Contains(got[0], "-i with -t needs a terminal") {
+	if got := diagText(diags); len(got) != 2 || !strings.Contains(got[0], "warning docker-run-mapping 22: a second --network") || !strings.Contains(got[1], "-i with -t needs a terminal") {
 		t.Errorf("diagnostics = %q", got)
 	}
 }
 
 func TestApplyLastScalarWins(t *testing.T) {
-	s, _, unmapped, _ := applyArgs(t, Docker, []string{"run", "--name", "a", "-w", "/x", "--name=b", "-w", "/y", "img"})
-	if s.ContainerName != "b" || s.Workdir != "/y" || s.Where["containerName"] != at(5) || s.Where["workdir"] != at(7) {
+	s, _, unmapped, _ := applyArgs(t, Docker, []string{"run", "--name", "aa", "-w", "/x", "--name=bb", "-w", "/y", "img"})
+	if s.ContainerName != "bb" || s.Workdir != "/y" || s.Where["containerName"] != at(5) || s.Where["workdir"] != at(7) {
 		t.Errorf("service = %s", jsonOf(s))
 	}
 	if len(unmapped) != 2 || !strings.Contains(unmapped[0].Why, "overridden by the later --name at launch.py:6") {
@@ -146,6 +146,8 @@ func TestApplyDiagnostics(t *testing.T) {
 		{"long publish ignores host_ip", []string{"run", "-p", "published=8080,target=80,host_ip=127.0.0.1", "img"}, []string{"warning docker-run-mapping 3: docker ignores host_ip=127.0.0.1", "info docker-run-mapping 3: -p published=8080,target=80,host_ip=127.0.0.1 publishes the port on every interface"}},
 		{"rm with restart", []string{"run", "--rm", "--restart", "always", "img"}, []string{"warning docker-run-mapping 2: the engine refuses --rm together with --restart always"}},
 		{"engine endpoint", []string{"-H", "tcp://10.0.0.1:2375", "run", "img"}, []string{"warning docker-run-mapping 2: -H tcp://10.0.0.1:2375 chooses which engine runs the container"}},
+		{"bad name", []string{"run", "--name", "a+b", "img"}, []string{"error docker-run-value 3: invalid value for --name: invalid container name (a+b)"}},
+		{"relative workdir", []string{"run", "-w", "rel", "img"}, []string{"error docker-run-value 3: invalid value for -w: the working directory 'rel' is invalid, it needs to be an absolute path"}},
 		{"loopback port is quiet", []string{"run", "-p", "127.0.0.1:8002:80", "--rm", "--restart=no", "img"}, nil},
 	}
 	for _, tt := range tests {
@@ -296,4 +298,16 @@ func FuzzParse(f *testing.F) {
 			roundTrip(t, engine, args)
 		}
 	})
+}
+
+func BenchmarkParseApply(b *testing.B) {
+	args := []string{"run", "--rm", "--name", "web", "-p", "127.0.0.1:8002:80", "-e", "A=1", "-e", "B",
+		"-v", "/srv/data:/data:ro", "--mount", "type=bind,src=/srv/x,dst=/x", "-l", "a=b", "--stop-timeout", "5",
+		"-itd", "--cap-add", "NET_ADMIN", "blog.example.com", "--port", "80"}
+	pos := positions(len(args))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, _ := Parse(Docker, args, pos)
+		r.Apply(&spec.Service{Name: "svc"})
+	}
 }

@@ -387,6 +387,8 @@ type engineCase struct {
 	// refused says the engine refuses the command line; warned that
 	// wsgidock only warns about it, since its own command line differs.
 	refused, warned bool
+	// beforeAPI144 says only engines older than API 1.44 refuse it.
+	beforeAPI144 bool
 }
 
 func engineCases(prefix, dir string) []engineCase {
@@ -449,6 +451,10 @@ func engineCases(prefix, dir string) []engineCase {
 		{name: "bad signal", options: []string{"--stop-signal", "SIGFOO"}, refused: true},
 		{name: "bad restart", options: []string{"--restart", "on-failure:x"}, refused: true},
 		{name: "bad image", options: []string{"--", "-x"}, refused: true},
+		{name: "bad name", options: []string{"--name", "a+b"}, refused: true},
+		{name: "short name", options: []string{"--name=a"}, refused: true},
+		{name: "relative workdir", options: []string{"-w", "./x"}, refused: true},
+		{name: "two networks", options: []string{"--network", "none", "--network", "bridge"}, refused: true, warned: true, beforeAPI144: true},
 		{name: "rm with restart", options: []string{"--rm", "--restart", "always"}, refused: true, warned: true},
 	}
 }
@@ -508,7 +514,14 @@ func TestAgainstDockerEngine(t *testing.T) {
 		return viewOf(in[0]), raw[0]
 	}
 
+	api, err := docker(t, nil, "", "version", "--format", "{{.Server.APIVersion}}")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, c := range engineCases(prefix, dir) {
+		if c.beforeAPI144 && !apiBefore(api, 1, 44) {
+			c.refused, c.warned = false, false
+		}
 		t.Run(c.name, func(t *testing.T) {
 			name := fmt.Sprintf("%s-%d", prefix, i)
 			options := append([]string{"--name", name}, c.options...)
@@ -597,6 +610,15 @@ func TestAgainstDockerEngine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// apiBefore reports whether an engine API version "1.41" is older than
+// major.minor.
+func apiBefore(api string, major, minor int) bool {
+	a, b, _ := strings.Cut(api, ".")
+	ma, _ := strconv.Atoi(a)
+	mi, _ := strconv.Atoi(b)
+	return ma < major || ma == major && mi < minor
 }
 
 func sortedAny(v any) any {

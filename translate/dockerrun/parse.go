@@ -113,6 +113,8 @@ func IsRun(engine string, args []string) bool {
 // where it looks like flags. pos holds each argument's place in the
 // launcher script; it may be shorter than args (missing places are
 // unknown). Parse reads flags, not their meaning: Apply checks values.
+// The Run is nil only for an engine other than Docker and Podman; after
+// an error it holds what was read before it.
 func Parse(engine string, args []string, pos []apacheconf.Position) (*Run, apacheconf.Diagnostics) {
 	p := parser{engine: engine, args: args, pos: pos}
 	if engine != Docker && engine != Podman {

@@ -329,6 +329,18 @@ func parseLabel(v string) (spec.Label, error) {
 	return spec.Label{Key: key, Value: value}, nil
 }
 
+// containerName is what the engine accepts as a container name.
+var containerName = regexp.MustCompile(`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
+
+// checkContainerName refuses a name the engine refuses; empty asks the
+// engine for a random one.
+func checkContainerName(name string) error {
+	if name != "" && !containerName.MatchString(name) {
+		return fmt.Errorf("invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name)
+	}
+	return nil
+}
+
 // checkRestart checks a --restart value's form as docker's CLI does; the
 // engine checks the policy's name.
 func checkRestart(v string) error {
