@@ -262,6 +262,35 @@ func arity(name string, args *arguments, at lexer.Position, min, max int) error 
 	return nil
 }
 
+// bind matches a call's arguments to parameters the way Python does for
+// a function whose first posOnly parameters are positional-only and whose
+// first required ones have no default. Missing optional parameters are
+// nil.
+func bind(name string, params []string, posOnly, required int, args *arguments, at lexer.Position) ([]value, []lexer.Position, error) {
+	vals := make([]value, len(params))
+	where := make([]lexer.Position, len(params))
+	if len(args.pos) > len(params) {
+		return nil, nil, arity(name, args, at, required, len(params))
+	}
+	copy(vals, args.pos)
+	copy(where, args.posAt)
+	for _, k := range args.kw {
+		i := indexOf(params, k.name)
+		if i < 0 || i < posOnly || vals[i] != nil {
+			return nil, nil, runtimeError(position(k.at), fmt.Sprintf("%s() got an unexpected or repeated keyword argument %q: Python stops with TypeError", name, k.name),
+				"Pass the arguments Python documents for the function.")
+		}
+		vals[i], where[i] = k.v, k.at
+	}
+	for i := range required {
+		if vals[i] == nil {
+			return nil, nil, runtimeError(position(at), fmt.Sprintf("%s() is missing the argument %q: Python stops with TypeError", name, params[i]),
+				"Pass the arguments Python documents for the function.")
+		}
+	}
+	return vals, where, nil
+}
+
 // helpers are the known functions that start no program.
 var helpers = map[string]func(e *evaluator, args *arguments, at lexer.Position) (value, error){
 	"print":            func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
@@ -350,21 +379,24 @@ func osGetenv(e *evaluator, args *arguments, at lexer.Position) (value, error) {
 	return e.envGet(e.environ, "os.getenv", args, at)
 }
 
-// envGet is mapping.get(key, default=None).
+// envGet is mapping.get(key, default=None), and os.getenv, which takes
+// its arguments by keyword too.
 func (e *evaluator) envGet(d *dict, name string, args *arguments, at lexer.Position) (value, error) {
-	if len(args.pos) == 1 && len(args.kw) == 1 && args.kw[0].name == "default" && name == "os.getenv" {
-		args = &arguments{pos: append(args.pos, args.kw[0].v), posAt: append(args.posAt, args.kw[0].at)}
+	posOnly := 2
+	if name == "os.getenv" {
+		posOnly = 0
 	}
-	if err := arity(name, args, at, 1, 2); err != nil {
+	vals, where, err := bind(name, []string{"key", "default"}, posOnly, 1, args, at)
+	if err != nil {
 		return nil, err
 	}
-	k, err := e.needStr(args.pos[0], args.posAt[0], "the key")
+	k, err := e.needStr(vals[0], where[0], "the key")
 	if err != nil {
 		return nil, err
 	}
 	var def value = &none{at: position(at), why: fmt.Sprintf("%s(%q) gives None because %s is not set", name, k.s, k.s)}
-	if len(args.pos) == 2 {
-		def = args.pos[1]
+	if vals[1] != nil {
+		def = vals[1]
 	}
 	if v, ok := d.vals[k.s]; ok {
 		return v, nil
@@ -375,7 +407,7 @@ func (e *evaluator) envGet(d *dict, name string, args *arguments, at lexer.Posit
 	if s, ok := e.readEnv(k.s, at); ok {
 		return s, nil
 	}
-	ref := EnvRef{Name: k.s, Default: len(args.pos) == 2, Pos: position(at)}
+	ref := EnvRef{Name: k.s, Default: vals[1] != nil, Pos: position(at)}
 	if s, ok := def.(*str); ok {
 		ref.Value = s.s
 	}
@@ -384,10 +416,11 @@ func (e *evaluator) envGet(d *dict, name string, args *arguments, at lexer.Posit
 }
 
 func osChdir(e *evaluator, args *arguments, at lexer.Position) (value, error) {
-	if err := arity("os.chdir", args, at, 1, 1); err != nil {
+	vals, where, err := bind("os.chdir", []string{"path"}, 0, 1, args, at)
+	if err != nil {
 		return nil, err
 	}
-	dir, err := e.needStr(args.pos[0], args.posAt[0], "the directory")
+	dir, err := e.needStr(vals[0], where[0], "the directory")
 	if err != nil {
 		return nil, err
 	}

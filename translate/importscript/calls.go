@@ -39,28 +39,38 @@ func execCall(e *evaluator, name string, args *arguments, at lexer.Position) (va
 	var argvAt []lexer.Position
 	var envArg value
 	var envAt lexer.Position
+	var program value
+	var programAt lexer.Position
 	if byList {
-		n := 2
-		if withEnv {
-			n = 3
+		params := []string{"path", "argv", "env"}
+		posOnly := 0
+		switch name {
+		case "os.execv":
+			params, posOnly = params[:2], 2
+		case "os.execvp":
+			params = []string{"file", "args"}
+		case "os.execvpe":
+			params = []string{"file", "args", "env"}
 		}
-		if err := arity(name, args, at, n, n); err != nil {
+		vals, where, err := bind(name, params, posOnly, len(params), args, at)
+		if err != nil {
 			return nil, err
 		}
-		seq, ok := args.pos[1].(*list)
+		program, programAt = vals[0], where[0]
+		seq, ok := vals[1].(*list)
 		if !ok {
-			if _, bad := args.pos[1].(poisoned); bad {
+			if _, bad := vals[1].(poisoned); bad {
 				return nil, errPoisoned
 			}
-			return nil, runtimeError(position(args.posAt[1]), name+"() arg 2 must be a tuple or list, not "+args.pos[1].describe(),
+			return nil, runtimeError(position(where[1]), name+"() arg 2 must be a tuple or list, not "+vals[1].describe(),
 				"Pass the program's argv as a list.")
 		}
 		argv = seq.items
 		for range argv {
-			argvAt = append(argvAt, args.posAt[1])
+			argvAt = append(argvAt, where[1])
 		}
 		if withEnv {
-			envArg, envAt = args.pos[2], args.posAt[2]
+			envArg, envAt = vals[2], where[2]
 		}
 	} else {
 		min := 1
@@ -77,8 +87,9 @@ func execCall(e *evaluator, name string, args *arguments, at lexer.Position) (va
 			rest, restAt = rest[:len(rest)-1], restAt[:len(rest)-1]
 		}
 		argv, argvAt = rest, restAt
+		program, programAt = args.pos[0], args.posAt[0]
 	}
-	program, err := e.needStr(args.pos[0], args.posAt[0], "the program of "+name)
+	programStr, err := e.needStr(program, programAt, "the program of "+name)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +104,7 @@ func execCall(e *evaluator, name string, args *arguments, at lexer.Position) (va
 	if cmd.Args[0] == "" {
 		return nil, runtimeError(cmd.ArgPos[0], name+"(): argv[0] cannot be empty: Python stops with ValueError", "Give the program a display name.")
 	}
-	if err := e.setProgram(cmd, program, search); err != nil {
+	if err := e.setProgram(cmd, programStr, search); err != nil {
 		return nil, err
 	}
 	if withEnv {
@@ -185,10 +196,11 @@ func (e *evaluator) setEnv(cmd *Command, v value, at lexer.Position, name string
 
 // systemCall is os.system(command): /bin/sh -c command, waited for.
 func systemCall(e *evaluator, name string, args *arguments, at lexer.Position) (value, error) {
-	if err := arity(name, args, at, 1, 1); err != nil {
+	vals, where, err := bind(name, []string{"command"}, 0, 1, args, at)
+	if err != nil {
 		return nil, err
 	}
-	line, err := e.needStr(args.pos[0], args.posAt[0], "the command line of os.system")
+	line, err := e.needStr(vals[0], where[0], "the command line of os.system")
 	if err != nil {
 		return nil, err
 	}

@@ -174,7 +174,7 @@ func isMainGuard(x *expr) bool {
 		if len(a.Strings) == 0 {
 			return false
 		}
-		lit, err := decodeLiteral(a.Strings[0])
+		lit, err := decodeLiteral(a.Strings[0].Tok)
 		return err == nil && len(a.Strings) == 1 && !lit.bytes && len(lit.parts) == 1 && lit.parts[0].text != nil && lit.parts[0].text.s == "__main__"
 	}
 	return isName(a) && isMain(b) || isName(b) && isMain(a)
@@ -673,10 +673,11 @@ func (e *evaluator) dictDisplay(d *dictDisplay, at apacheconf.Position) (value, 
 }
 
 // strings evaluates adjacent string literals, f-strings included.
-func (e *evaluator) strings(toks []lexer.Token) (value, error) {
+func (e *evaluator) strings(toks []*strToken) (value, error) {
 	var out *str
 	var bytesTok, textTok bool
-	for _, tok := range toks {
+	for _, st := range toks {
+		tok := st.Tok
 		lit, err := decodeLiteral(tok)
 		if err != nil {
 			return nil, err
@@ -707,7 +708,7 @@ func (e *evaluator) strings(toks []lexer.Token) (value, error) {
 		}
 	}
 	if bytesTok {
-		return nil, unsupported(toks[0].Pos, "a bytes literal (b'...') where a str is needed")
+		return nil, unsupported(toks[0].Tok.Pos, "a bytes literal (b'...') where a str is needed")
 	}
 	return out, nil
 }

@@ -266,13 +266,18 @@ type argument struct {
 
 type atom struct {
 	Pos     lexer.Position
-	Strings []lexer.Token `parser:"@String+"`
+	Strings []*strToken  `parser:"@@+"`
 	Number  string        `parser:"| @Number"`
 	Const   string        `parser:"| @(\"None\" | \"True\" | \"False\" | \"...\")"`
 	Name    string        `parser:"| @Name"`
 	Paren   *display      `parser:"| \"(\" @@ \")\""`
 	List    *display      `parser:"| \"[\" @@ \"]\""`
 	Dict    *dictDisplay  `parser:"| \"{\" @@ \"}\""`
+}
+
+// strToken is one string literal; adjacent ones concatenate.
+type strToken struct {
+	Tok lexer.Token `parser:"@String"`
 }
 
 // display is the inside of a parenthesised expression, tuple or list.

@@ -182,6 +182,10 @@ func syntaxDiag(filename string, err error) apacheconf.Diagnostic {
 	if at.Filename == "" {
 		at.Filename = filename
 	}
-	d := newDiag(CodeSyntax, at, msg, "Check the script with `python3 -m py_compile SCRIPT`. "+subsetHelp).(apacheconf.Diagnostic)
+	code := CodeSyntax
+	if unexpected != nil && constructs[unexpected.Unexpected.Value] != "" {
+		code = CodeUnsupported
+	}
+	d := newDiag(code, at, msg, "Check the script with `python3 -m py_compile SCRIPT`. "+subsetHelp).(apacheconf.Diagnostic)
 	return d
 }

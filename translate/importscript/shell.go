@@ -58,7 +58,7 @@ func parseShell(line *str) (*shellCommand, error) {
 	case st.Background:
 		return nil, notSimple(st.Semicolon, "a background command (&)")
 	case len(st.Redirs) > 0:
-		return nil, notSimple(st.Redirs[0].OpPos, "a redirection ("+st.Redirs[0].Op.String()+")")
+		return nil, notSimple(st.Redirs[0].Pos(), "a redirection ("+st.Redirs[0].Op.String()+")")
 	}
 	call, ok := st.Cmd.(*syntax.CallExpr)
 	if !ok {

@@ -234,6 +234,9 @@ func (d *strDecoder) field(i, end int) (int, error) {
 	j := i + 1
 	for ; j < end && exprEnd < 0; j++ {
 		c := raw[j]
+		if c == '\\' {
+			return 0, d.syntaxError(d.pos[j], "f-string expression part cannot include a backslash")
+		}
 		if inStr != 0 {
 			if c == inStr {
 				inStr = 0
@@ -241,8 +244,6 @@ func (d *strDecoder) field(i, end int) (int, error) {
 			continue
 		}
 		switch c {
-		case '\\':
-			return 0, d.syntaxError(d.pos[j], "f-string expression part cannot include a backslash")
 		case '#':
 			return 0, d.syntaxError(d.pos[j], "f-string expression part cannot include '#'")
 		case '\'', '"':
