@@ -176,6 +176,8 @@ func (fr *fileReader) execute(x execKind, ll *logicalLine, name, args string) (*
 // runConditional reads the body of conditional section n: a true branch
 // as configuration, a false one skipped.
 func (fr *fileReader) runConditional(n *Node, x execKind, ll *logicalLine) *ReadError {
+	start := len(fr.pending)
+	defer fr.finish(n, start)
 	canon := execCanonical(x)
 	if n.Flags&FlagCondTrue == 0 {
 		return fr.soak(n, canon, n)

@@ -26,7 +26,7 @@ func (fr *fileReader) include(n *Node, ll *logicalLine, name string, optional bo
 	if r.depth > maxIncludeDepth {
 		return fr.fail(ll, fmt.Sprintf("Exceeded maximum include depth of %d, There appears to be a recursion.", maxIncludeDepth))
 	}
-	w := &includeWalk{fr: fr, node: n, ll: ll, optional: optional}
+	w := &includeWalk{fr: fr, node: n, ll: *ll, optional: optional}
 	path := r.serverRootRelative(name)
 	if strings.HasSuffix(name, "/") && !strings.HasSuffix(path, "/") {
 		path += "/"
@@ -40,7 +40,7 @@ func (fr *fileReader) include(n *Node, ll *logicalLine, name string, optional bo
 type includeWalk struct {
 	fr       *fileReader
 	node     *Node
-	ll       *logicalLine
+	ll       logicalLine
 	optional bool
 	dirDepth int
 }
@@ -53,11 +53,11 @@ func (w *includeWalk) noFnmatch(path string) *ReadError {
 	if w.fr.r.isDir(path) {
 		w.dirDepth++
 		if w.dirDepth > maxDirDepth {
-			return w.fr.fail(w.ll, fmt.Sprintf("%sDirectory '%s' exceeds the maximum include directory nesting level of %d. You have probably a recursion somewhere.", includePrefix, path, maxDirDepth))
+			return w.fr.fail(&w.ll, fmt.Sprintf("%sDirectory '%s' exceeds the maximum include directory nesting level of %d. You have probably a recursion somewhere.", includePrefix, path, maxDirDepth))
 		}
 		entries, err := w.fr.r.readDirNames(path)
 		if err != nil {
-			return w.fr.fail(w.ll, fmt.Sprintf("%sCould not open directory %s: %s", includePrefix, path, strerror(err)))
+			return w.fr.fail(&w.ll, fmt.Sprintf("%sCould not open directory %s: %s", includePrefix, path, strerror(err)))
 		}
 		for _, e := range entries {
 			if err := w.noFnmatch(fullPath(path, e)); err != nil {
@@ -96,7 +96,7 @@ func (w *includeWalk) fnmatch(path, rest string) *ReadError {
 		if w.optional && errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
-		return w.fr.fail(w.ll, fmt.Sprintf("%sCould not open directory %s: %s", includePrefix, path, strerror(err)))
+		return w.fr.fail(&w.ll, fmt.Sprintf("%sCould not open directory %s: %s", includePrefix, path, strerror(err)))
 	}
 	var matches []string
 	for _, e := range entries {
@@ -116,7 +116,7 @@ func (w *includeWalk) fnmatch(path, rest string) *ReadError {
 		if w.optional {
 			return nil
 		}
-		return w.fr.fail(w.ll, fmt.Sprintf("%sNo matches for the wildcard '%s' in '%s', failing", includePrefix, comp, path))
+		return w.fr.fail(&w.ll, fmt.Sprintf("%sNo matches for the wildcard '%s' in '%s', failing", includePrefix, comp, path))
 	}
 	sort.Strings(matches)
 	for _, m := range matches {
@@ -148,7 +148,7 @@ func (w *includeWalk) readConfig(path string) *ReadError {
 		src, err = w.fr.r.fs.ReadFile(path)
 	}
 	if err != nil {
-		return w.fr.fail(w.ll, fmt.Sprintf("Could not open configuration file %s: %s", path, strerror(err)))
+		return w.fr.fail(&w.ll, fmt.Sprintf("Could not open configuration file %s: %s", path, strerror(err)))
 	}
 	return w.fr.r.readFile(path, src, w.node)
 }

@@ -1,7 +1,6 @@
 package apacheconf
 
 import (
-	"bufio"
 	"io"
 	"strconv"
 	"unicode/utf8"
@@ -18,12 +17,13 @@ import (
 //	 "active", "exec", "condition", "unclosed", "includes", "block"}
 //
 // "line" is httpd's line number (the last physical line of the directive),
-// "endLine" the closing line of a section, "args" the ap_getword_conf words,
+// "startLine" its first line when it was continued, "endLine" the closing
+// line of a section, "args" the ap_getword_conf words,
 // "raw" the argument text as httpd stores it, "includes" the indexes of the
 // config entries an Include read. The encoder is hand-written: the tree of
 // a large configuration is written at disk speed.
 func (t *Tree) WriteJSON(w io.Writer, readErr *ReadError) error {
-	jw := &jsonWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	jw := &jsonWriter{w: w, b: make([]byte, 0, 320<<10)}
 	jw.raw(`{"status":`)
 	if readErr != nil {
 		jw.raw(`"failed","errors":[`)
@@ -58,26 +58,34 @@ func (t *Tree) WriteJSON(w io.Writer, readErr *ReadError) error {
 		jw.raw("}")
 	}
 	jw.raw("\n]}\n")
-	return jw.w.Flush()
+	jw.flush(true)
+	return jw.err
 }
 
+// jsonWriter appends to a buffer it flushes in large blocks.
 type jsonWriter struct {
-	w   *bufio.Writer
-	buf []byte
+	w   io.Writer
+	b   []byte
+	err error
 }
 
-func (jw *jsonWriter) raw(s string) { jw.w.WriteString(s) }
+func (jw *jsonWriter) raw(s string) { jw.b = append(jw.b, s...) }
 
-func (jw *jsonWriter) int(n int) {
-	jw.buf = strconv.AppendInt(jw.buf[:0], int64(n), 10)
-	jw.w.Write(jw.buf)
-}
+func (jw *jsonWriter) int(n int) { jw.b = strconv.AppendInt(jw.b, int64(n), 10) }
 
 func (jw *jsonWriter) bool(b bool) {
 	if b {
 		jw.raw("true")
 	} else {
 		jw.raw("false")
+	}
+}
+
+// flush writes the buffer out once it is large.
+func (jw *jsonWriter) flush(force bool) {
+	if jw.err == nil && (force || len(jw.b) >= 256<<10) {
+		_, jw.err = jw.w.Write(jw.b)
+		jw.b = jw.b[:0]
 	}
 }
 
@@ -97,14 +105,14 @@ func (jw *jsonWriter) node(n *Node) {
 	jw.str(n.Name)
 	jw.raw(`,"line":`)
 	jw.int(n.Line)
-	jw.raw(`,"startLine":`)
-	jw.int(n.StartLine)
-	jw.raw(`,"endLine":`)
-	end := n.Line
-	if n.CloseLine > 0 {
-		end = n.CloseLine
+	if n.StartLine != n.Line {
+		jw.raw(`,"startLine":`)
+		jw.int(n.StartLine)
 	}
-	jw.int(end)
+	if n.CloseLine > 0 {
+		jw.raw(`,"endLine":`)
+		jw.int(n.CloseLine)
+	}
 	jw.raw(`,"column":`)
 	jw.int(n.Column)
 	jw.raw(`,"args":[`)
@@ -146,6 +154,7 @@ func (jw *jsonWriter) node(n *Node) {
 		jw.nodes(n.Children)
 	}
 	jw.raw("}")
+	jw.flush(false)
 }
 
 func (jw *jsonWriter) diag(d Diagnostic) {
@@ -170,16 +179,23 @@ func (jw *jsonWriter) diag(d Diagnostic) {
 
 const hexDigits = "0123456789abcdef"
 
+// jsonSafe marks the ASCII bytes a JSON string holds as they are.
+var jsonSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str writes s as a JSON string. Bytes that are not valid UTF-8 (configs
 // are bytes, not text) are written as \u00XX of the byte value, so that no
 // byte is lost.
 func (jw *jsonWriter) str(s string) {
-	w := jw.w
-	w.WriteByte('"')
+	b := append(jw.b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if jsonSafe[c] {
 			i++
 			continue
 		}
@@ -187,9 +203,9 @@ func (jw *jsonWriter) str(s string) {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r != utf8.RuneError || size != 1 {
 				if r == '\u2028' || r == '\u2029' {
-					w.WriteString(s[start:i])
-					w.WriteString(`\u202`)
-					w.WriteByte(hexDigits[r&0xF])
+					b = append(b, s[start:i]...)
+					b = append(b, `\u202`...)
+					b = append(b, hexDigits[r&0xF])
 					i += size
 					start = i
 					continue
@@ -198,26 +214,25 @@ func (jw *jsonWriter) str(s string) {
 				continue
 			}
 		}
-		w.WriteString(s[start:i])
+		b = append(b, s[start:i]...)
 		switch c {
 		case '"':
-			w.WriteString(`\"`)
+			b = append(b, `\"`...)
 		case '\\':
-			w.WriteString(`\\`)
+			b = append(b, `\\`...)
 		case '\n':
-			w.WriteString(`\n`)
+			b = append(b, `\n`...)
 		case '\r':
-			w.WriteString(`\r`)
+			b = append(b, `\r`...)
 		case '\t':
-			w.WriteString(`\t`)
+			b = append(b, `\t`...)
 		default:
-			w.WriteString(`\u00`)
-			w.WriteByte(hexDigits[c>>4])
-			w.WriteByte(hexDigits[c&0xF])
+			b = append(b, `\u00`...)
+			b = append(b, hexDigits[c>>4], hexDigits[c&0xF])
 		}
 		i++
 		start = i
 	}
-	w.WriteString(s[start:])
-	w.WriteByte('"')
+	b = append(b, s[start:]...)
+	jw.b = append(b, '"')
 }

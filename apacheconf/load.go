@@ -92,6 +92,33 @@ type reader struct {
 	version [3]int
 	verStr  string
 	depth   int
+	// Nodes and child lists are cut from slabs: a large configuration has
+	// hundreds of thousands of them.
+	nodeSlab []Node
+	ptrSlab  []*Node
+}
+
+// alloc returns a new zero node.
+func (r *reader) alloc() *Node {
+	if len(r.nodeSlab) == cap(r.nodeSlab) {
+		r.nodeSlab = make([]Node, 0, 1024)
+	}
+	r.nodeSlab = r.nodeSlab[:len(r.nodeSlab)+1]
+	return &r.nodeSlab[len(r.nodeSlab)-1]
+}
+
+// nodeList copies a list of nodes into a slice of its own, capped so that
+// appending to it never writes into another list.
+func (r *reader) nodeList(src []*Node) []*Node {
+	if len(src) == 0 {
+		return nil
+	}
+	if cap(r.ptrSlab)-len(r.ptrSlab) < len(src) {
+		r.ptrSlab = make([]*Node, 0, max(4096, len(src)))
+	}
+	start := len(r.ptrSlab)
+	r.ptrSlab = append(r.ptrSlab, src...)
+	return r.ptrSlab[start:len(r.ptrSlab):len(r.ptrSlab)]
 }
 
 // varValue keeps a Define variable's name as written, since httpd's table
@@ -203,6 +230,23 @@ type fileReader struct {
 	f       *File
 	lines   *lineReader
 	errLine int
+	// pending holds the nodes read so far into the containers still open
+	// (the file, sections, conditional sections), innermost last; a
+	// container takes its children from it when it closes.
+	pending []*Node
+}
+
+// push adds n to the container being read; parent is nil at the top of the
+// file.
+func (fr *fileReader) push(n, parent *Node) {
+	n.Parent = parent
+	fr.pending = append(fr.pending, n)
+}
+
+// finish gives container n the children read since start.
+func (fr *fileReader) finish(n *Node, start int) {
+	n.Children = fr.r.nodeList(fr.pending[start:])
+	fr.pending = fr.pending[:start]
 }
 
 // fail builds a read error at line (httpd's line for it) of this file.
@@ -242,11 +286,13 @@ func (fr *fileReader) warn(ll *logicalLine, code, msg, detail string) {
 }
 
 func (fr *fileReader) newNode(ll *logicalLine, kind Kind, name, args string, active bool) *Node {
-	return &Node{
+	n := fr.r.alloc()
+	*n = Node{
 		Kind: kind, Name: name, Args: args, Active: active, File: fr.f,
 		Line: ll.line, StartLine: ll.firstLine, Column: ll.col,
 		Offset: ll.start, End: ll.end,
 	}
+	return n
 }
 
 // closeNode records the line that closed section n.
@@ -264,6 +310,8 @@ func (fr *fileReader) tooLong(e *errLineTooLong) *ReadError {
 // close in the file that opened them.
 func (fr *fileReader) buildFile() *ReadError {
 	open, _, err := fr.build(nil, "")
+	fr.f.Nodes = fr.r.nodeList(fr.pending)
+	fr.pending = fr.pending[:0]
 	if err != nil {
 		return err
 	}
@@ -291,19 +339,24 @@ func (fr *fileReader) buildFile() *ReadError {
 // innermost section still open at the end of the file, and the closing
 // line when one was found.
 func (fr *fileReader) build(container *Node, closeTag string) (open *Node, closing *logicalLine, err *ReadError) {
-	var cur *Node // httpd's curr_parent, local to this call
-	add := func(n *Node) {
-		switch {
-		case cur != nil:
-			n.Parent = cur
-			cur.Children = append(cur.Children, n)
-		case container != nil:
-			n.Parent = container
-			container.Children = append(container.Children, n)
-		default:
-			fr.f.Nodes = append(fr.f.Nodes, n)
+	var cur *Node    // httpd's curr_parent, local to this call
+	var starts []int // where the children of cur and its open ancestors begin in pending
+	parent := func() *Node {
+		if cur != nil {
+			return cur
 		}
+		return container
 	}
+	add := func(n *Node) { fr.push(n, parent()) }
+	// Whatever ends the call, sections still open take the children read
+	// so far, so that even a failed read leaves a coherent tree.
+	defer func() {
+		n := cur
+		for i := len(starts) - 1; i >= 0; i-- {
+			fr.finish(n, starts[i])
+			n = n.Parent
+		}
+	}()
 	for {
 		ll, ok, tl := fr.lines.next()
 		if tl != nil {
@@ -314,7 +367,8 @@ func (fr *fileReader) build(container *Node, closeTag string) (open *Node, closi
 		}
 		text := ll.text
 		if closeTag != "" && cur == nil && len(text) > 2 && text[0] == '<' && text[1] == '/' && strings.EqualFold(text[2:], closeTag) {
-			return nil, &ll, nil
+			closing := ll
+			return nil, &closing, nil
 		}
 		if text == "" || text[0] == '#' {
 			continue
@@ -361,6 +415,7 @@ func (fr *fileReader) build(container *Node, closeTag string) (open *Node, closi
 			n := fr.newNode(&ll, KindSection, name[1:], args, true)
 			add(n)
 			cur = n
+			starts = append(starts, len(fr.pending))
 			continue
 		}
 		// A closing tag.
@@ -378,6 +433,8 @@ func (fr *fileReader) build(container *Node, closeTag string) (open *Node, closi
 			return nil, nil, fr.fail(&ll, "Expected </"+fr.sectionName(cur)+"> but saw "+name[:len(name)-1]+">")
 		}
 		closeNode(cur, &ll)
+		fr.finish(cur, starts[len(starts)-1])
+		starts = starts[:len(starts)-1]
 		cur = cur.Parent
 		if cur == container {
 			cur = nil
@@ -403,9 +460,7 @@ func (fr *fileReader) soak(container *Node, directive string, cond *Node) *ReadE
 		name, args := GetwordConf(ll.text)
 		if name == "" || name[0] != '<' {
 			if ll.text != "" && ll.text[0] != '#' {
-				n := fr.newNode(&ll, KindDirective, name, args, false)
-				n.Parent = container
-				container.Children = append(container.Children, n)
+				fr.push(fr.newNode(&ll, KindDirective, name, args, false), container)
 			}
 			continue
 		}
@@ -427,9 +482,11 @@ func (fr *fileReader) soak(container *Node, directive string, cond *Node) *ReadE
 			nested = nested[:len(nested)-1]
 		}
 		n := fr.newNode(&ll, KindSection, nested[1:], args, false)
-		n.Parent = container
-		container.Children = append(container.Children, n)
-		if err := fr.soak(n, nested, cond); err != nil {
+		fr.push(n, container)
+		start := len(fr.pending)
+		err := fr.soak(n, nested, cond)
+		fr.finish(n, start)
+		if err != nil {
 			return err
 		}
 	}

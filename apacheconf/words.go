@@ -1,10 +1,12 @@
 package apacheconf
 
+import "strings"
+
 // isSpace is apr_isspace in the C locale: ASCII whitespace only, so a
 // non-breaking space is part of a word, as it is for httpd.
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
+func isSpace(c byte) bool { return spaceTable[c] }
+
+var spaceTable = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
 
 // trimSpace removes leading and trailing ASCII whitespace, as
 // cfg_trim_line does.
@@ -65,11 +67,8 @@ func GetwordConf(line string) (word, rest string) {
 // unescapeConf is substring_conf: a backslash before another backslash, or
 // before the quote the word is in, is dropped.
 func unescapeConf(s string, quote byte) string {
-	i := 0
-	for i < len(s) && s[i] != '\\' {
-		i++
-	}
-	if i == len(s) {
+	i := strings.IndexByte(s, '\\')
+	if i < 0 {
 		return s
 	}
 	b := make([]byte, 0, len(s))

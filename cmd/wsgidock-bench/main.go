@@ -1,0 +1,110 @@
+// Command wsgidock-bench measures wsgidock against the programs it replaces,
+// whole process against whole process, and prints a Markdown table for
+// BENCHMARKS.md: `wsgidock parse` against `apache2 -t` on configurations of
+// the seed's shape with 1,000 and 10,000 virtual hosts.
+//
+// It is run by `make bench`.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
+)
+
+func main() {
+	wsgidock := flag.String("wsgidock", "bin/wsgidock", "the wsgidock binary to measure")
+	apache := flag.String("apache2", "apache2", "the httpd binary to compare with")
+	runs := flag.Int("runs", 5, "runs of each command; the median is reported")
+	flag.Parse()
+	if err := run(*wsgidock, *apache, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(wsgidock, apache string, runs int) error {
+	dir, err := os.MkdirTemp("", "wsgidock-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	fmt.Printf("Machine: %s, %d CPUs, %s/%s; %s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
+	fmt.Println("| vhosts | size | wsgidock parse | peak RSS | apache2 -t | peak RSS | speed-up |")
+	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|")
+	var parseTimes []time.Duration
+	for _, n := range []int{1000, 10000} {
+		conf := filepath.Join(dir, fmt.Sprintf("vhosts-%d.conf", n))
+		size, err := writeConfig(conf, n)
+		if err != nil {
+			return err
+		}
+		ours, oursRSS, err := measure(runs, wsgidock, "parse", "-d", dir, conf)
+		if err != nil {
+			return err
+		}
+		theirs, theirsRSS, err := measure(runs, apache, "-t", "-d", dir, "-f", conf)
+		if err != nil {
+			return err
+		}
+		parseTimes = append(parseTimes, ours)
+		fmt.Printf("| %d | %.1f MB | %s | %d MB | %s | %d MB | %.1f× |\n", n, float64(size)/1e6,
+			ms(ours), oursRSS>>10, ms(theirs), theirsRSS>>10, float64(theirs)/float64(ours))
+	}
+	fmt.Printf("\nwsgidock parse, 10,000 vhosts against 1,000: %.1f× the time for 10× the input.\n",
+		float64(parseTimes[1])/float64(parseTimes[0]))
+	return nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
+
+// measure runs a command several times, output discarded, and returns the
+// median wall time and the largest peak resident set, in KiB.
+func measure(runs int, name string, args ...string) (time.Duration, int64, error) {
+	var times []time.Duration
+	var peak int64
+	for i := 0; i < runs; i++ {
+		cmd := exec.Command(name, args...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return 0, 0, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+		}
+		times = append(times, time.Since(start))
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > peak {
+			peak = ru.Maxrss
+		}
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	return times[len(times)/2], peak, nil
+}
+
+// writeConfig writes a front-end config of n virtual hosts in the shape
+// of the seed.
+func writeConfig(path string, n int) (int64, error) {
+	conf := httpdtest.SeedVhosts(n)
+	return int64(len(conf)), os.WriteFile(path, []byte(conf), 0o644)
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
