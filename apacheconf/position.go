@@ -6,9 +6,9 @@ import "strconv"
 // counts bytes, as httpd and most editors' "go to" commands do. The zero
 // Position is invalid and prints as "-".
 type Position struct {
-	Filename string
-	Line     int
-	Column   int
+	Filename string `json:"file,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Column   int    `json:"column,omitempty"`
 }
 
 // IsValid reports whether the position names a line.

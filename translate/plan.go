@@ -1,0 +1,532 @@
+// Package translate turns the mod_wsgi daemon groups of a parsed Apache
+// configuration into a launch spec (package spec) and a report of what it
+// mapped and what it could not, each with its place in the user's files.
+//
+// The pattern it reads is the seed's: a WSGIDaemonProcess that runs no
+// WSGI application, plus a WSGIImportScript whose Python launcher execs
+// `docker run ...` (or another program, which becomes a "process" service).
+// The front end's ProxyPass lines tell which backend URL each service
+// serves.
+package translate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate/dockerrun"
+	"github.com/wsgidock/wsgidock/translate/importscript"
+	"github.com/wsgidock/wsgidock/translate/spec"
+)
+
+// Options change how a configuration is planned.
+type Options struct {
+	// Project names the set of services; empty means the main config
+	// file's name without its extension.
+	Project string
+	// LookupEnv resolves os.environ reads in launcher scripts; nil means
+	// nothing is set, so that a plan does not depend on who runs it.
+	LookupEnv func(string) (string, bool)
+	// FS reads the launcher scripts; nil means the machine's files.
+	FS apacheconf.FileSystem
+}
+
+// Diagnostic codes of the planner.
+const (
+	CodeDaemon   = "wsgi-daemon"  // a WSGIDaemonProcess httpd would refuse
+	CodeImport   = "wsgi-import"  // a WSGIImportScript httpd would refuse
+	CodeScript   = "launcher"     // a launcher script that cannot be read
+	CodeUnmapped = "unmapped"     // something the spec cannot carry
+	CodeFront    = "front-end"    // a ProxyPass or published port that does not line up
+	CodeName     = "service-name" // a name made safe or made unique
+)
+
+// planner holds what one Plan call has found.
+type planner struct {
+	tree    *apacheconf.Tree
+	opts    Options
+	fs      apacheconf.FileSystem
+	global  string // the server-level ServerName
+	daemons []*daemon
+	imports []*importScript
+	routes  []*route
+	apps    map[string]apacheconf.Position // groups that serve a WSGI application
+	diags   apacheconf.Diagnostics
+	report  spec.Report
+	hash    []byte
+}
+
+// route is a ProxyPass or ProxyPassMatch to a backend.
+type route struct {
+	directive  string
+	path       string
+	url        string
+	node       *apacheconf.Node
+	vhost      *vhost
+	hasReverse bool
+}
+
+// Plan reads tree's daemon groups and launcher scripts and returns the
+// spec, the report, and diagnostics (errors for what httpd itself would
+// refuse or what cannot be read statically; warnings for what does not
+// line up).
+func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apacheconf.Diagnostics) {
+	p := &planner{tree: tree, opts: opts, fs: opts.FS, apps: map[string]apacheconf.Position{}}
+	if p.fs == nil {
+		p.fs = apacheconf.OSFileSystem{}
+	}
+	p.collect()
+	sp := &spec.Spec{Project: p.project()}
+	if m := tree.Main(); m != nil {
+		sp.ConfigFile = m.Name
+	}
+	h := sha256.New()
+	for _, f := range tree.Files {
+		h.Write([]byte(f.Name))
+		h.Write([]byte{0})
+		h.Write([]byte(f.Src))
+	}
+	for _, imp := range p.imports {
+		if svc := p.service(sp, imp, h); svc != nil {
+			sp.Services = append(sp.Services, svc)
+		}
+	}
+	p.reportIdleDaemons()
+	p.uniqueNames(sp)
+	p.correlate(sp)
+	sp.ConfigHash = hex.EncodeToString(h.Sum(nil))[:16]
+	p.diags.Sort()
+	return sp, &p.report, p.diags
+}
+
+func (p *planner) project() string {
+	if p.opts.Project != "" {
+		return p.opts.Project
+	}
+	name := "wsgidock"
+	if m := p.tree.Main(); m != nil {
+		name = strings.TrimSuffix(filepath.Base(m.Name), filepath.Ext(m.Name))
+	}
+	return safeName(name)
+}
+
+func (p *planner) errorf(code string, pos apacheconf.Position, detail, format string, args ...any) {
+	p.diags = append(p.diags, apacheconf.Diagnostic{Severity: apacheconf.SeverityError, Code: code,
+		Summary: fmt.Sprintf(format, args...), Detail: detail, Subject: apacheconf.Range{Start: pos}})
+}
+
+func (p *planner) warnf(code string, pos apacheconf.Position, detail, format string, args ...any) {
+	p.diags = append(p.diags, apacheconf.Diagnostic{Severity: apacheconf.SeverityWarning, Code: code,
+		Summary: fmt.Sprintf(format, args...), Detail: detail, Subject: apacheconf.Range{Start: pos}})
+}
+
+func (p *planner) mapped(service, what, why string, pos apacheconf.Position) {
+	p.report.Mapped = append(p.report.Mapped, spec.Item{Service: service, What: what, Why: why, Source: pos})
+}
+
+func (p *planner) unmapped(service, what, why string, pos apacheconf.Position) {
+	p.report.Unmapped = append(p.report.Unmapped, spec.Item{Service: service, What: what, Why: why, Source: pos})
+}
+
+// collect walks the effective configuration in httpd's order, with the
+// enclosing virtual host of each directive.
+func (p *planner) collect() {
+	var stack []*apacheconf.Node
+	var cur *vhost
+	vhosts := map[*apacheconf.Node]*vhost{}
+	var location *apacheconf.Node
+	p.tree.Walk(func(n *apacheconf.Node, depth int) bool {
+		stack = append(stack[:depth], n)
+		cur, location = nil, nil
+		for _, s := range stack[:depth] {
+			switch {
+			case s.Is("VirtualHost"):
+				cur = vhosts[s]
+			case s.Is("Location"), s.Is("LocationMatch"):
+				location = s
+			}
+		}
+		switch {
+		case n.Kind == apacheconf.KindSection && n.Is("VirtualHost"):
+			vhosts[n] = &vhost{node: n, headers: map[string]string{}}
+		case n.Is("ServerName"):
+			if w := n.Words(); len(w) > 0 {
+				if cur != nil {
+					cur.serverName = hostOnly(w[0])
+				} else if p.global == "" {
+					p.global = hostOnly(w[0])
+				}
+			}
+		case n.Is("WSGIDaemonProcess"):
+			p.addDaemon(n, cur)
+		case n.Is("WSGIImportScript"):
+			p.addImport(n, cur)
+		case n.Is("WSGIScriptAlias"), n.Is("WSGIScriptAliasMatch"):
+			_, rest := apacheconf.GetwordConf(n.Args)
+			_, rest = apacheconf.GetwordConf(rest)
+			if opts, ok := parseWSGIOptions(rest); ok {
+				for _, o := range opts {
+					if o.Name == "process-group" {
+						p.apps[o.Value] = n.Pos()
+					}
+				}
+			}
+		case n.Is("WSGIProcessGroup"):
+			if w := n.Words(); len(w) == 1 {
+				p.apps[w[0]] = n.Pos()
+			}
+		case n.Is("ProxyPass"), n.Is("ProxyPassMatch"), n.Is("ProxyPassReverse"):
+			p.addProxy(n, cur, location)
+		case n.Is("RequestHeader"):
+			w := n.Words()
+			if len(w) >= 3 && strings.EqualFold(w[0], "set") && cur != nil {
+				cur.headers[lowerASCII(w[1])] = w[2]
+			}
+		}
+		return true
+	})
+}
+
+func hostOnly(serverName string) string {
+	s := serverName
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	if strings.HasPrefix(s, "[") {
+		if i := strings.IndexByte(s, ']'); i > 0 {
+			return s[:i+1]
+		}
+	}
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (p *planner) addDaemon(n *apacheconf.Node, v *vhost) {
+	name, rest := apacheconf.GetwordConf(n.Args)
+	if name == "" {
+		p.errorf(CodeDaemon, n.Pos(), "Give the daemon group a name: WSGIDaemonProcess NAME [option=value ...].",
+			"WSGIDaemonProcess has no name")
+		return
+	}
+	opts, ok := parseWSGIOptions(rest)
+	if !ok {
+		p.errorf(CodeDaemon, n.Pos(), "Options are name=value with no space around '='; httpd refuses this line too.",
+			"Invalid option to WSGI daemon process definition.")
+		return
+	}
+	for _, o := range opts {
+		if !daemonOptions[o.Name] {
+			p.errorf(CodeDaemon, n.Pos(), fmt.Sprintf("%q is not a WSGIDaemonProcess option; httpd refuses this line too.", o.Name),
+				"Invalid option to WSGI daemon process definition.")
+			return
+		}
+	}
+	for _, d := range p.daemons {
+		if d.name == name {
+			p.errorf(CodeDaemon, n.Pos(), fmt.Sprintf("The first definition is at %s; group names must be unique for the whole server.", d.node.Pos()),
+				"Name duplicates previous WSGI daemon definition.")
+			return
+		}
+	}
+	p.daemons = append(p.daemons, &daemon{name: name, opts: opts, node: n, vhost: v})
+}
+
+func (p *planner) addImport(n *apacheconf.Node, v *vhost) {
+	path, rest := apacheconf.GetwordConf(n.Args)
+	opts, ok := parseWSGIOptions(rest)
+	if path == "" || !ok {
+		p.errorf(CodeImport, n.Pos(), "Write WSGIImportScript PATH process-group=NAME application-group=NAME; httpd refuses this line too.",
+			"Invalid option to WSGI import script definition.")
+		return
+	}
+	imp := &importScript{path: path, node: n, vhost: v}
+	for _, o := range opts {
+		switch o.Name {
+		case "process-group":
+			imp.group = o.Value
+		case "application-group":
+			imp.appGroup = o.Value
+		default:
+			p.errorf(CodeImport, n.Pos(), fmt.Sprintf("%q is not a WSGIImportScript option (only process-group and application-group are).", o.Name),
+				"Invalid option to WSGI import script definition.")
+			return
+		}
+	}
+	if imp.appGroup == "" {
+		p.errorf(CodeImport, n.Pos(), "Add application-group=%{GLOBAL}, as the seed pattern does.", "Name of WSGI application group required.")
+		return
+	}
+	if imp.group == "" {
+		p.errorf(CodeImport, n.Pos(), "Add process-group=NAME naming the WSGIDaemonProcess the script runs in.", "Name of WSGI process group required.")
+		return
+	}
+	if imp.group == "%{GLOBAL}" {
+		p.unmapped("", "WSGIImportScript "+path, "it runs in Apache's own child processes (process-group=%{GLOBAL}), not in a daemon group: nothing to run as a service", n.Pos())
+		return
+	}
+	p.imports = append(p.imports, imp)
+}
+
+// addProxy records ProxyPass, ProxyPassMatch and ProxyPassReverse. Inside
+// <Location> the path is the location's and is not written.
+func (p *planner) addProxy(n *apacheconf.Node, v *vhost, location *apacheconf.Node) {
+	w := n.Words()
+	var path, target string
+	switch {
+	case location != nil && len(w) >= 1:
+		lw := location.Words()
+		if len(lw) > 0 {
+			path = lw[0]
+		}
+		target = w[0]
+	case len(w) >= 2:
+		path, target = w[0], w[1]
+	default:
+		return
+	}
+	if n.Is("ProxyPassReverse") {
+		for _, r := range p.routes {
+			if r.vhost == v && r.path == path && strings.TrimSuffix(r.url, "/") == strings.TrimSuffix(target, "/") {
+				r.hasReverse = true
+			}
+		}
+		return
+	}
+	if target == "!" {
+		return
+	}
+	p.routes = append(p.routes, &route{directive: canonicalProxy(n), path: path, url: target, node: n, vhost: v})
+}
+
+func canonicalProxy(n *apacheconf.Node) string {
+	if n.Is("ProxyPassMatch") {
+		return "ProxyPassMatch"
+	}
+	return "ProxyPass"
+}
+
+// daemonFor finds the daemon group an import script names, with mod_wsgi's
+// rules: defined earlier in the file order, and, when defined in a virtual
+// host, usable only from a host of the same ServerName.
+func (p *planner) daemonFor(imp *importScript) *daemon {
+	for _, d := range p.daemons {
+		if d.name != imp.group {
+			continue
+		}
+		if d.node.File == imp.node.File && d.node.Line > imp.node.Line || d.node.File != imp.node.File && d.node.File.Index > imp.node.File.Index {
+			break
+		}
+		if d.vhost != nil && serverNameOf(d.vhost, p.global) != serverNameOf(imp.vhost, p.global) {
+			p.errorf(CodeImport, imp.node.Pos(), fmt.Sprintf("The group is defined at %s in a virtual host named %q; a group defined in a virtual host serves only hosts of the same ServerName.", d.node.Pos(), serverNameOf(d.vhost, p.global)),
+				"WSGI process group not accessible.")
+			return nil
+		}
+		return d
+	}
+	p.errorf(CodeImport, imp.node.Pos(), fmt.Sprintf("Define WSGIDaemonProcess %s before this line; httpd refuses a WSGIImportScript that names a group not yet defined.", imp.group),
+		"WSGI process group not yet configured.")
+	return nil
+}
+
+// service builds the service an import script starts, or nil when it
+// cannot.
+func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([]byte) (int, error) }) *spec.Service {
+	d := p.daemonFor(imp)
+	if d == nil {
+		return nil
+	}
+	if pos, ok := p.apps[d.name]; ok {
+		p.warnf(CodeUnmapped, imp.node.Pos(), fmt.Sprintf("A WSGI application is routed to the group at %s; only the launcher becomes a service, the application stays with Apache.", pos),
+			"daemon group %s also serves a WSGI application", d.name)
+	}
+	svc := &spec.Service{
+		Name:  safeName(d.name),
+		Group: d.name,
+		Origin: spec.Origin{
+			Daemon:       d.node.Pos(),
+			ImportScript: imp.node.Pos(),
+		},
+		Where: spec.Positions{},
+	}
+	if svc.Name != d.name {
+		p.warnf(CodeName, d.node.Pos(), "Container and DNS names allow letters, digits, '.', '_' and '-'.",
+			"daemon group %q becomes service %q", d.name, svc.Name)
+	}
+	script := imp.path
+	if !filepath.IsAbs(script) {
+		script = filepath.Join(p.tree.ServerRoot, script)
+	}
+	svc.Origin.Script = script
+	src, err := p.fs.ReadFile(script)
+	if err != nil {
+		p.errorf(CodeScript, imp.node.Pos(), "wsgidock reads the launcher to know what it starts; make the file readable, or give -d so that relative paths resolve as on the server.",
+			"cannot read launcher script %s: %v", script, unwrap(err))
+		return nil
+	}
+	h.Write([]byte(script))
+	h.Write([]byte{0})
+	h.Write(src)
+	launch, diags := importscript.Parse(script, src, p.lookupEnv())
+	p.diags = append(p.diags, diags...)
+	if launch == nil || diags.HasErrors() {
+		return nil
+	}
+	svc.Origin.Exec = launch.Pos
+	p.mapDaemonOptions(svc, d)
+	if engine, ok := dockerrun.EngineOf(launch.Program); ok && len(launch.Args) > 1 && dockerrun.IsRun(engine, launch.Args[1:]) {
+		var pos []apacheconf.Position
+		if len(launch.ArgPos) > 1 {
+			pos = launch.ArgPos[1:]
+		}
+		run, diags := dockerrun.Parse(engine, launch.Args[1:], pos)
+		p.diags = append(p.diags, diags...)
+		if run == nil || diags.HasErrors() {
+			return nil
+		}
+		svc.Kind = spec.KindContainer
+		svc.Engine = engine
+		mapped, unmapped, diags := run.Apply(svc)
+		p.diags = append(p.diags, diags...)
+		if diags.HasErrors() {
+			return nil
+		}
+		p.report.Mapped = append(p.report.Mapped, mapped...)
+		p.report.Unmapped = append(p.report.Unmapped, unmapped...)
+		if svc.ContainerName == "" {
+			svc.ContainerName = sp.Project + "-" + svc.Name
+			p.mapped(svc.Name, "container name", fmt.Sprintf("the launcher gave no --name; wsgidock names the container %s so that it can find it again", svc.ContainerName), launch.Pos)
+		}
+		if svc.Stop.Timeout == 0 {
+			if v, ok := d.option("shutdown-timeout"); ok {
+				if secs, err := parseSeconds(v); err == nil && secs > 0 {
+					svc.Stop.Timeout = secs
+					svc.Stop.Source = d.node.Pos()
+					svc.Where["stop.timeout"] = d.node.Pos()
+					p.mapped(svc.Name, "shutdown-timeout="+v, "stop timeout: SIGKILL comes this long after the stop signal", d.node.Pos())
+				}
+			}
+		}
+		return svc
+	}
+	svc.Kind = spec.KindProcess
+	svc.Process = &spec.Process{Program: launch.Program, Args: launch.Args, Env: launch.Env, ReplaceEnv: launch.ReplaceEnv}
+	if home, ok := d.option("home"); ok {
+		svc.Process.Dir = home
+		svc.Where["process.dir"] = d.node.Pos()
+	}
+	p.mapped(svc.Name, launch.Call, "a process service: wsgidock's supervisor runs "+launch.Program+" itself", launch.Pos)
+	p.unmapped(svc.Name, launch.Call, "the launcher runs "+launch.Program+", not a container: compose and Kubernetes cannot run it; wsgidock up supervises it as a process", launch.Pos)
+	return svc
+}
+
+func (p *planner) lookupEnv() func(string) (string, bool) {
+	if p.opts.LookupEnv != nil {
+		return p.opts.LookupEnv
+	}
+	return func(string) (string, bool) { return "", false }
+}
+
+// mapDaemonOptions reports what each WSGIDaemonProcess option means once
+// the service runs outside Apache.
+func (p *planner) mapDaemonOptions(svc *spec.Service, d *daemon) {
+	pos := d.node.Pos()
+	for _, o := range d.opts {
+		what := o.Name + "=" + o.Value
+		switch o.Name {
+		case "threads", "processes":
+			p.mapped(svc.Name, what, "the daemon process only ran the launcher; wsgidock runs the service directly", pos)
+		case "display-name":
+			p.mapped(svc.Name, what, "the service is named after the group instead", pos)
+		case "shutdown-timeout", "home":
+		case "user", "group", "supplementary-groups":
+			p.unmapped(svc.Name, what, "this was the account the launcher ran as under Apache; wsgidock runs the engine or program as the user who runs wsgidock", pos)
+		default:
+			p.unmapped(svc.Name, what, "a mod_wsgi daemon setting with no meaning for a service run outside Apache", pos)
+		}
+	}
+}
+
+// reportIdleDaemons notes daemon groups no import script uses.
+func (p *planner) reportIdleDaemons() {
+	used := map[string]bool{}
+	for _, imp := range p.imports {
+		used[imp.group] = true
+	}
+	for _, d := range p.daemons {
+		if used[d.name] {
+			continue
+		}
+		if _, ok := p.apps[d.name]; ok {
+			p.unmapped("", "WSGIDaemonProcess "+d.name, "the group serves a WSGI application (WSGIScriptAlias/WSGIProcessGroup), not a launcher; it stays with Apache", d.node.Pos())
+		} else {
+			p.unmapped("", "WSGIDaemonProcess "+d.name, "no WSGIImportScript runs in this group: there is nothing to start", d.node.Pos())
+		}
+	}
+}
+
+// uniqueNames makes service and container names unique, reporting each
+// change.
+func (p *planner) uniqueNames(sp *spec.Spec) {
+	seen := map[string]bool{}
+	for _, s := range sp.Services {
+		base := s.Name
+		for i := 2; seen[s.Name]; i++ {
+			s.Name = fmt.Sprintf("%s-%d", base, i)
+		}
+		if s.Name != base {
+			p.warnf(CodeName, s.Origin.Daemon, "Give the daemon groups names that differ in more than case or punctuation.",
+				"service name %q is taken; this group becomes %q", base, s.Name)
+		}
+		seen[s.Name] = true
+	}
+	containers := map[string]*spec.Service{}
+	for _, s := range sp.Services {
+		if s.Kind != spec.KindContainer {
+			continue
+		}
+		if other, ok := containers[s.ContainerName]; ok {
+			p.errorf(CodeName, s.Origin.Exec, fmt.Sprintf("%s also uses it (%s); two containers cannot share a name.", other.Name, other.Origin.Exec),
+				"container name %q is used twice", s.ContainerName)
+		}
+		containers[s.ContainerName] = s
+	}
+}
+
+// safeName makes a name a valid container and DNS-label-like name:
+// letters, digits, '.', '_' and '-', starting with a letter or digit.
+func safeName(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			b.WriteByte(c)
+		case c == '.' || c == '_' || c == '-':
+			if b.Len() > 0 {
+				b.WriteByte(c)
+			}
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('-')
+			}
+		}
+	}
+	s := strings.TrimRight(b.String(), "-._")
+	if s == "" {
+		s = "service"
+	}
+	return s
+}
+
+func unwrap(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
