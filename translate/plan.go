@@ -57,7 +57,6 @@ type planner struct {
 	apps    map[string]apacheconf.Position // groups that serve a WSGI application
 	diags   apacheconf.Diagnostics
 	report  spec.Report
-	hash    []byte
 }
 
 // route is a ProxyPass or ProxyPassMatch to a backend.
