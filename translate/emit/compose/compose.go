@@ -136,7 +136,7 @@ func service(sp *spec.Spec, s *spec.Service, networks, volumes mapping) (mapping
 			return svc, nil, err
 		}
 		if why != "" {
-			notes = append(notes, spec.Item{Service: s.Name, What: v.Flag + " " + v.Spec, Why: why, Source: v.Where})
+			notes = append(notes, spec.Item{Service: s.Name, What: v.Flag + " " + v.Spec, Why: why, Source: check.Or(v.Where, s)})
 		}
 		svc.appendTo("volumes", node)
 	}
@@ -156,7 +156,7 @@ func service(sp *spec.Spec, s *spec.Service, networks, volumes mapping) (mapping
 			Service: s.Name,
 			What:    "readiness check " + s.Ready.URL,
 			Why:     "wsgidock checks the URL from the host; a compose healthcheck runs inside the container and needs a client the image may lack. `wsgidock up --wait` checks it",
-			Source:  s.Ready.Source,
+			Source:  check.Or(s.Ready.Source, s),
 		})
 	}
 	if len(s.PostStart) > 0 {

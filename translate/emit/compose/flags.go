@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wsgidock/wsgidock/translate/emit/internal/check"
 	"github.com/wsgidock/wsgidock/translate/spec"
 )
 
@@ -188,7 +189,7 @@ func writeExtra(svc mapping, s *spec.Service) []spec.Item {
 			why = "compose has no key for " + f.Name + "; add it to the service by hand if it matters"
 		}
 		if why != "" {
-			notes = append(notes, spec.Item{Service: s.Name, What: what, Why: why, Source: f.Source})
+			notes = append(notes, spec.Item{Service: s.Name, What: what, Why: why, Source: check.Or(f.Source, s)})
 		}
 	}
 	return notes

@@ -459,3 +459,34 @@ func TestComments(t *testing.T) {
 		}
 	}
 }
+
+// FuzzQuote checks that any word without a NUL byte quotes to one bash
+// word that expands back to itself.
+func FuzzQuote(f *testing.F) {
+	for _, v := range fixtures.HostileValues {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := quote(s)
+		if strings.IndexByte(s, 0) >= 0 {
+			if err == nil {
+				t.Fatalf("quote(%q) = %q, want an error", s, q)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("quote(%q): %v", s, err)
+		}
+		f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader("x "+q+"\n"), "")
+		if err != nil {
+			t.Fatalf("quote(%q) = %q does not parse: %v", s, q, err)
+		}
+		call, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
+		if !ok || len(f.Stmts) != 1 || len(call.Args) != 2 {
+			t.Fatalf("quote(%q) = %q is not one word", s, q)
+		}
+		if got := literalFields(t, call.Args[1:]); len(got) != 1 || got[0] != s {
+			t.Fatalf("quote(%q) = %q expands to %q", s, q, got)
+		}
+	})
+}

@@ -115,3 +115,12 @@ func UTF8(sp *spec.Spec, s *spec.Service) error {
 	}
 	return nil
 }
+
+// Or returns p when it names a line, else the service's own place: a note
+// about a field the Plan gave no position still points somewhere useful.
+func Or(p apacheconf.Position, s *spec.Service) apacheconf.Position {
+	if p.IsValid() {
+		return p
+	}
+	return Where(s)
+}

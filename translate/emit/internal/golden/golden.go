@@ -65,7 +65,7 @@ func diff(want, got []byte) string {
 func Notes(items []spec.Item) []byte {
 	var b bytes.Buffer
 	for _, it := range items {
-		fmt.Fprintf(&b, "%s: [%s] %s: %s\n", it.Source, it.Service, oneline.String(it.What), oneline.String(it.Why))
+		fmt.Fprintf(&b, "%s: [%s] %s: %s\n", oneline.String(it.Source.String()), it.Service, oneline.String(it.What), oneline.String(it.Why))
 	}
 	return b.Bytes()
 }

@@ -1,0 +1,249 @@
+// Package kube writes a launch spec as Kubernetes manifests: per container
+// service a Deployment and, when it publishes ports, a Service; and the
+// Apache front end's routes as one Ingress or as Gateway API HTTPRoutes.
+// Everything a cluster cannot express is returned as notes.
+package kube
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"sigs.k8s.io/yaml"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate/emit/internal/check"
+	"github.com/wsgidock/wsgidock/translate/emit/internal/oneline"
+	"github.com/wsgidock/wsgidock/translate/spec"
+)
+
+// Routing chooses the object the front end's routes become.
+type Routing string
+
+// Routing objects.
+const (
+	// RoutingIngress writes one networking.k8s.io/v1 Ingress.
+	RoutingIngress Routing = "ingress"
+	// RoutingHTTPRoute writes Gateway API HTTPRoutes, which can also
+	// rewrite the path prefix and set the forwarded headers, as Apache did.
+	RoutingHTTPRoute Routing = "httproute"
+)
+
+// DefaultGateway is the Gateway HTTPRoutes attach to when Options names
+// none.
+const DefaultGateway = "gateway"
+
+// Options change what the manifests contain.
+type Options struct {
+	// Routing is RoutingIngress (the default when empty) or
+	// RoutingHTTPRoute.
+	Routing Routing
+	// Gateway is the parent Gateway of the HTTPRoutes, "NAME" or
+	// "NAMESPACE/NAME"; DefaultGateway when empty.
+	Gateway string
+	// IngressClass sets the Ingress's ingressClassName when not empty.
+	IngressClass string
+	// Namespace sets every object's namespace when not empty; otherwise
+	// they go where kubectl applies them.
+	Namespace string
+}
+
+func (o Options) gatewayName() string {
+	g := o.Gateway
+	if g == "" {
+		g = DefaultGateway
+	}
+	_, name, found := strings.Cut(g, "/")
+	if !found {
+		return g
+	}
+	return name
+}
+
+func (o Options) gatewayNamespace() string {
+	ns, _, found := strings.Cut(o.Gateway, "/")
+	if !found {
+		return ""
+	}
+	return ns
+}
+
+// Manifests renders sp as one multi-document YAML stream, objects in the
+// Spec's service order with the routing objects last, so the same Spec and
+// options give the same bytes. The notes say what was renamed or left out,
+// and why.
+func Manifests(sp *spec.Spec, opts Options) ([]byte, []spec.Item, error) {
+	objs, notes, err := build(sp, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	var b bytes.Buffer
+	for _, o := range objs {
+		b.WriteString("---\n")
+		for _, line := range o.comment {
+			b.WriteString("# " + oneline.String(line) + "\n")
+		}
+		data, err := render(o.obj)
+		if err != nil {
+			return nil, nil, fmt.Errorf("writing %s: %w", o.obj.GetObjectKind().GroupVersionKind().Kind, err)
+		}
+		b.Write(data)
+	}
+	return b.Bytes(), notes, nil
+}
+
+// object is one manifest with the comment lines written above it.
+type object struct {
+	obj     runtime.Object
+	comment []string
+}
+
+func build(sp *spec.Spec, opts Options) ([]object, []spec.Item, error) {
+	if err := check.Spec(sp); err != nil {
+		return nil, nil, err
+	}
+	if opts.Routing != "" && opts.Routing != RoutingIngress && opts.Routing != RoutingHTTPRoute {
+		return nil, nil, fmt.Errorf("unknown routing %q (want %q or %q)", opts.Routing, RoutingIngress, RoutingHTTPRoute)
+	}
+	if errs := validateOptions(opts); errs != "" {
+		return nil, nil, fmt.Errorf("%s", errs)
+	}
+	b := &builder{sp: sp, opts: opts, project: labelValue(sp.Project)}
+	if b.project != sp.Project {
+		b.notes = append(b.notes, spec.Item{What: "project " + sp.Project,
+			Why:    "label values are at most 63 letters, digits, '-', '_' or '.'; labelled " + quoteEmpty(b.project),
+			Source: apacheconf.Position{Filename: sp.ConfigFile}})
+	}
+	taken := names{}
+	var objs []object
+	var ws []*workload
+	for _, s := range sp.Services {
+		if s.Kind == spec.KindProcess {
+			b.note(s, "process service "+s.Process.Program, "a pod runs images only; put the program in an image of its own", check.Where(s))
+			continue
+		}
+		if err := check.UTF8(sp, s); err != nil {
+			return nil, nil, err
+		}
+		name := taken.take(s.Name)
+		if name != s.Name {
+			b.note(s, "name "+s.Name, "Kubernetes names are DNS labels (lower-case letters, digits, '-'); the objects are named "+name, s.Origin.Daemon)
+		}
+		w := b.workload(s, name)
+		ws = append(ws, w)
+		comment := []string{
+			"Service " + s.Name + ", daemon group " + s.Group + ": WSGIDaemonProcess at " + s.Origin.Daemon.String() + ",",
+			"launcher " + s.Origin.Script + " run at " + s.Origin.Exec.String() + ".",
+		}
+		objs = append(objs, object{w.deployment, comment})
+		if w.service != nil {
+			objs = append(objs, object{w.service, comment})
+		}
+	}
+	rs := b.routes(ws)
+	if len(rs) > 0 {
+		comment := []string{"The Apache front end's ProxyPass routes."}
+		if opts.Routing == RoutingHTTPRoute {
+			for _, hr := range b.httpRoutes(rs, taken) {
+				objs = append(objs, object{hr, comment})
+			}
+		} else {
+			objs = append(objs, object{b.ingress(rs, taken.take(sp.Project)), comment})
+		}
+	}
+	return objs, b.notes, nil
+}
+
+func validateOptions(o Options) string {
+	var errs []string
+	if o.Namespace != "" {
+		for _, e := range validation.IsDNS1123Label(o.Namespace) {
+			errs = append(errs, "namespace "+o.Namespace+": "+e)
+		}
+	}
+	if ns := o.gatewayNamespace(); ns != "" {
+		for _, e := range validation.IsDNS1123Label(ns) {
+			errs = append(errs, "gateway namespace "+ns+": "+e)
+		}
+	}
+	for _, e := range validation.IsDNS1123Subdomain(o.gatewayName()) {
+		errs = append(errs, "gateway "+o.gatewayName()+": "+e)
+	}
+	if o.IngressClass != "" {
+		for _, e := range validation.IsDNS1123Subdomain(o.IngressClass) {
+			errs = append(errs, "ingress class "+o.IngressClass+": "+e)
+		}
+	}
+	return strings.Join(errs, "; ")
+}
+
+func quoteEmpty(s string) string {
+	if s == "" {
+		return "nothing"
+	}
+	return s
+}
+
+// render writes obj as YAML the way kubectl reads it (sigs.k8s.io/yaml,
+// through JSON), without the output-only status and the empty strategy and
+// resources the typed objects always carry.
+func render(obj runtime.Object) ([]byte, error) {
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	delete(m, "status")
+	dropEmpty(m)
+	if data, err = json.Marshal(m); err != nil {
+		return nil, err
+	}
+	return yaml.JSONToYAML(escapeUnprintable(data))
+}
+
+// dropEmpty removes the "strategy" and "resources" keys whose value is an
+// empty object, everywhere in v. Other empty objects (emptyDir: {}) mean
+// something and stay.
+func dropEmpty(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if sub, ok := e.(map[string]any); ok && len(sub) == 0 && (k == "strategy" || k == "resources") {
+				delete(x, k)
+				continue
+			}
+			dropEmpty(e)
+		}
+	case []any:
+		for _, e := range x {
+			dropEmpty(e)
+		}
+	}
+}
+
+// escapeUnprintable writes as \uXXXX the characters JSON leaves raw but a
+// YAML reader refuses in its input (DEL, C1 controls other than NEL, U+FFFE
+// and U+FFFF). In JSON text they can only be inside strings, where the
+// escape means the same character.
+func escapeUnprintable(data []byte) []byte {
+	var b bytes.Buffer
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == 0x7f || r >= 0x80 && r <= 0x9f && r != 0x85 || r == 0xfffe || r == 0xffff {
+			fmt.Fprintf(&b, `\u%04x`, r)
+		} else {
+			b.Write(data[i : i+size])
+		}
+		i += size
+	}
+	return b.Bytes()
+}
