@@ -103,10 +103,10 @@ func (e *evaluator) index(v value, sub *subscript, at lexer.Position) (value, er
 			if s, ok := e.readEnv(k.s, at); ok {
 				return s, nil
 			}
-			return nil, newDiag(CodeUnresolved, position(at), fmt.Sprintf("os.environ[%q] is not set, so Python stops with KeyError", k.s),
-				fmt.Sprintf("Set %s in the environment wsgidock reads the script with, or write os.environ.get(%q, 'default').", k.s, k.s))
+			return nil, newDiag(CodeUnresolved, position(at), fmt.Sprintf("os.environ[%s] is not set, so Python stops with KeyError", pyRepr(k.s)),
+				fmt.Sprintf("Set %s in the environment wsgidock reads the script with, or write os.environ.get(%s, 'default').", k.s, pyRepr(k.s)))
 		}
-		return nil, runtimeError(position(at), fmt.Sprintf("the dict has no key %q: Python stops with KeyError", k.s), "Add the key before reading it.")
+		return nil, runtimeError(position(at), fmt.Sprintf("the dict has no key %s: Python stops with KeyError", pyRepr(k.s)), "Add the key before reading it.")
 	case *list:
 		if sub.Slice || len(sub.Rest) > 0 || sub.Index == nil {
 			return nil, unsupported(sub.Pos, "a slice")
@@ -277,14 +277,14 @@ func bind(name string, params []string, posOnly, required int, args *arguments, 
 	for _, k := range args.kw {
 		i := indexOf(params, k.name)
 		if i < 0 || i < posOnly || vals[i] != nil {
-			return nil, nil, runtimeError(position(k.at), fmt.Sprintf("%s() got an unexpected or repeated keyword argument %q: Python stops with TypeError", name, k.name),
+			return nil, nil, runtimeError(position(k.at), fmt.Sprintf("%s() got an unexpected or repeated keyword argument %s: Python stops with TypeError", name, pyRepr(k.name)),
 				"Pass the arguments Python documents for the function.")
 		}
 		vals[i], where[i] = k.v, k.at
 	}
 	for i := range required {
 		if vals[i] == nil {
-			return nil, nil, runtimeError(position(at), fmt.Sprintf("%s() is missing the argument %q: Python stops with TypeError", name, params[i]),
+			return nil, nil, runtimeError(position(at), fmt.Sprintf("%s() is missing the argument %s: Python stops with TypeError", name, pyRepr(params[i])),
 				"Pass the arguments Python documents for the function.")
 		}
 	}
@@ -394,7 +394,7 @@ func (e *evaluator) envGet(d *dict, name string, args *arguments, at lexer.Posit
 	if err != nil {
 		return nil, err
 	}
-	var def value = &none{at: position(at), why: fmt.Sprintf("%s(%q) gives None because %s is not set", name, k.s, k.s)}
+	var def value = &none{at: position(at), why: fmt.Sprintf("%s(%s) gives None because %s is not set", name, pyRepr(k.s), k.s)}
 	if vals[1] != nil {
 		def = vals[1]
 	}
@@ -573,7 +573,11 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 	case *dict:
 		switch m.name {
 		case "get":
-			return e.envGet(recv, "get", args, at)
+			name := "get"
+			if recv == e.environ {
+				name = "os.environ.get"
+			}
+			return e.envGet(recv, name, args, at)
 		case "copy":
 			if err := arity("copy", args, at, 0, 0); err != nil {
 				return nil, err

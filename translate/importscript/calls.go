@@ -187,7 +187,7 @@ func (e *evaluator) setEnv(cmd *Command, v value, at lexer.Position, name string
 			return err
 		}
 		if k == "" || strings.Contains(k, "=") {
-			return runtimeError(position(at), fmt.Sprintf("illegal environment variable name %q: Python stops with ValueError", k), "Use a name without '='.")
+			return runtimeError(position(at), fmt.Sprintf("illegal environment variable name %s: Python stops with ValueError", pyRepr(k)), "Use a name without '='.")
 		}
 		cmd.Env = append(cmd.Env, kv.s)
 	}
@@ -290,7 +290,7 @@ func subprocessCall(e *evaluator, name string, args *arguments, at lexer.Positio
 			return nil, unsupported(k.at, "the "+k.name+"= argument")
 		case indexOf(passiveKeywords[name], k.name) >= 0:
 		default:
-			return nil, runtimeError(position(k.at), fmt.Sprintf("%s() got an unexpected keyword argument %q: Python stops with TypeError", name, k.name),
+			return nil, runtimeError(position(k.at), fmt.Sprintf("%s() got an unexpected keyword argument %s: Python stops with TypeError", name, pyRepr(k.name)),
 				"Remove the argument.")
 		}
 	}
@@ -332,7 +332,7 @@ func subprocessCall(e *evaluator, name string, args *arguments, at lexer.Positio
 			break
 		}
 		if strings.ContainsAny(v.s, " \t\n") {
-			return nil, runtimeError(v.at, fmt.Sprintf("%s() with one string and no shell=True runs a program named %q, spaces included", name, v.s),
+			return nil, runtimeError(v.at, fmt.Sprintf("%s() with one string and no shell=True runs a program named %s, spaces included", name, pyRepr(v.s)),
 				"Pass the command as a list, or as shlex.split(\"...\"), or add shell=True.")
 		}
 		if err := e.setArgv(cmd, []value{v}, []lexer.Position{cmdAt}, "the command"); err != nil {

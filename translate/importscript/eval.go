@@ -25,6 +25,7 @@ type evaluator struct {
 	cmds      []*Command
 	envRefs   []EnvRef
 	stopped   bool // after os.exec* or an exit
+	skipped   bool // an unsupported statement was skipped: later NameErrors may be its doing
 	warned    bool // the unreachable-code warning is out
 	guard     apacheconf.Position
 }
@@ -119,8 +120,10 @@ func (e *evaluator) block(stmts []*stmt) {
 			e.report(e.ifStmt(s.If))
 		case s.Compound != nil:
 			e.report(unsupported(s.Pos, "a `"+s.Compound.Keyword+"` statement"))
+			e.skipped = true
 		case s.Decorator != nil:
 			e.report(unsupported(s.Pos, "a decorator"))
+			e.skipped = true
 		default:
 			for _, small := range s.Simple.Stmts {
 				if e.stopped {
@@ -584,7 +587,10 @@ func (e *evaluator) atom(a *atom) (value, error) {
 		if a.Name == "__name__" || a.Name == "__file__" {
 			return nil, unsupported(a.Pos, a.Name)
 		}
-		return nil, runtimeError(at, fmt.Sprintf("name %q is not defined: Python stops with NameError", a.Name),
+		if e.skipped {
+			return nil, errPoisoned // most likely bound by the statement skipped
+		}
+		return nil, runtimeError(at, fmt.Sprintf("name %s is not defined: Python stops with NameError", pyRepr(a.Name)),
 			"Assign or import the name before this line.")
 	case a.Paren != nil:
 		if len(a.Paren.Items) == 1 && !a.Paren.Comma && !a.Paren.Items[0].Star {

@@ -267,12 +267,12 @@ type argument struct {
 type atom struct {
 	Pos     lexer.Position
 	Strings []*strToken  `parser:"@@+"`
-	Number  string        `parser:"| @Number"`
-	Const   string        `parser:"| @(\"None\" | \"True\" | \"False\" | \"...\")"`
-	Name    string        `parser:"| @Name"`
-	Paren   *display      `parser:"| \"(\" @@ \")\""`
-	List    *display      `parser:"| \"[\" @@ \"]\""`
-	Dict    *dictDisplay  `parser:"| \"{\" @@ \"}\""`
+	Number  string       `parser:"| @Number"`
+	Const   string       `parser:"| @(\"None\" | \"True\" | \"False\" | \"...\")"`
+	Name    string       `parser:"| @Name"`
+	Paren   *display     `parser:"| \"(\" @@ \")\""`
+	List    *display     `parser:"| \"[\" @@ \"]\""`
+	Dict    *dictDisplay `parser:"| \"{\" @@ \"}\""`
 }
 
 // strToken is one string literal; adjacent ones concatenate.

@@ -3,6 +3,7 @@ package importscript
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -172,7 +173,7 @@ func syntaxDiag(filename string, err error) apacheconf.Diagnostic {
 		at = position(unexpected.Unexpected.Pos)
 		what, ok := tokenNames[unexpected.Unexpected.Type]
 		if !ok {
-			what = fmt.Sprintf("%q", unexpected.Unexpected.Value)
+			what = pyRepr(unexpected.Unexpected.Value)
 		}
 		msg = "invalid syntax, or Python that wsgidock does not read: unexpected " + what + constructs[unexpected.Unexpected.Value]
 	case errors.As(err, &perr):
@@ -188,4 +189,35 @@ func syntaxDiag(filename string, err error) apacheconf.Diagnostic {
 	}
 	d := newDiag(code, at, msg, "Check the script with `python3 -m py_compile SCRIPT`. "+subsetHelp).(apacheconf.Diagnostic)
 	return d
+}
+
+// pyRepr writes s the way Python's repr does for plain text: in single
+// quotes unless it holds one and no double quote, with backslash escapes
+// for the quote, backslashes and control characters.
+func pyRepr(s string) string {
+	q := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		q = '"'
+	}
+	var b strings.Builder
+	b.WriteByte(q)
+	for _, r := range s {
+		switch {
+		case r == rune(q) || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte(q)
+	return b.String()
 }
