@@ -231,6 +231,9 @@ func (e *evaluator) setShell(cmd *Command, line *str) error {
 
 // mergeEnv sets the NAME=VALUE entries of add over those of base.
 func mergeEnv(base, add []string) []string {
+	if len(add) == 0 {
+		return base
+	}
 	out := append([]string{}, base...)
 	for _, kv := range add {
 		name := kv[:strings.IndexByte(kv, '=')+1]

@@ -236,18 +236,20 @@ func (e *evaluator) smallStmt(s *smallStmt) error {
 	case x.Annot != nil:
 		return unsupported(s.Pos, "an annotated assignment")
 	case len(x.Assign) > 0:
-		targets := append([]*expr{x.First}, x.Assign[:len(x.Assign)-1]...)
-		v, err := e.expr(x.Assign[len(x.Assign)-1])
+		targets := append([]*exprList{x.First}, x.Assign[:len(x.Assign)-1]...)
+		v, err := e.exprList(x.Assign[len(x.Assign)-1])
 		if err != nil {
 			for _, t := range targets {
-				if p := asPrimary(t); p != nil && len(p.Trailers) == 0 && p.Atom.Name != "" {
-					e.names[p.Atom.Name] = poisoned{}
+				for _, item := range t.Items {
+					if p := asPrimary(item); p != nil && len(p.Trailers) == 0 && p.Atom.Name != "" {
+						e.names[p.Atom.Name] = poisoned{}
+					}
 				}
 			}
 			return err
 		}
 		for _, t := range targets {
-			if err := e.assign(t, v); err != nil {
+			if err := e.assignList(t, v); err != nil {
 				return err
 			}
 		}
@@ -255,8 +257,45 @@ func (e *evaluator) smallStmt(s *smallStmt) error {
 	case x.AugOp != "":
 		return e.augAssign(x)
 	}
-	_, err := e.expr(x.First)
+	_, err := e.exprList(x.First)
 	return err
+}
+
+// exprList evaluates a single expression, or a bare tuple.
+func (e *evaluator) exprList(l *exprList) (value, error) {
+	if x := l.single(); x != nil {
+		return e.expr(x)
+	}
+	return e.display(&display{Pos: l.Pos, Items: itemsOf(l.Items)}, true)
+}
+
+func itemsOf(xs []*expr) []*item {
+	out := make([]*item, len(xs))
+	for i, x := range xs {
+		out[i] = &item{Pos: x.Pos, Value: x}
+	}
+	return out
+}
+
+// assignList assigns to one target or unpacks into several.
+func (e *evaluator) assignList(t *exprList, v value) error {
+	if x := t.single(); x != nil {
+		return e.assign(x, v)
+	}
+	seq, ok := v.(*list)
+	if !ok || len(seq.items) != len(t.Items) {
+		if _, bad := v.(poisoned); bad {
+			return errPoisoned
+		}
+		return runtimeError(position(t.Pos), fmt.Sprintf("cannot unpack %s into %d names: Python stops with ValueError or TypeError", v.describe(), len(t.Items)),
+			"Give as many values as names.")
+	}
+	for i, item := range t.Items {
+		if err := e.assign(item, seq.items[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func joinDots(parts []string) string {
@@ -356,7 +395,11 @@ func (e *evaluator) augAssign(x *exprStmt) error {
 	if x.AugOp != "+=" {
 		return unsupported(x.Pos, "the `"+x.AugOp+"` operator")
 	}
-	old, err := e.expr(x.First)
+	target := x.First.single()
+	if target == nil {
+		return newDiag(CodeSyntax, position(x.Pos), "invalid syntax: an augmented assignment needs a single target", "Write name += value.")
+	}
+	old, err := e.expr(target)
 	if err != nil {
 		return err
 	}
@@ -376,7 +419,7 @@ func (e *evaluator) augAssign(x *exprStmt) error {
 	if err != nil {
 		return err
 	}
-	return e.assign(x.First, v)
+	return e.assign(target, v)
 }
 
 func (e *evaluator) expr(x *expr) (value, error) {
@@ -714,7 +757,7 @@ func (e *evaluator) strings(toks []*strToken) (value, error) {
 		}
 	}
 	if bytesTok {
-		return nil, unsupported(toks[0].Tok.Pos, "a bytes literal (b'...') where a str is needed")
+		return &bytesValue{at: position(toks[0].Tok.Pos)}, nil
 	}
 	return out, nil
 }
@@ -780,6 +823,9 @@ func (e *evaluator) needStr(v value, at lexer.Position, what string) (*str, erro
 		return nil, errPoisoned
 	case *opaque:
 		return nil, newDiag(CodeUnresolved, position(at), what+" is "+v.what+", which is known only when the script runs", subsetHelp)
+	case *bytesValue:
+		return nil, newDiag(CodeUnsupported, v.at, what+" is a bytes literal (b'...'); wsgidock reads str values only",
+			"Write a str literal: drop the b prefix.")
 	}
 	return nil, runtimeError(position(at), what+" must be a str, not "+v.describe(), "Use a string here.")
 }

@@ -140,12 +140,28 @@ type otherSimple struct {
 // by the evaluator) or an augmented assignment.
 type exprStmt struct {
 	Pos      lexer.Position
-	First    *expr   `parser:"@@"`
-	Assign   []*expr `parser:"( ( \"=\" @@ )+"`
-	AugOp    string  `parser:"| @(\"+=\" | \"-=\" | \"*=\" | \"/=\" | \"//=\" | \"%=\" | \"@=\" | \"&=\" | \"|=\" | \"^=\" | \">>=\" | \"<<=\" | \"**=\")"`
-	AugValue *expr   `parser:"@@"`
-	Annot    *expr   `parser:"| \":\" @@"`
-	AnnotVal *expr   `parser:"( \"=\" @@ )? )?"`
+	First    *exprList   `parser:"@@"`
+	Assign   []*exprList `parser:"( ( \"=\" @@ )+"`
+	AugOp    string      `parser:"| @(\"+=\" | \"-=\" | \"*=\" | \"/=\" | \"//=\" | \"%=\" | \"@=\" | \"&=\" | \"|=\" | \"^=\" | \">>=\" | \"<<=\" | \"**=\")"`
+	AugValue *expr       `parser:"@@"`
+	Annot    *expr       `parser:"| \":\" @@"`
+	AnnotVal *expr       `parser:"( \"=\" @@ )? )?"`
+}
+
+// exprList is a bare tuple (`a, b`) or a single expression, on either
+// side of an assignment.
+type exprList struct {
+	Pos   lexer.Position
+	Items []*expr `parser:"@@ ( \",\" @@ )*"`
+	Comma bool    `parser:"@\",\"?"`
+}
+
+// single is the expression when the list is not a tuple.
+func (l *exprList) single() *expr {
+	if len(l.Items) == 1 && !l.Comma {
+		return l.Items[0]
+	}
+	return nil
 }
 
 // expr is Python's `or_test`: boolean operators, comparisons and

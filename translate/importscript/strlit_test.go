@@ -80,9 +80,13 @@ json.dump(out, sys.stdout)
 			if code != CodeSyntax {
 				t.Errorf("%s: Python has a SyntaxError, got %v %v", src, v, diags)
 			}
-		case w.Bytes || w.Surrogate:
+		case w.Bytes:
+			if _, ok := v.(*bytesValue); !ok || code != "" {
+				t.Errorf("%s: want a bytes value, got %v %v", src, v, diags)
+			}
+		case w.Surrogate:
 			if code != CodeUnsupported {
-				t.Errorf("%s: want unsupported (bytes or surrogate), got %v %v", src, v, diags)
+				t.Errorf("%s: want unsupported (lone surrogate), got %v %v", src, v, diags)
 			}
 		case code == CodeUnsupported:
 			// \N{...}, !r, format specs, {x=}, conditional expressions:

@@ -164,6 +164,14 @@ type process struct {
 
 func (*process) describe() string { return "a Popen object" }
 
+// bytesValue is a bytes literal: accepted where any value will do
+// (input=b”), refused where a str is needed.
+type bytesValue struct {
+	at apacheconf.Position
+}
+
+func (*bytesValue) describe() string { return "a bytes literal (b'...')" }
+
 // opaque is a value the script may compute but wsgidock does not follow,
 // such as the return code of subprocess.call or subprocess.PIPE. Using it
 // where a string is needed is a diagnostic.
