@@ -1,0 +1,198 @@
+package emit
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// File is one file of an output directory.
+type File struct {
+	// Name is the file's path inside the directory, slash-separated,
+	// relative and clean ("run.sh", "k8s/web.yaml").
+	Name string
+	Data []byte
+	// Mode is the permission bits; zero means 0644.
+	Mode fs.FileMode
+}
+
+// ErrNotEmpty is returned, wrapped, by WriteDir when the directory already
+// holds files and force is off.
+var ErrNotEmpty = errors.New("directory is not empty")
+
+// WriteDir makes dir hold exactly files. Everything is written and synced
+// in a new hidden directory beside dir first, then renamed into place, so
+// dir is never seen half-written: after an error it is as it was. A dir
+// that holds anything is refused unless force is set; with force its old
+// contents are swapped out in one rename where the system can (Linux's
+// RENAME_EXCHANGE), else renamed aside just before the new one is renamed
+// in, and then removed.
+func WriteDir(dir string, files []File, force bool) error {
+	if err := checkNames(files); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if filepath.Dir(abs) == abs {
+		return fmt.Errorf("%s: cannot replace the root directory; name a directory inside it", dir)
+	}
+	replace, err := mustReplace(dir, abs, force)
+	if err != nil {
+		return err
+	}
+	parent := filepath.Dir(abs)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".new-")
+	if err != nil {
+		return err
+	}
+	if err := fill(tmp, files); err != nil {
+		return errors.Join(fmt.Errorf("%s: nothing written: %w", dir, err), os.RemoveAll(tmp))
+	}
+	if replace {
+		err = swap(tmp, abs)
+	} else {
+		err = renameOver(tmp, abs)
+	}
+	if err != nil {
+		return errors.Join(fmt.Errorf("%s: nothing written: %w", dir, err), os.RemoveAll(tmp))
+	}
+	return syncDir(parent)
+}
+
+// mustReplace reports whether dir exists with contents that force allows to
+// replace. A missing or empty directory needs no replacing.
+func mustReplace(dir, abs string, force bool) (bool, error) {
+	info, err := os.Lstat(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case info.Mode()&fs.ModeSymlink != 0:
+		return false, fmt.Errorf("%s is a symbolic link; name the directory it points to", dir)
+	case !info.IsDir():
+		return false, fmt.Errorf("%s exists and is not a directory", dir)
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if _, err := f.Readdirnames(1); errors.Is(err, io.EOF) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if !force {
+		return false, fmt.Errorf("%s: %w; remove it, or replace it with force", dir, ErrNotEmpty)
+	}
+	return true, nil
+}
+
+// checkNames refuses names that would land outside the directory, twice in
+// it, or nowhere, before anything is written.
+func checkNames(files []File) error {
+	seen := map[string]bool{}
+	for _, f := range files {
+		n := f.Name
+		switch {
+		case n == "" || n == "." || strings.ContainsRune(n, 0):
+			return fmt.Errorf("output file name %q is empty or invalid", n)
+		case path.IsAbs(n) || path.Clean(n) != n || n == ".." || strings.HasPrefix(n, "../"):
+			return fmt.Errorf("output file name %q must be a clean path inside the directory", n)
+		case seen[n]:
+			return fmt.Errorf("output file name %q is given twice", n)
+		}
+		seen[n] = true
+	}
+	return nil
+}
+
+// fill writes files into dir and syncs them and dir.
+func fill(dir string, files []File) error {
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		mode := f.Mode.Perm()
+		if mode == 0 {
+			mode = 0o644
+		}
+		if err := writeFile(p, f.Data, mode); err != nil {
+			return err
+		}
+	}
+	return syncDir(dir)
+}
+
+func writeFile(name string, data []byte, mode fs.FileMode) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		// The umask must not take bits the caller asked for (run.sh's x).
+		err = f.Chmod(mode)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	return errors.Join(err, f.Close())
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	return errors.Join(d.Sync(), d.Close())
+}
+
+// swap puts the directory tmp in place of the non-empty directory dir and
+// removes the old contents.
+func swap(tmp, dir string) error {
+	err := exchange(tmp, dir)
+	if err == nil {
+		// tmp now holds the old contents.
+		return os.RemoveAll(tmp)
+	}
+	if !errors.Is(err, errExchangeUnsupported) {
+		return err
+	}
+	old, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".old-")
+	if err != nil {
+		return err
+	}
+	if err := renameOver(dir, old); err != nil {
+		return errors.Join(err, os.Remove(old))
+	}
+	if err := renameOver(tmp, dir); err != nil {
+		return errors.Join(err, renameOver(old, dir))
+	}
+	return os.RemoveAll(old)
+}
+
+// errExchangeUnsupported says the system or file system cannot swap two
+// directories in one rename.
+var errExchangeUnsupported = errors.New("atomic exchange not supported")
+
+// exchange swaps two directories; a variable so tests can take the
+// two-rename path.
+var exchange = renameExchange
