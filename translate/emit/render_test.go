@@ -65,3 +65,18 @@ func TestRender(t *testing.T) {
 		t.Error("no error for a nil spec")
 	}
 }
+
+// BenchmarkRender renders the three-service fixture in every format,
+// MIGRATION.md included.
+func BenchmarkRender(b *testing.B) {
+	c := fixtures.Multi()
+	for _, f := range Formats {
+		b.Run(string(f), func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := Render(f, c.Spec, c.Report, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
