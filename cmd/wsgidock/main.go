@@ -32,7 +32,8 @@ const (
 type cli struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 
-	Parse parseCmd `cmd:"" help:"Read an Apache config as httpd does and print its tree as JSON, or the effective config (--flatten)."`
+	Parse   parseCmd   `cmd:"" help:"Read an Apache config as httpd does and print its tree as JSON, or the effective config (--flatten)."`
+	Migrate migrateCmd `cmd:"" help:"Turn the mod_wsgi daemon groups of an Apache config into launch specs: a shell script (default), compose, Kubernetes, JSON, or the rewritten Apache config."`
 
 	InstallCompletions kongplete.InstallCompletions `cmd:"" help:"Install shell completion for bash, zsh or fish."`
 }

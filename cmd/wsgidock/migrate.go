@@ -1,0 +1,211 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate"
+	"github.com/wsgidock/wsgidock/translate/emit"
+	"github.com/wsgidock/wsgidock/translate/emit/apache"
+	"github.com/wsgidock/wsgidock/translate/emit/kube"
+	"github.com/wsgidock/wsgidock/translate/emit/migration"
+	"github.com/wsgidock/wsgidock/translate/emit/shell"
+	"github.com/wsgidock/wsgidock/translate/spec"
+)
+
+// planFlags are the flags of every command that plans services from a
+// config: migrate, up, down, ps.
+type planFlags struct {
+	configFlags
+	Project string `name:"project" placeholder:"NAME" help:"Name of the set of services, in container names and labels (default: FILE's name without extension)."`
+}
+
+// migrateCmd is `wsgidock migrate`.
+type migrateCmd struct {
+	planFlags
+	Format       string `name:"format" enum:"sh,compose,kube,json,apache" default:"sh" help:"What to print: sh (a bash script of docker commands), compose, kube, json (the launch spec and report), apache (the front-end config with the managed daemon groups commented out)."`
+	Out          string `short:"o" name:"output" placeholder:"DIR" help:"Write every format, the rewritten Apache files and MIGRATION.md into DIR, a new directory, atomically, instead of printing one format." type:"path"`
+	Force        bool   `name:"force" help:"With -o, replace DIR even when it is not empty."`
+	Strict       bool   `name:"strict" help:"Fail (exit 1, no output) when anything could not be carried over."`
+	Engine       string `name:"engine" enum:",docker,podman" default:"" help:"Engine the shell script calls (default: the one each launcher called)."`
+	Routing      string `name:"routing" enum:"ingress,httproute" default:"ingress" help:"How the kube output routes the front end's paths: an Ingress or Gateway API HTTPRoutes."`
+	Gateway      string `name:"gateway" placeholder:"[NAMESPACE/]NAME" help:"Parent Gateway of the HTTPRoutes."`
+	IngressClass string `name:"ingress-class" placeholder:"NAME" help:"ingressClassName of the Ingress."`
+	Namespace    string `name:"namespace" placeholder:"NAME" help:"Namespace of every Kubernetes object."`
+}
+
+// plan reads the config and plans its services. Diagnostics go to stderr
+// with their source lines; any error among them is a failure (exit 1).
+func (c *planFlags) plan(stderr io.Writer) (*apacheconf.Tree, *spec.Spec, *spec.Report, error) {
+	tree, readErr, err := c.load(stderr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if readErr != nil {
+		return nil, nil, nil, &exitError{code: exitFindings}
+	}
+	opts, _ := c.options()
+	// Launchers see the environment httpd had: the machine's, plus the
+	// envvars file apache2ctl reads.
+	lookup := opts.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	sp, report, diags := translate.Plan(tree, translate.Options{Project: c.Project, FS: opts.FS, LookupEnv: lookup})
+	source := func(name string) (string, bool) {
+		if s, ok := tree.Source(name); ok {
+			return s, true
+		}
+		return apacheconf.DiskSource(name)
+	}
+	apacheconf.WriteText(stderr, diags, source)
+	if diags.HasErrors() {
+		return nil, nil, nil, &exitError{code: exitFindings, msg: "the configuration cannot be migrated as it is; see the errors above"}
+	}
+	return tree, sp, report, nil
+}
+
+func (c *migrateCmd) Run(io *streams) error {
+	tree, sp, report, err := c.plan(io.stderr)
+	if err != nil {
+		return err
+	}
+	opts := emit.Options{
+		Shell: shell.Options{Engine: c.Engine},
+		Kube:  kube.Options{Routing: kube.Routing(c.Routing), Gateway: c.Gateway, IngressClass: c.IngressClass, Namespace: c.Namespace},
+	}
+	if c.Routing == "ingress" {
+		opts.Kube.Routing = kube.RoutingIngress
+	} else {
+		opts.Kube.Routing = kube.RoutingHTTPRoute
+	}
+	if c.Out != "" {
+		return c.writeAll(io, tree, sp, report, opts)
+	}
+	var out []byte
+	var notes []spec.Item
+	if c.Format == "apache" {
+		files, n, err := apache.Rewrite(tree, sp)
+		if err != nil {
+			return err
+		}
+		switch len(files) {
+		case 0:
+			return &exitError{code: exitFindings, msg: "no daemon group of this config becomes a service: there is nothing to rewrite"}
+		case 1:
+			out = files[0].Data
+		default:
+			var names []string
+			for _, f := range files {
+				names = append(names, f.Name)
+			}
+			return &exitError{code: exitUsage, msg: fmt.Sprintf("the rewrite changes %d files (%s); use -o DIR to write them all", len(files), strings.Join(names, ", "))}
+		}
+		notes = n
+	} else {
+		files, n, err := emit.Render(emit.Format(c.Format), sp, report, opts)
+		if err != nil {
+			return &exitError{code: exitFindings, msg: err.Error()}
+		}
+		out, notes = files[0].Data, n
+	}
+	if err := c.reportUnmapped(io.stderr, report, notes); err != nil {
+		return err
+	}
+	_, err = io.stdout.Write(out)
+	return err
+}
+
+// reportUnmapped writes what could not be carried over as positioned
+// warnings, and fails under --strict.
+func (c *migrateCmd) reportUnmapped(w io.Writer, report *spec.Report, notes []spec.Item) error {
+	items := append(append([]spec.Item{}, report.Unmapped...), notes...)
+	var ds apacheconf.Diagnostics
+	for _, it := range items {
+		summary := it.What + ": " + it.Why
+		if it.Service != "" {
+			summary = it.Service + ": " + summary
+		}
+		ds = append(ds, apacheconf.Diagnostic{Severity: apacheconf.SeverityWarning, Code: translate.CodeUnmapped, Summary: summary,
+			Subject: apacheconf.Range{Start: it.Source}})
+	}
+	ds.Sort()
+	for _, d := range ds {
+		fmt.Fprintln(w, d.Error())
+	}
+	if c.Strict && len(items) > 0 {
+		return &exitError{code: exitFindings, msg: fmt.Sprintf("--strict: %d items could not be carried over (listed above)", len(items))}
+	}
+	return nil
+}
+
+// writeAll writes every format, the rewritten Apache files and one
+// MIGRATION.md into a new directory.
+func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec, report *spec.Report, opts emit.Options) error {
+	var files []emit.File
+	var notes []spec.Item
+	for _, f := range emit.Formats {
+		out, n, err := emit.Render(f, sp, report, opts)
+		if err != nil {
+			return &exitError{code: exitFindings, msg: fmt.Sprintf("%s: %v", f, err)}
+		}
+		files = append(files, out[0])
+		for _, it := range n {
+			it.What = fmt.Sprintf("%s (%s)", it.What, f)
+			notes = append(notes, it)
+		}
+	}
+	rewritten, n, err := apache.Rewrite(tree, sp)
+	if err != nil {
+		return err
+	}
+	for _, it := range n {
+		it.What = fmt.Sprintf("%s (apache)", it.What)
+		notes = append(notes, it)
+	}
+	for _, f := range rewritten {
+		files = append(files, emit.File{Name: filepath.Join("apache", apacheOutName(tree, f.Name)), Data: f.Data, Mode: 0o644})
+	}
+	if err := c.reportUnmapped(io.stderr, report, notes); err != nil {
+		return err
+	}
+	md, err := migrationMarkdown(sp, report, notes)
+	if err != nil {
+		return err
+	}
+	files = append(files, emit.File{Name: emit.MigrationFile, Data: md})
+	if err := emit.WriteDir(c.Out, files, c.Force); err != nil {
+		if errors.Is(err, emit.ErrNotEmpty) {
+			return &exitError{code: exitUsage, msg: fmt.Sprintf("%s is not empty; choose a new directory or give --force to replace it", c.Out)}
+		}
+		return &exitError{code: exitUsage, msg: err.Error()}
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	fmt.Fprintf(io.stderr, "wrote %s: %s\n", c.Out, strings.Join(names, ", "))
+	return nil
+}
+
+// apacheOutName places a rewritten file in the output directory: its path
+// below ServerRoot, or its absolute path without the leading slash.
+func apacheOutName(tree *apacheconf.Tree, name string) string {
+	if rel, err := filepath.Rel(tree.ServerRoot, name); err == nil && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel) {
+		return rel
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		abs = name
+	}
+	return strings.TrimPrefix(abs, string(os.PathSeparator))
+}
+
+func migrationMarkdown(sp *spec.Spec, report *spec.Report, notes []spec.Item) ([]byte, error) {
+	return migration.Markdown(sp, report, "sh, compose, kube or apache", notes)
+}
