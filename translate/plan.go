@@ -85,7 +85,7 @@ func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apache
 	}
 	h := sha256.New()
 	for _, f := range tree.Files {
-		h.Write([]byte(f.Name))
+		h.Write([]byte(p.hashName(f.Name)))
 		h.Write([]byte{0})
 		h.Write([]byte(f.Src))
 	}
@@ -100,6 +100,16 @@ func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apache
 	sp.ConfigHash = hex.EncodeToString(h.Sum(nil))[:16]
 	p.diags.Sort()
 	return sp, &p.report, p.diags
+}
+
+// hashName is the name of a file as it counts in the config hash: relative
+// to ServerRoot, so that the same config has the same hash wherever its
+// directory is.
+func (p *planner) hashName(name string) string {
+	if rel, err := filepath.Rel(p.tree.ServerRoot, name); err == nil {
+		return rel
+	}
+	return name
 }
 
 func (p *planner) project() string {
@@ -368,7 +378,7 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 			"cannot read launcher script %s: %v", script, unwrap(err))
 		return nil
 	}
-	h.Write([]byte(script))
+	h.Write([]byte(p.hashName(script)))
 	h.Write([]byte{0})
 	h.Write(src)
 	launch, diags := importscript.Parse(script, src, p.lookupEnv())
