@@ -462,6 +462,9 @@ func pathJoin(e *evaluator, args *arguments, at lexer.Position) (value, error) {
 		} else {
 			out = joinPath(out, s)
 		}
+		if _, err := sized(out, at); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -549,23 +552,19 @@ func shlexJoin(e *evaluator, args *arguments, at lexer.Position) (value, error) 
 	if err != nil {
 		return nil, err
 	}
-	var out *str
-	for _, it := range items {
+	parts := make([]*str, len(items))
+	total := 0
+	for i, it := range items {
 		s, err := e.needStr(it, args.posAt[0], "an item of shlex.join's list")
 		if err != nil {
 			return nil, err
 		}
-		q := newStr(quoteWord(s.s), s.at)
-		if out == nil {
-			out = q
-		} else {
-			out = concat(concat(out, newStr(" ", s.at)), q)
+		parts[i] = newStr(quoteWord(s.s), s.at)
+		if total += len(parts[i].s) + 1; total > maxStrLen {
+			return nil, tooLong(total, at)
 		}
 	}
-	if out == nil {
-		out = &str{at: position(at)}
-	}
-	return out, nil
+	return joinStrs(parts, newStr(" ", position(at)), position(at)), nil
 }
 
 func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (value, error) {
@@ -614,6 +613,9 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 				return nil, err
 			}
 			recv.items = append(recv.items, args.pos[0])
+			if _, err := sized(recv, at); err != nil {
+				return nil, err
+			}
 			return &none{}, nil
 		case "extend":
 			if err := arity("extend", args, at, 1, 1); err != nil {
@@ -624,6 +626,9 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 				return nil, err
 			}
 			recv.items = append(recv.items, items...)
+			if _, err := sized(recv, at); err != nil {
+				return nil, err
+			}
 			return &none{}, nil
 		case "copy":
 			if err := arity("copy", args, at, 0, 0); err != nil {
@@ -695,18 +700,19 @@ func (e *evaluator) strMethod(s *str, name string, args *arguments, at lexer.Pos
 		if err != nil {
 			return nil, err
 		}
-		out := &str{at: position(at)}
+		parts := make([]*str, len(items))
+		total := 0
 		for i, it := range items {
 			w, err := e.needStr(it, args.posAt[0], "an item of join's list")
 			if err != nil {
 				return nil, err
 			}
-			if i > 0 {
-				out = concat(out, s)
+			parts[i] = w
+			if total += len(w.s) + len(s.s); total > maxStrLen {
+				return nil, tooLong(total, at)
 			}
-			out = concat(out, w)
 		}
-		return out, nil
+		return joinStrs(parts, s, position(at)), nil
 	case "split":
 		if len(args.kw) > 0 || len(args.pos) > 1 {
 			return nil, unsupported(at, "str.split with more than a separator")

@@ -223,10 +223,8 @@ func (e *evaluator) setShell(cmd *Command, line *str) error {
 		cmd.Args = append(cmd.Args, w.s)
 	}
 	cmd.ArgPos = shellPos(sh.words)
-	cmd.Program = cmd.Args[0]
-	cmd.SearchPath = !strings.Contains(cmd.Program, "/")
 	cmd.Env = mergeEnv(cmd.Env, sh.assign)
-	return nil
+	return e.setProgram(cmd, sh.words[0], true)
 }
 
 // mergeEnv sets the NAME=VALUE entries of add over those of base.

@@ -56,6 +56,27 @@ func (e *evaluator) warn(code string, at apacheconf.Position, summary, detail st
 	})
 }
 
+// sized refuses values beyond the limits, once they have grown past them.
+func sized(v value, at lexer.Position) (value, error) {
+	switch v := v.(type) {
+	case *str:
+		if len(v.s) > maxStrLen {
+			return nil, tooLong(len(v.s), at)
+		}
+	case *list:
+		if len(v.items) > maxListLen {
+			return nil, newDiag(CodeUnsupported, position(at), fmt.Sprintf("the script builds a list of %d items, more than wsgidock reads (%d)", len(v.items), maxListLen),
+				"A launcher script's lists are command lines; build large data elsewhere.")
+		}
+	}
+	return v, nil
+}
+
+func tooLong(n int, at lexer.Position) error {
+	return newDiag(CodeUnsupported, position(at), fmt.Sprintf("the script builds a string of %d bytes or more, more than wsgidock reads (%d)", n, maxStrLen),
+		"A launcher script's strings are command-line words; build large data elsewhere.")
+}
+
 // unsupported is the diagnostic for valid Python that is not followed.
 func unsupported(at lexer.Position, what string) error {
 	return newDiag(CodeUnsupported, position(at), what+" is not followed by wsgidock", subsetHelp)
@@ -413,9 +434,13 @@ func (e *evaluator) augAssign(x *exprStmt) error {
 			return err
 		}
 		l.items = append(l.items, items...)
-		return nil
+		_, err = sized(l, x.AugValue.Pos)
+		return err
 	}
 	v, err := e.add(old, add, x.AugValue.Pos)
+	if err == nil {
+		v, err = sized(v, x.AugValue.Pos)
+	}
 	if err != nil {
 		return err
 	}
@@ -519,6 +544,9 @@ func (e *evaluator) sum(x *sum) (value, error) {
 			return nil, err
 		}
 		if v, err = e.add(v, r, p.Pos); err != nil {
+			return nil, err
+		}
+		if v, err = sized(v, p.Pos); err != nil {
 			return nil, err
 		}
 	}
@@ -666,7 +694,7 @@ func (e *evaluator) display(d *display, tuple bool) (value, error) {
 		}
 		l.items = append(l.items, items...)
 	}
-	return l, nil
+	return sized(l, d.Pos)
 }
 
 // iterable is the items of a list or tuple, for * and extend.

@@ -243,6 +243,10 @@ func TestParseDiagnostics(t *testing.T) {
 		{"sys.argv", "import sys\nx = sys.argv\n", CodeUnresolved, "2:8", "sys.argv"},
 		{"return code used", "import os, subprocess\nrc = subprocess.call(['a'])\nos.execv('/d', ['d', rc])\n", CodeUnresolved, "3:16", "the result of subprocess.call"},
 
+		{"string too long", "x = 'ab'\n" + strings.Repeat("x = x + x\n", 21), CodeUnsupported, "21:7", "more than wsgidock reads"},
+		{"list too long", "x = ['a']\n" + strings.Repeat("x += x\n", 17), CodeUnsupported, "18:6", "more than wsgidock reads"},
+		{"repetition", "x = ['a' * 1]\n", CodeUnsupported, "1:10", "the operator `*`"},
+
 		// Python would stop.
 		{"name error", "os.execv('/d', ['d'])\n", CodeRuntime, "1:1", "name 'os' is not defined"},
 		{"type error add", "x = 'a' + ['b']\n", CodeRuntime, "1:9", "cannot add a string and a list"},

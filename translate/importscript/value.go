@@ -55,6 +55,36 @@ func concat(a, b *str) *str {
 	return &str{s: a.s + b.s, at: a.at, pos: pos}
 }
 
+// joinStrs is sep.join(parts), built in one pass.
+func joinStrs(parts []*str, sep *str, at apacheconf.Position) *str {
+	n := 0
+	for i, p := range parts {
+		if i > 0 {
+			n += len(sep.s)
+		}
+		n += len(p.s)
+	}
+	b := make([]byte, 0, n)
+	pos := make([]apacheconf.Position, 0, n)
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, sep.s...)
+			pos = append(pos, sep.pos...)
+		}
+		b = append(b, p.s...)
+		pos = append(pos, p.pos...)
+	}
+	return &str{s: string(b), at: at, pos: pos}
+}
+
+// Limits on the values a script may build: launcher scripts are small,
+// and a script that doubles a string in a loop of statements must not
+// exhaust memory.
+const (
+	maxStrLen  = 1 << 20
+	maxListLen = 1 << 16
+)
+
 // list is a Python list or tuple. Lists are mutable and shared by
 // reference, as in Python: `b = a; b.append(x)` changes a too.
 type list struct {

@@ -1,0 +1,69 @@
+package importscript
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// FuzzParse feeds arbitrary scripts to Parse, seeded with the fixtures:
+// it must never panic, and a launch it returns must be whole.
+func FuzzParse(f *testing.F) {
+	for _, path := range fixtures(f) {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		l, diags := Parse("f.py", src, lookupFixtureEnv)
+		lines := bytes.Count(src, []byte("\n")) + bytes.Count(src, []byte("\r")) + 1
+		for _, d := range diags {
+			if p := d.Pos(); p.Filename != "f.py" || p.Line < 1 || p.Line > lines || p.Column < 1 {
+				t.Errorf("diagnostic %v has a position outside the script", d)
+			}
+		}
+		if l == nil {
+			if !diags.HasErrors() {
+				t.Errorf("no launch and no error")
+			}
+			return
+		}
+		if diags.HasErrors() {
+			t.Errorf("a launch with errors: %v", diags)
+		}
+		for _, c := range append(l.Setup, l.Command) {
+			if c.Program == "" || len(c.Args) == 0 || len(c.ArgPos) != len(c.Args) {
+				t.Errorf("incomplete command %+v", c)
+			}
+			for _, p := range c.ArgPos {
+				if p.Line < 1 || p.Line > lines {
+					t.Errorf("argument position %v outside the script", p)
+				}
+			}
+		}
+	})
+}
+
+// FuzzSplitWords checks that shlex.split never panics and places words
+// inside the line.
+func FuzzSplitWords(f *testing.F) {
+	for _, s := range splitCases {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, comments bool) {
+		words, err := splitWords(s, comments)
+		if err != nil {
+			if err.offset < 0 || err.offset >= len(s) {
+				t.Errorf("error offset %d outside %q", err.offset, s)
+			}
+			return
+		}
+		for _, w := range words {
+			if w.start < 0 || w.start >= len(s) {
+				t.Errorf("word %q starts at %d, outside %q", w.text, w.start, s)
+			}
+		}
+	})
+}
