@@ -122,7 +122,9 @@ func execCall(e *evaluator, name string, args *arguments, at lexer.Position) (va
 func (e *evaluator) newCommand(name string, at lexer.Position) *Command {
 	cmd := &Command{Call: name, Pos: position(at)}
 	for _, k := range e.environ.keys {
-		cmd.Env = append(cmd.Env, k+"="+e.environ.vals[k].(*str).s)
+		if v, ok := e.environ.vals[k].(*str); ok { // os.environ takes only strings
+			cmd.Env = append(cmd.Env, k+"="+v.s)
+		}
 	}
 	if e.dir != nil {
 		cmd.Dir = e.dir.s

@@ -652,7 +652,7 @@ func (e *evaluator) atom(a *atom) (value, error) {
 		if v, ok := e.names[a.Name]; ok {
 			return v, nil
 		}
-		if builtins[a.Name] {
+		if builtins[a.Name] || pythonBuiltins[a.Name] {
 			return &function{name: a.Name}, nil
 		}
 		if a.Name == "__name__" || a.Name == "__file__" {

@@ -219,6 +219,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"bytes", "import os\nos.execv(b'/d', [b'x'])\n", CodeUnsupported, "2:10", "bytes literal"},
 		{"star import", "from os import *\n", CodeUnsupported, "1:1", "import *"},
 		{"unknown function", "import os\nos.putenv('A', 'b')\n", CodeUnsupported, "2:1", "calling os.putenv"},
+		{"unfollowed builtin", "x = len('abc')\n", CodeUnsupported, "1:5", "calling len"},
 		{"unknown module function", "import mylib\nmylib.start()\n", CodeUnsupported, "2:1", "calling mylib.start"},
 		{"slice", "x = ['a', 'b'][1:]\n", CodeUnsupported, "1:16", "a slice"},
 		{"shell=True list", "import subprocess\nsubprocess.call(['a'], shell=True)\n", CodeUnsupported, "2:17", "shell=True with a list"},
