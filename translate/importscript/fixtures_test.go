@@ -66,11 +66,14 @@ func render(l *Launch, diags apacheconf.Diagnostics) []byte {
 			Severity: d.Severity.String(), Code: d.Code, Pos: d.Pos().String(), Summary: d.Summary, Detail: d.Detail,
 		})
 	}
-	out, err := json.MarshalIndent(g, "", "  ")
-	if err != nil {
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(g); err != nil {
 		panic(err)
 	}
-	return append(out, '\n')
+	return out.Bytes()
 }
 
 // TestFixturesGolden reads every fixture and compares the launch and the
