@@ -1,0 +1,137 @@
+package launch
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/wsgidock/wsgidock/translate/spec"
+)
+
+// upDetached starts the containers with the engine owning restarts, waits
+// for readiness, prints the status table and returns.
+func upDetached(helpers context.Context, sp *spec.Spec, o Options, p *plan, con *console, st *stopper) error {
+	con.startLive(serviceNames(sp))
+	defer con.stopLive()
+	if errs := removeLeftovers(helpers, p, o, con, st.killCh); len(errs) > 0 {
+		return errs
+	}
+	// Readiness and post-start commands share one deadline.
+	waitCtx, cancel := context.WithTimeout(helpers, o.Timeout)
+	defer cancel()
+	go func() {
+		select {
+		case <-st.stopCh:
+			cancel()
+		case <-waitCtx.Done():
+		}
+	}()
+
+	var (
+		mu       sync.Mutex
+		errs     Errors
+		notReady Errors
+		wg       sync.WaitGroup
+	)
+	for _, ps := range p.services {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e, late := startDetached(helpers, waitCtx, sp, o, ps, con)
+			mu.Lock()
+			defer mu.Unlock()
+			if e != nil {
+				errs = append(errs, e)
+			}
+			if late != nil {
+				notReady = append(notReady, late)
+			}
+		}()
+	}
+	wg.Wait()
+	con.stopLive()
+	if st.requested() {
+		con.printf("", "interrupted: the containers started keep running under the engine; `wsgidock down` stops them")
+		return ErrInterrupted
+	}
+	if o.Wait {
+		errs = append(errs, notReady...)
+	} else {
+		for _, e := range notReady {
+			con.printf(e.Service, "%s", e.Summary)
+		}
+	}
+	statuses, err := PS(helpers, sp, o)
+	if err != nil {
+		errs = append(errs, &Error{Code: CodeEngineUnreachable, Summary: "cannot read the services' state: " + err.Error(), Err: err})
+	} else if err := WriteStatus(o.Stdout, statuses); err != nil {
+		return err
+	}
+	return errs.err()
+}
+
+// startDetached starts one service, or keeps its adopted container, and
+// waits for it to be ready. It returns the error that kept it from
+// starting, or the one saying it was not ready in time.
+func startDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options, ps *planned, con *console) (failed, late *Error) {
+	s := ps.svc
+	started := o.Clock.Now()
+	if c := ps.adopt; c != nil {
+		con.setState(s.Name, fmt.Sprintf("up to date: %s has run the same command since %s", shortID(c.ID), c.StartedAt.Local().Format(time.DateTime)))
+	} else {
+		con.setState(s.Name, "starting")
+		id, err := ps.eng.Run(helpers, runArgs(sp, s, restartDetached, 1))
+		if err != nil {
+			e := runFailure(s, err)
+			con.setState(s.Name, "failed")
+			return e, nil
+		}
+		con.setState(s.Name, "started "+shortID(id))
+	}
+	url := ""
+	if s.Ready != nil {
+		url = s.Ready.URL
+	}
+	if url != "" {
+		con.setState(s.Name, "waiting for "+url)
+		if !waitReady(waitCtx, o.Clock, o.probe, url, nil) {
+			if helpers.Err() == nil && waitCtx.Err() != nil {
+				con.setState(s.Name, "not ready")
+			}
+			return nil, notReadyError(helpers, s, ps.eng, url, o.Timeout)
+		}
+	}
+	con.setState(s.Name, readyText(url, o.Clock.Now().Sub(started)))
+	if ps.adopt == nil && len(s.PostStart) > 0 {
+		runPostStart(waitCtx, s, con, &tail{})
+	}
+	return nil, nil
+}
+
+// runFailure explains a detached run the engine refused or could not do.
+func runFailure(s *spec.Service, err error) *Error {
+	if e := permanent(s, err); e != nil {
+		return e
+	}
+	return &Error{Code: CodeRunRefused, Service: s.Name, Pos: s.Origin.Exec, Err: err,
+		Summary: "could not start the container: " + err.Error(), Detail: "check the engine, then try again"}
+}
+
+// notReadyError says a service did not answer in time, with its last
+// output from the engine.
+func notReadyError(ctx context.Context, s *spec.Service, eng Engine, url string, timeout time.Duration) *Error {
+	t := &tail{}
+	w := &lineWriter{emit: t.add}
+	logCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_ = eng.Logs(logCtx, s.ContainerName, LogOptions{Tail: tailLines}, w, w)
+	w.Close()
+	pos := s.Origin.Exec
+	if s.Ready != nil && s.Ready.Source.IsValid() {
+		pos = s.Ready.Source
+	}
+	return &Error{Code: CodeNotReady, Service: s.Name, Pos: pos, Log: t.last(),
+		Summary: fmt.Sprintf("%s did not answer within %s", url, timeout),
+		Detail:  "the container runs under the engine; check its output, the port it listens on, and the ProxyPass URL"}
+}

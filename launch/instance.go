@@ -1,0 +1,244 @@
+package launch
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wsgidock/wsgidock/translate/spec"
+)
+
+// Labels the launcher adds to its containers, beside spec.OwnLabels.
+const (
+	// LabelRunHash identifies the exact run command a container was
+	// created with (restart policy included): a running container whose
+	// hash matches is adopted instead of replaced.
+	LabelRunHash = "io.wsgidock.run-hash"
+	// LabelRun numbers the runs of a service under one supervisor: run 4
+	// means three restarts before it.
+	LabelRun = "io.wsgidock.run"
+)
+
+// Restart policies given to the engine: wsgidock's supervisor restarts in
+// the foreground, the engine with --detach. Never both.
+const (
+	restartForeground = "no"
+	restartDetached   = "unless-stopped"
+)
+
+// runHash is the identity of the run command, from the argv without the
+// launcher's own labels.
+func runHash(sp *spec.Spec, s *spec.Service, restart string) string {
+	sum := sha256.Sum256([]byte(strings.Join(sp.RunArgs(s, spec.RunOptions{Restart: restart}), "\x00")))
+	return hex.EncodeToString(sum[:8])
+}
+
+// runArgs is the argv of one run of s: spec.RunArgs, with the restart
+// policy of the mode and the launcher's labels.
+func runArgs(sp *spec.Spec, s *spec.Service, restart string, run int) []string {
+	return sp.RunArgs(s, spec.RunOptions{Restart: restart, Labels: []spec.Label{
+		{Key: LabelRunHash, Value: runHash(sp, s, restart)},
+		{Key: LabelRun, Value: strconv.Itoa(run)},
+	}})
+}
+
+// instance is one run of a service: a container or a child process.
+type instance interface {
+	// ID names the run in messages: a short container ID or "pid N".
+	ID() string
+	// Done is closed once the run has ended.
+	Done() <-chan struct{}
+	// Exit is the exit code, valid once Done is closed; err is set when
+	// the code could not be read.
+	Exit() (code int, err error)
+	// Signal sends sig; a run that has already ended is not an error.
+	Signal(ctx context.Context, sig syscall.Signal) error
+	// Remove clears what the run leaves behind (the container; the rest
+	// of the process group).
+	Remove(ctx context.Context) error
+}
+
+// unit starts the runs of one service.
+type unit interface {
+	start(ctx context.Context, run int) (instance, error)
+}
+
+// containerUnit runs a container service in the foreground: every run is
+// a fresh container from the same argv, as the seed's `docker run --rm`
+// was, under the same name.
+type containerUnit struct {
+	eng  Engine
+	sp   *spec.Spec
+	svc  *spec.Service
+	con  *console
+	tail *tail
+}
+
+func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
+	// The previous run's container, exited, still holds the name.
+	if err := u.eng.Remove(ctx, u.svc.ContainerName); err != nil {
+		return nil, err
+	}
+	id, err := u.eng.Run(ctx, runArgs(u.sp, u.svc, restartForeground, run))
+	if err != nil {
+		return nil, err
+	}
+	return followContainer(ctx, u.eng, id, LogOptions{Follow: true, Tail: -1}, u.con, u.svc.Name, u.tail), nil
+}
+
+// containerRun is a container being followed: its output is copied to
+// the console and its exit awaited, each by a helper of the engine.
+type containerRun struct {
+	eng  Engine
+	id   string
+	done chan struct{}
+	code int
+	err  error
+}
+
+// logDrain bounds the wait for a container's last output once it exited.
+const logDrain = 2 * time.Second
+
+// followContainer starts following container id. With a nil console the
+// output is not copied (stopping containers outside a supervisor).
+func followContainer(ctx context.Context, eng Engine, id string, lo LogOptions, con *console, service string, t *tail) *containerRun {
+	r := &containerRun{eng: eng, id: id, done: make(chan struct{})}
+	logsDone := make(chan struct{})
+	if con == nil {
+		close(logsDone)
+	} else {
+		go func() {
+			defer close(logsDone)
+			stdout, stderr := con.stream(service, t), con.stream(service, t)
+			err := eng.Logs(ctx, id, lo, stdout, stderr)
+			stdout.Close()
+			stderr.Close()
+			if err != nil && ctx.Err() == nil && !errors.Is(err, ErrNoSuchContainer) {
+				con.printf(service, "cannot read its output: %v", err)
+			}
+		}()
+	}
+	go func() {
+		code, err := eng.Wait(ctx, id)
+		select {
+		case <-logsDone:
+		case <-time.After(logDrain):
+		}
+		r.code, r.err = code, err
+		close(r.done)
+	}()
+	return r
+}
+
+func (r *containerRun) ID() string {
+	if len(r.id) > 12 {
+		return r.id[:12]
+	}
+	return r.id
+}
+
+func (r *containerRun) Done() <-chan struct{} { return r.done }
+func (r *containerRun) Exit() (int, error)    { return r.code, r.err }
+
+func (r *containerRun) Signal(ctx context.Context, sig syscall.Signal) error {
+	err := r.eng.Kill(ctx, r.id, SignalName(sig))
+	if errors.Is(err, ErrNotRunning) || errors.Is(err, ErrNoSuchContainer) {
+		return nil
+	}
+	return err
+}
+
+func (r *containerRun) Remove(ctx context.Context) error { return r.eng.Remove(ctx, r.id) }
+
+// processUnit runs a process service: the program the launcher script
+// exec'd, as a child in its own process group.
+type processUnit struct {
+	svc  *spec.Service
+	con  *console
+	tail *tail
+}
+
+func (u *processUnit) start(_ context.Context, _ int) (instance, error) {
+	p := u.svc.Process
+	cmd := &exec.Cmd{Path: p.Program, Args: p.Args, Dir: p.Dir, SysProcAttr: procAttr(), WaitDelay: logDrain}
+	if len(cmd.Args) == 0 {
+		cmd.Args = []string{p.Program}
+	}
+	if !strings.Contains(p.Program, "/") {
+		path, err := exec.LookPath(p.Program)
+		if err != nil {
+			return nil, &RunError{ExitCode: 127, Message: fmt.Sprintf("%s: not found in PATH", p.Program), Err: err}
+		}
+		cmd.Path = path
+	}
+	if p.ReplaceEnv {
+		cmd.Env = append([]string{}, p.Env...)
+	} else {
+		cmd.Env = append(os.Environ(), p.Env...)
+	}
+	stdout, stderr := u.con.stream(u.svc.Name, u.tail), u.con.stream(u.svc.Name, u.tail)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		code := 126
+		if errors.Is(err, fs.ErrNotExist) {
+			code = 127
+		}
+		return nil, &RunError{ExitCode: code, Message: err.Error(), Err: err}
+	}
+	r := &processRun{pid: cmd.Process.Pid, done: make(chan struct{})}
+	go func() {
+		err := cmd.Wait()
+		stdout.Close()
+		stderr.Close()
+		r.code = exitCode(cmd.ProcessState, err)
+		close(r.done)
+	}()
+	return r, nil
+}
+
+// exitCode is a process's exit status as a shell reports it: 128+N when
+// signal N killed it.
+func exitCode(ps *os.ProcessState, err error) int {
+	if ps == nil {
+		return -1
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	if code := ps.ExitCode(); code >= 0 {
+		return code
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// processRun is a running child process.
+type processRun struct {
+	pid  int
+	done chan struct{}
+	code int
+}
+
+func (r *processRun) ID() string            { return "pid " + strconv.Itoa(r.pid) }
+func (r *processRun) Done() <-chan struct{} { return r.done }
+func (r *processRun) Exit() (int, error)    { return r.code, nil }
+
+// Signal signals the whole process group, as a shell's job control does:
+// the program and whatever it started.
+func (r *processRun) Signal(_ context.Context, sig syscall.Signal) error {
+	return signalGroup(r.pid, sig)
+}
+
+// Remove kills whatever the program left running in its group.
+func (r *processRun) Remove(context.Context) error { return killGroup(r.pid) }

@@ -1,0 +1,186 @@
+package launch
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/wsgidock/wsgidock/translate/spec"
+)
+
+// Status is the state of one service, or of a container of the project
+// whose service the configuration no longer has (Orphan).
+type Status struct {
+	Service string
+	Kind    spec.Kind
+	// Container is the container's name and ID its short ID; both empty
+	// when the service has no container.
+	Container string
+	ID        string
+	// State is the engine's word (running, exited, restarting, created),
+	// "missing" when there is no container, and for process services
+	// "supervised" or "stopped".
+	State string
+	// StartedAt is when the current run started; Uptime is how long it
+	// has been running (zero when not running).
+	StartedAt time.Time
+	Uptime    time.Duration
+	// ExitCode is the last run's, when not running.
+	ExitCode int
+	// Restarts counts restarts by whoever owns them: wsgidock's foreground
+	// supervisor, or the engine.
+	Restarts int
+	Ports    []string
+	// Ready is "yes" when the readiness URL answers now, "no" when it does
+	// not, "-" when there is nothing to ask (no URL, not running).
+	Ready string
+	// Owner says who restarts the service: "wsgidock (pid N)", "engine
+	// (unless-stopped)", or "nobody" for a container a killed wsgidock left.
+	Owner  string
+	Orphan bool
+}
+
+// PS reports the state of every service of the spec, in the spec's order,
+// then of every container of the project whose service the spec does not
+// have. It asks each readiness URL once.
+func PS(ctx context.Context, sp *spec.Spec, o Options) ([]Status, error) {
+	o = o.withDefaults()
+	if sp == nil || sp.Project == "" {
+		return nil, &Error{Code: CodeInvalidSpec, Summary: "the launch spec has no project name"}
+	}
+	supervisor := lockHolder(o.LockDir, sp.Project)
+	byService := map[string]Container{}
+	var orphans []Container
+	var errs Errors
+	for _, u := range engines(sp, o) {
+		cs, err := u.eng.List(ctx, spec.LabelProject+"="+sp.Project)
+		if err != nil {
+			errs = append(errs, unusableEngine(u.first, u.eng, err))
+			continue
+		}
+		for _, c := range cs {
+			name := c.Labels[spec.LabelService]
+			if s := serviceNamed(sp, name); s != nil && o.engineProgram(s) == o.engineProgram(u.first) {
+				byService[name] = c
+			} else {
+				orphans = append(orphans, c)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	now := o.Clock.Now()
+	var out []Status
+	for _, s := range sp.Services {
+		st := Status{Service: s.Name, Kind: s.Kind, Ready: "-"}
+		if s.Kind == spec.KindProcess {
+			st.State, st.Owner = "stopped", "nobody"
+			if supervisor != 0 {
+				st.State, st.Owner = "supervised", owner(supervisor)
+			}
+		} else if c, ok := byService[s.Name]; ok {
+			st = containerStatus(c, s.Name, now, supervisor)
+		} else {
+			st.State = "missing"
+		}
+		st.Kind = s.Kind
+		if s.Ready != nil && (st.State == "running" || st.State == "supervised") {
+			st.Ready = "no"
+			if o.probe(ctx, s.Ready.URL) == nil {
+				st.Ready = "yes"
+			}
+		}
+		out = append(out, st)
+	}
+	for _, c := range orphans {
+		st := containerStatus(c, c.Labels[spec.LabelService], now, supervisor)
+		st.Orphan = true
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func serviceNamed(sp *spec.Spec, name string) *spec.Service {
+	for _, s := range sp.Services {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+func owner(pid int) string {
+	if pid > 0 {
+		return fmt.Sprintf("wsgidock (pid %d)", pid)
+	}
+	return "wsgidock"
+}
+
+// containerStatus reads a container's state; supervisor is the PID of the
+// foreground wsgidock running the project, or 0.
+func containerStatus(c Container, service string, now time.Time, supervisor int) Status {
+	st := Status{
+		Service: service, Kind: spec.KindContainer, Container: c.Name, ID: shortID(c.ID),
+		State: c.State, StartedAt: c.StartedAt, ExitCode: c.ExitCode, Ready: "-",
+	}
+	if c.Running && !c.StartedAt.IsZero() {
+		st.Uptime = now.Sub(c.StartedAt)
+	}
+	for _, p := range c.Ports {
+		st.Ports = append(st.Ports, p.String())
+	}
+	switch {
+	case c.RestartPolicy != restartForeground:
+		st.Owner = "engine (" + c.RestartPolicy + ")"
+		st.Restarts = c.RestartCount
+	case supervisor != 0:
+		st.Owner = owner(supervisor)
+		if run, err := strconv.Atoi(c.Labels[LabelRun]); err == nil && run > 1 {
+			st.Restarts = run - 1
+		}
+	default:
+		st.Owner = "nobody"
+	}
+	return st
+}
+
+// WriteStatus prints statuses as an aligned table.
+func WriteStatus(w io.Writer, statuses []Status) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SERVICE\tCONTAINER\tSTATE\tUPTIME\tRESTARTS\tPORTS\tREADY\tOWNER")
+	for _, st := range statuses {
+		name := st.Service
+		if st.Orphan {
+			name += " (not in config)"
+		}
+		container := "-"
+		if st.Container != "" {
+			container = st.Container + " (" + st.ID + ")"
+		} else if st.Kind == spec.KindProcess {
+			container = "(process)"
+		}
+		state := st.State
+		if st.State == "exited" {
+			state = fmt.Sprintf("exited (%d)", st.ExitCode)
+		}
+		uptime := "-"
+		if st.Uptime > 0 {
+			uptime = round(st.Uptime).String()
+		}
+		ports := strings.Join(st.Ports, ", ")
+		if ports == "" {
+			ports = "-"
+		}
+		owner := st.Owner
+		if owner == "" {
+			owner = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", name, container, state, uptime, st.Restarts, ports, st.Ready, owner)
+	}
+	return tw.Flush()
+}

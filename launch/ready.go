@@ -1,0 +1,96 @@
+package launch
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// A service is ready when its readiness URL (the backend the front end
+// proxies to) answers an HTTP request with any response at all, even an
+// error status: the server accepts and answers, which is what the proxy
+// needs. A refused or reset connection, or a timeout, is not ready; the
+// engine's port proxy accepts connections before the program listens, so
+// an accepted connection alone proves nothing. TLS certificates are not
+// checked: the probe carries no secret and asks nothing of the answer.
+
+// Readiness timing: one attempt may take probeTimeout; attempts start
+// probeFirst apart and back off to probeMax.
+const (
+	probeTimeout = 2 * time.Second
+	probeFirst   = 100 * time.Millisecond
+	probeMax     = time.Second
+)
+
+// probeFunc makes one readiness attempt.
+type probeFunc func(ctx context.Context, url string) error
+
+var probeClient = &http.Client{
+	Timeout: probeTimeout,
+	Transport: &http.Transport{
+		Proxy:             nil, // the backend is reached directly, as Apache reaches it
+		DisableKeepAlives: true,
+		TLSClientConfig:   &tls.Config{InsecureSkipVerify: true}, // see the comment above
+	},
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+// probeHTTP is the real probe: GET url, any response is ready.
+func probeHTTP(ctx context.Context, url string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("User-Agent", "wsgidock-readiness")
+	resp, err := probeClient.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// waitReady probes url until it answers, stop is closed or ctx ends. It
+// reports whether the URL answered.
+func waitReady(ctx context.Context, clock Clock, probe probeFunc, url string, stop <-chan struct{}) bool {
+	interval := probeFirst
+	for {
+		if probe(ctx, url) == nil {
+			return true
+		}
+		t := clock.NewTimer(interval)
+		select {
+		case <-t.C():
+		case <-stop:
+			t.Stop()
+			return false
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		}
+		if interval *= 2; interval > probeMax {
+			interval = probeMax
+		}
+	}
+}
+
+// readyText describes how a service became ready, for messages.
+func readyText(url string, after time.Duration) string {
+	if url == "" {
+		return fmt.Sprintf("running after %s (no readiness URL)", round(after))
+	}
+	return fmt.Sprintf("ready after %s (%s answers)", round(after), url)
+}
+
+// round shortens a duration for messages.
+func round(d time.Duration) time.Duration {
+	switch {
+	case d >= 10*time.Second:
+		return d.Round(time.Second)
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond)
+	default:
+		return d.Round(time.Millisecond)
+	}
+}
