@@ -388,6 +388,7 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 	}
 	svc.Origin.Exec = launch.Pos
 	p.mapDaemonOptions(svc, d)
+	p.mapLaunchDetails(svc, launch)
 	if engine, ok := dockerrun.EngineOf(launch.Program); ok && len(launch.Args) > 1 && dockerrun.IsRun(engine, launch.Args[1:]) {
 		var pos []apacheconf.Position
 		if len(launch.ArgPos) > 1 {
@@ -407,6 +408,7 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 		}
 		p.report.Mapped = append(p.report.Mapped, mapped...)
 		p.report.Unmapped = append(p.report.Unmapped, unmapped...)
+		p.passLauncherEnv(svc, launch)
 		if svc.ContainerName == "" {
 			svc.ContainerName = sp.Project + "-" + svc.Name
 			p.mapped(svc.Name, "container name", fmt.Sprintf("the launcher gave no --name; wsgidock names the container %s so that it can find it again", svc.ContainerName), launch.Pos)
@@ -425,7 +427,10 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 	}
 	svc.Kind = spec.KindProcess
 	svc.Process = &spec.Process{Program: launch.Program, Args: launch.Args, Env: launch.Env, ReplaceEnv: launch.ReplaceEnv}
-	if home, ok := d.option("home"); ok {
+	if launch.Dir != "" {
+		svc.Process.Dir = launch.Dir
+		svc.Where["process.dir"] = launch.Pos
+	} else if home, ok := d.option("home"); ok {
 		svc.Process.Dir = home
 		svc.Where["process.dir"] = d.node.Pos()
 	}
@@ -439,6 +444,47 @@ func (p *planner) lookupEnv() func(string) (string, bool) {
 		return p.opts.LookupEnv
 	}
 	return func(string) (string, bool) { return "", false }
+}
+
+// mapLaunchDetails reports what the launcher does besides starting the
+// service: commands it runs first, a shell in between, a working directory.
+func (p *planner) mapLaunchDetails(svc *spec.Service, launch *importscript.Launch) {
+	for _, c := range launch.Setup {
+		what := strings.Join(c.Args, " ")
+		if engine, ok := dockerrun.EngineOf(c.Program); ok && len(c.Args) > 1 && (c.Args[1] == "rm" || c.Args[1] == "stop" || c.Args[1] == "kill") {
+			p.mapped(svc.Name, what, "the launcher cleared a leftover container first; "+engine+" containers started by wsgidock are found by label and removed before each start", c.Pos)
+			continue
+		}
+		p.unmapped(svc.Name, what, "the launcher runs this before the service; wsgidock does not run it: do it once by hand, or in the image", c.Pos)
+	}
+	if launch.Shell != "" {
+		p.mapped(svc.Name, "/bin/sh -c "+launch.Shell, "the launcher went through a shell; wsgidock runs the command it names directly, so signals reach it without a shell in between", launch.Pos)
+	}
+	if launch.Background {
+		p.mapped(svc.Name, launch.Call, "the launcher left the program running in the background; wsgidock supervises it instead", launch.Pos)
+	}
+	if launch.Dir != "" && svc.Kind != spec.KindProcess {
+		p.mapped(svc.Name, "working directory "+launch.Dir, "the directory the engine's command line ran in; only relative bind-mount sources depend on it", launch.Pos)
+	}
+}
+
+// passLauncherEnv gives `-e NAME` flags the value the launcher put in the
+// engine client's environment, since the client copies it into the
+// container.
+func (p *planner) passLauncherEnv(svc *spec.Service, launch *importscript.Launch) {
+	set := map[string]string{}
+	for _, kv := range launch.Env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			set[k] = v
+		}
+	}
+	for i := range svc.Env {
+		e := &svc.Env[i]
+		if v, ok := set[e.Name]; ok && !e.HasValue {
+			e.Value, e.HasValue = v, true
+			p.mapped(svc.Name, "--env "+e.Name, "the launcher set "+e.Name+" for the engine client, which passed it to the container; the value is written out", e.Source)
+		}
+	}
 }
 
 // mapDaemonOptions reports what each WSGIDaemonProcess option means once

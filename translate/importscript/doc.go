@@ -23,12 +23,13 @@
 //
 //   - import os | import os, sys | import os.path | import os as o |
 //     from os import execl [as run], (a, b) ...
-//   - string literals in every static form: '..', "..", '''..''', """..""",
+//   - string literals in every static form: single, double and triple
+//     quoted (three single or three double quotes),
 //     r/R, u/U prefixes, adjacent literals, escapes exactly as Python
 //     decodes them; f-strings whose fields are static expressions (with !s
 //     at most; !r, !a, format specs and {x=} are reported unsupported);
 //     \N{...} is reported unsupported. A bytes literal is a value only
-//     where any value will do (input=b''), never an argument.
+//     where any value will do (input=b""), never an argument.
 //   - assignments, a, b = ... unpacking, += on strings and lists,
 //     d[key] = value on dicts and os.environ; + on strings, lists and
 //     tuples; * unpacking in calls and displays; `x or default`.
