@@ -34,6 +34,9 @@ type cli struct {
 
 	Parse   parseCmd   `cmd:"" help:"Read an Apache config as httpd does and print its tree as JSON, or the effective config (--flatten)."`
 	Migrate migrateCmd `cmd:"" help:"Turn the mod_wsgi daemon groups of an Apache config into launch specs: a shell script (default), compose, Kubernetes, JSON, or the rewritten Apache config."`
+	Up      upCmd      `cmd:"" help:"Run the services of an Apache config's daemon groups and supervise them (foreground), or start them for the engine to keep (--detach)."`
+	Down    downCmd    `cmd:"" help:"Stop and remove every container and process wsgidock started for the config, by the stop schedule."`
+	Ps      psCmd      `cmd:"" help:"Show each service: container, state, uptime, restarts, ports, readiness."`
 
 	InstallCompletions kongplete.InstallCompletions `cmd:"" help:"Install shell completion for bash, zsh or fish."`
 }

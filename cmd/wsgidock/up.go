@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/launch"
+)
+
+// runFlags are the flags of the commands that talk to the engine.
+type runFlags struct {
+	planFlags
+	Engine string `name:"engine" placeholder:"PROGRAM" help:"Engine program for every container: docker, podman or a path (default: $$WSGIDOCK_ENGINE, else the one each launcher called)."`
+}
+
+func (c *runFlags) options(io *streams) launch.Options {
+	return launch.Options{Engine: c.Engine, Stdout: io.stdout, Stderr: io.stderr}
+}
+
+// upCmd is `wsgidock up`.
+type upCmd struct {
+	runFlags
+	Detach        bool          `name:"detach" help:"Start the containers with the engine owning restarts (--restart unless-stopped), wait for readiness, print their status and return."`
+	Wait          bool          `name:"wait" help:"Like --detach, but fail when a service is not ready within --timeout."`
+	Timeout       time.Duration `name:"timeout" default:"1m" help:"How long to wait for readiness."`
+	StopSchedule  string        `name:"stop-schedule" placeholder:"SCHEDULE" help:"How to stop every service, e.g. 'SIGINT,1s,SIGINT,1s,SIGINT,1s,SIGKILL' (default: each service's stop signal and timeout, else SIGINT at 0, 1 and 2 s, SIGKILL at 3 s)."`
+	ForceRecreate bool          `name:"force-recreate" help:"Replace containers even when a running one was started with the same command."`
+	Color         string        `name:"color" enum:"auto,always,never" default:"auto" help:"Colour the service prefixes: auto (on a terminal, unless NO_COLOR is set), always or never."`
+}
+
+func (c *upCmd) Run(io *streams) error {
+	_, sp, _, err := c.plan(io.stderr)
+	if err != nil {
+		return err
+	}
+	o := c.options(io)
+	o.Detach, o.Wait, o.Timeout, o.ForceRecreate = c.Detach, c.Wait, c.Timeout, c.ForceRecreate
+	switch c.Color {
+	case "always":
+		o.Color = launch.ColorAlways
+	case "never":
+		o.Color = launch.ColorNever
+	}
+	if c.StopSchedule != "" {
+		s, err := launch.ParseSchedule(c.StopSchedule)
+		if err != nil {
+			return &exitError{code: exitUsage, msg: "--stop-schedule: " + err.Error()}
+		}
+		o.StopSchedule = s
+	}
+	return launchResult(io, launch.Up(context.Background(), sp, o))
+}
+
+// launchResult reports the launcher's errors at the user's lines and turns
+// them into exit status 1.
+func launchResult(io *streams, err error) error {
+	if err == nil {
+		return nil
+	}
+	var es launch.Errors
+	var e *launch.Error
+	switch {
+	case errors.As(err, &es):
+		writeLaunchErrors(io, es)
+	case errors.As(err, &e):
+		writeLaunchErrors(io, launch.Errors{e})
+	default:
+		return &exitError{code: exitFindings, msg: err.Error()}
+	}
+	return &exitError{code: exitFindings}
+}
+
+func writeLaunchErrors(io *streams, es launch.Errors) {
+	for _, e := range es {
+		apacheconf.WriteText(io.stderr, apacheconf.Diagnostics{e.Diagnostic()}, apacheconf.DiskSource)
+		for _, l := range e.Log {
+			io.stderr.Write([]byte("    | " + l + "\n"))
+		}
+	}
+}
+
+// downCmd is `wsgidock down`.
+type downCmd struct {
+	runFlags
+	StopSchedule string `name:"stop-schedule" placeholder:"SCHEDULE" help:"How to stop every service (default: each service's own stop signal and timeout, else the seed's schedule)."`
+}
+
+func (c *downCmd) Run(io *streams) error {
+	_, sp, _, err := c.plan(io.stderr)
+	if err != nil {
+		return err
+	}
+	o := c.options(io)
+	if c.StopSchedule != "" {
+		s, err := launch.ParseSchedule(c.StopSchedule)
+		if err != nil {
+			return &exitError{code: exitUsage, msg: "--stop-schedule: " + err.Error()}
+		}
+		o.StopSchedule = s
+	}
+	return launchResult(io, launch.Down(context.Background(), sp, o))
+}
+
+// psCmd is `wsgidock ps`.
+type psCmd struct {
+	runFlags
+}
+
+func (c *psCmd) Run(io *streams) error {
+	_, sp, _, err := c.plan(io.stderr)
+	if err != nil {
+		return err
+	}
+	statuses, err := launch.PS(context.Background(), sp, c.options(io))
+	if werr := launch.WriteStatus(io.stdout, statuses); werr != nil && err == nil {
+		err = werr
+	}
+	return launchResult(io, err)
+}
