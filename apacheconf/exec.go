@@ -26,6 +26,9 @@ const (
 	execIfDirective
 	execIfSection
 	execIfVersion
+	execMacro
+	execUse
+	execUndefMacro
 )
 
 // execNames maps lower-case names to read-time directives and their
@@ -50,11 +53,14 @@ var execNames = map[string]struct {
 	"<ifdirective":      {execIfDirective, "<IfDirective", "core.c"},
 	"<ifsection":        {execIfSection, "<IfSection", "core.c"},
 	"<ifversion":        {execIfVersion, "<IfVersion", "mod_version.c"},
+	"<macro":            {execMacro, "<Macro", "mod_macro.c"},
+	"use":               {execUse, "Use", "mod_macro.c"},
+	"undefmacro":        {execUndefMacro, "UndefMacro", "mod_macro.c"},
 }
 
 // lookupExec says whether name is a directive httpd runs while reading.
 func lookupExec(name string, mods *moduleSet) execKind {
-	if len(name) < 6 || len(name) > 18 {
+	if len(name) < 3 || len(name) > 18 {
 		return execNone
 	}
 	var buf [18]byte
@@ -157,6 +163,18 @@ func (fr *fileReader) execute(x execKind, ll *logicalLine, name, args string) (*
 				return n, fr.fail(ll, msg)
 			}
 		}
+	case execMacro:
+		if err := fr.defineMacro(n, ll, args); err != nil {
+			return n, err
+		}
+	case execUse:
+		if err := fr.useMacro(n, ll, args); err != nil {
+			return n, err
+		}
+	case execUndefMacro:
+		if err := fr.undefMacro(ll, args); err != nil {
+			return n, err
+		}
 	case execLoadFile:
 		if w, _ := GetwordConf(args); w == "" {
 			return n, fr.fail(ll, "LoadFile requires at least one argument, shared object file or library to load into the server at runtime")
@@ -245,4 +263,14 @@ func (r *reader) serverRootRelative(path string) string {
 		return filepath.Clean(path)
 	}
 	return filepath.Join(r.root, path)
+}
+
+// conditional says whether the directive is a read-time conditional
+// section, whose body the reader reads or skips.
+func (x execKind) conditional() bool {
+	switch x {
+	case execIfModule, execIfDefine, execIfFile, execIfDirective, execIfSection, execIfVersion:
+		return true
+	}
+	return false
 }

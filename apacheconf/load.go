@@ -56,6 +56,10 @@ type ReadError struct {
 	// Message is httpd's own message, as printed after "httpd: ", with the
 	// "Syntax error on line N of FILE:" prefixes of every file on the way.
 	Message string
+	// prefixed is set when the message already names the place httpd
+	// would name for the file being read: an error in a macro's content,
+	// which httpd reads as part of the file that uses it.
+	prefixed bool
 }
 
 // Load reads the configuration file at path and everything it includes.
@@ -92,6 +96,9 @@ type reader struct {
 	version [3]int
 	verStr  string
 	depth   int
+	// macros are mod_macro's definitions, by lower-case name; nil until
+	// the first <Macro>, as httpd's table.
+	macros map[string]*macro
 	// Nodes and child lists are cut from slabs: a large configuration has
 	// hundreds of thousands of them.
 	nodeSlab []Node
@@ -214,7 +221,10 @@ func (r *reader) readFile(name string, src []byte, includedBy *Node) *ReadError 
 	}
 	fr := &fileReader{r: r, f: f, lines: newLineReader(f.Src)}
 	if err := fr.buildFile(); err != nil {
-		if fr.errLine > 0 {
+		switch {
+		case err.prefixed:
+			err.prefixed = false
+		case fr.errLine > 0:
 			err.Message = fmt.Sprintf("Syntax error on line %d of %s: %s", fr.errLine, name, err.Message)
 		}
 		return err
@@ -399,7 +409,7 @@ func (fr *fileReader) build(container *Node, closeTag string) (open *Node, closi
 				if err != nil {
 					return nil, nil, err
 				}
-				if n != nil && n.Kind == KindSection {
+				if n != nil && x.conditional() {
 					if err := fr.runConditional(n, x, &ll); err != nil {
 						return nil, nil, err
 					}

@@ -46,6 +46,10 @@ type File struct {
 	IncludedBy *Node
 	// CommandLine is true for the pseudo-files of -C and -c directives.
 	CommandLine bool
+	// Macro is true for the content of a mod_macro Use: Name is httpd's
+	// description of it ("macro 'vhost' (defined on line 1 of "F") used on
+	// line 9 of "F""), Src the expanded lines, IncludedBy the Use.
+	Macro bool
 	// Index is the file's position in Tree.Files.
 	Index int
 }
