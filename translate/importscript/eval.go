@@ -802,7 +802,7 @@ func (e *evaluator) field(f *replField) (*str, error) {
 	if err != nil {
 		return nil, syntaxDiag(e.file, err)
 	}
-	tree, err := fieldParser.ParseFromLexer(peek)
+	tree, err := fieldParser().ParseFromLexer(peek)
 	if err != nil {
 		return nil, syntaxDiag(e.file, err)
 	}

@@ -3,6 +3,7 @@ package importscript
 import (
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+	"sync"
 )
 
 // parseScript parses a whole script into statements.
@@ -17,7 +18,7 @@ func parseScript(filename string, src []byte) ([]*stmt, error) {
 	}
 	var stmts []*stmt
 	for !peek.Peek().EOF() {
-		s, err := stmtParser.ParseFromLexer(peek, participle.AllowTrailing(true))
+		s, err := stmtParser().ParseFromLexer(peek, participle.AllowTrailing(true))
 		if err != nil {
 			return nil, err
 		}
@@ -326,16 +327,22 @@ type fieldExpr struct {
 	Value *display `parser:"@@ EOF"`
 }
 
+// The parsers are built on first use, not when the program starts: most
+// runs of wsgidock read no launcher script.
 var (
 	// stmtParser reads one statement at a time: participle reports a
 	// failure inside a repetition at the repetition's start, while a
 	// parse per statement points at the token that broke it.
-	stmtParser = participle.MustBuild[stmt](
-		participle.Lexer(pythonLexer{}),
-		participle.UseLookahead(1),
-	)
-	fieldParser = participle.MustBuild[fieldExpr](
-		participle.Lexer(pythonLexer{}),
-		participle.UseLookahead(1),
-	)
+	stmtParser = sync.OnceValue(func() *participle.Parser[stmt] {
+		return participle.MustBuild[stmt](
+			participle.Lexer(pythonLexer{}),
+			participle.UseLookahead(1),
+		)
+	})
+	fieldParser = sync.OnceValue(func() *participle.Parser[fieldExpr] {
+		return participle.MustBuild[fieldExpr](
+			participle.Lexer(pythonLexer{}),
+			participle.UseLookahead(1),
+		)
+	})
 )

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/loader"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/wsgidock/wsgidock/translate/emit/internal/check"
@@ -40,7 +39,7 @@ func File(sp *spec.Spec) ([]byte, []spec.Item, error) {
 	// No top-level `name`: docker-compose v1 rejects it. The project name
 	// goes on the command line instead, in the form compose accepts.
 	up := "docker compose up -d"
-	if name := loader.NormalizeProjectName(sp.Project); name != "" {
+	if name := projectName(sp.Project); name != "" {
 		up = "docker compose -p " + name + " up -d"
 	}
 	root.node.HeadComment = comment(
@@ -258,4 +257,18 @@ func volume(s *spec.Service, v spec.Volume, volumes mapping) (node *yaml.Node, u
 		unmapped = "compose's long volume syntax has no place for " + strings.Join(left, ", ") + "; the volume is written without it"
 	}
 	return m.node, unmapped, nil
+}
+
+// projectName is the project name compose accepts for name: lower case,
+// only letters, digits, '_' and '-', not starting with '_' or '-'. It is
+// written here rather than taken from compose-go's loader, whose package
+// compiles a JSON schema when the program starts.
+func projectName(s string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(s) {
+		if ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '_' || c == '-' {
+			b.WriteRune(c)
+		}
+	}
+	return strings.TrimLeft(b.String(), "_-")
 }
