@@ -58,15 +58,22 @@ func newConsole(out, msg io.Writer, mode ColorMode, names []string) *console {
 			c.width = w
 		}
 	}
-	switch mode {
-	case ColorAlways:
-		c.color = true
-	case ColorAuto:
-		c.color = isTerminal(out) && os.Getenv("NO_COLOR") == ""
-	}
+	c.color = useColor(mode, isTerminal(out), os.Getenv("NO_COLOR"))
 	c.liveOK = isTerminal(msg)
 	c.outTerm = isTerminal(out)
 	return c
+}
+
+// useColor decides on colour: always or never when told, otherwise only on
+// a terminal and without NO_COLOR.
+func useColor(mode ColorMode, terminal bool, noColor string) bool {
+	switch mode {
+	case ColorAlways:
+		return true
+	case ColorAuto:
+		return terminal && noColor == ""
+	}
+	return false
 }
 
 // isTerminal reports whether w is a terminal.
@@ -155,17 +162,17 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	w.buf = append(w.buf, p...)
 	for {
 		i := bytes.IndexByte(w.buf, '\n')
-		if i < 0 {
-			break
+		switch {
+		case i < 0 && len(w.buf) < maxLine:
+			return len(p), nil
+		case i < 0 || i > maxLine:
+			w.emit(string(w.buf[:maxLine]))
+			w.buf = w.buf[maxLine:]
+		default:
+			w.emit(strings.TrimSuffix(string(w.buf[:i]), "\r"))
+			w.buf = w.buf[i+1:]
 		}
-		w.emit(strings.TrimSuffix(string(w.buf[:i]), "\r"))
-		w.buf = w.buf[i+1:]
 	}
-	for len(w.buf) >= maxLine {
-		w.emit(string(w.buf[:maxLine]))
-		w.buf = w.buf[maxLine:]
-	}
-	return len(p), nil
 }
 
 // Close emits what is left of an unfinished last line.

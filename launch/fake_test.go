@@ -487,6 +487,21 @@ func (f *fixture) until(what string, cond func() bool) {
 	}
 }
 
+// drive fires the pending timers one by one until cond holds.
+func (f *fixture) drive(what string, cond func() bool) {
+	f.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			f.t.Fatalf("waited 10 s for %s\nstderr:\n%s", what, f.stderr.String())
+		}
+		if f.clock.pending() > 0 {
+			f.clock.next(f.t)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // runs waits until n runs are recorded.
 func (f *fixture) runs(n int) {
 	f.t.Helper()

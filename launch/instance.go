@@ -81,14 +81,17 @@ type containerUnit struct {
 	svc  *spec.Service
 	con  *console
 	tail *tail
+	// abort ends with a kill request: a run the engine takes long over
+	// (pulling an image again) must not hold the kill up.
+	abort context.Context
 }
 
 func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
 	// The previous run's container, exited, still holds the name.
-	if err := u.eng.Remove(ctx, u.svc.ContainerName); err != nil {
+	if err := u.eng.Remove(u.abort, u.svc.ContainerName); err != nil {
 		return nil, err
 	}
-	id, err := u.eng.Run(ctx, runArgs(u.sp, u.svc, restartForeground, run))
+	id, err := u.eng.Run(u.abort, runArgs(u.sp, u.svc, restartForeground, run))
 	if err != nil {
 		return nil, err
 	}

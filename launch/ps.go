@@ -135,7 +135,7 @@ func containerStatus(c Container, service string, now time.Time, supervisor int)
 		st.Ports = append(st.Ports, p.String())
 	}
 	switch {
-	case c.RestartPolicy != restartForeground:
+	case c.RestartPolicy != "" && c.RestartPolicy != restartForeground:
 		st.Owner = "engine (" + c.RestartPolicy + ")"
 		st.Restarts = c.RestartCount
 	case supervisor != 0:

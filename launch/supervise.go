@@ -93,6 +93,14 @@ func (s *supervisor) runLoop() {
 	var last instance // the run that ended last, still to be removed
 	for {
 		if inst == nil {
+			select {
+			case <-s.stop:
+				if last != nil {
+					s.removeRun(last)
+				}
+				return
+			default:
+			}
 			if last != nil {
 				s.removeRun(last)
 				last = nil
@@ -255,10 +263,10 @@ func (s *supervisor) watchReady(inst instance, startedAt time.Time, runDone <-ch
 	}()
 }
 
-// stopRun stops one run by the schedule: each signal in turn, through the
-// engine for containers and to the process group for processes, until the
-// run ends; closing kill sends SIGKILL at once. It removes the run once it
-// has ended.
+// stopRun stops one run by the schedule: each signal in turn, at its time
+// since the first, through the engine for containers and to the process
+// group for processes, until the run ends; closing kill sends SIGKILL at
+// once. It removes the run once it has ended.
 func stopRun(ctx context.Context, clock Clock, inst instance, sched Schedule, kill <-chan struct{}, con *console, name string) error {
 	started := clock.Now()
 	send := func(sig syscall.Signal) {
@@ -267,10 +275,12 @@ func stopRun(ctx context.Context, clock Clock, inst instance, sched Schedule, ki
 		}
 	}
 	ended := false
+	at := started // when the current step is due
 steps:
 	for i, st := range sched {
 		if i > 0 {
-			t := clock.NewTimer(st.After)
+			at = at.Add(st.After)
+			t := clock.NewTimer(at.Sub(clock.Now()))
 			select {
 			case <-inst.Done():
 				t.Stop()
@@ -298,7 +308,7 @@ steps:
 			if i == 0 {
 				con.printf(name, "stopping %s: %s", inst.ID(), SignalName(st.Signal))
 			} else {
-				con.printf(name, "%s still running after %s: %s", inst.ID(), round(clock.Now().Sub(started)), SignalName(st.Signal))
+				con.printf(name, "%s still running after %s: %s", inst.ID(), at.Sub(started), SignalName(st.Signal))
 			}
 		}
 		send(st.Signal)

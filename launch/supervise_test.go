@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -357,5 +358,69 @@ func TestATransientStartFailureIsRetried(t *testing.T) {
 	}
 	if !strings.Contains(f.stderr.String(), "could not start: Cannot connect to the Docker daemon; trying again in 100ms") {
 		t.Errorf("stderr:\n%s", f.stderr.String())
+	}
+}
+
+func TestPostStartRunsOnceReady(t *testing.T) {
+	f := newFixture(t)
+	svc := service("cache")
+	svc.PostStart = []string{"/bin/sh", "-c", "echo warmed up; exit 4"}
+	f.up(testSpec(svc))
+	f.until("the post-start command", func() bool { return strings.Contains(f.stderr.String(), "post-start command failed") })
+	f.sigs <- syscall.SIGTERM
+	if err := f.result(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.stdout.String(), "cache | warmed up\n") || !strings.Contains(f.stderr.String(), "cache: post-start command failed: exit status 4") {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", f.stdout.String(), f.stderr.String())
+	}
+}
+
+func TestCancellingTheContextStopsUp(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { f.done <- Up(ctx, testSpec(service("blog")), f.opts) }()
+	f.runs(1)
+	cancel()
+	if err := f.result(); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.engine.matching(" kill "); !reflect.DeepEqual(got, []string{"0s kill blog SIGINT"}) || f.engine.count() != 0 {
+		t.Errorf("events %q", f.engine.log())
+	}
+}
+
+func TestReadinessInTheForeground(t *testing.T) {
+	f := newFixture(t)
+	f.opts.Timeout = 5 * time.Second
+	answering := make(chan bool, 1)
+	answering <- false
+	f.opts.probe = func(context.Context, string) error {
+		ok := <-answering
+		answering <- ok
+		if !ok {
+			return errors.New("connection refused")
+		}
+		return nil
+	}
+	f.engine.output["blog"] = []string{"loading the model"}
+	f.up(testSpec(withReady(service("blog"), "http://127.0.0.1:8002/")))
+	// The warning is due 5 s after the start, whatever the probes do.
+	for f.clock.elapsed() < 5*time.Second {
+		f.clock.next(t)
+	}
+	f.until("the warning", func() bool { return strings.Contains(f.stderr.String(), "does not answer") })
+	if f.clock.elapsed() != 5*time.Second {
+		t.Errorf("warned after %v, want the 5 s timeout", f.clock.elapsed())
+	}
+	if !strings.Contains(f.stderr.String(), "blog: http://127.0.0.1:8002/ does not answer 5s after starting; still waiting. Its last output:\n    | loading the model") {
+		t.Errorf("stderr:\n%s", f.stderr.String())
+	}
+	<-answering
+	answering <- true
+	f.drive("readiness", func() bool { return strings.Contains(f.stderr.String(), "blog: ready after") })
+	f.sigs <- syscall.SIGTERM
+	if err := f.result(); err != nil {
+		t.Fatal(err)
 	}
 }

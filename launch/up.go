@@ -110,9 +110,12 @@ type stopper struct {
 	killCh   chan struct{}
 	stopOnce sync.Once
 	killOnce sync.Once
-	// prepare ends with the first request, to interrupt the checks.
-	prepare context.Context
-	cancel  context.CancelFunc
+	// prepare ends with the first request, to interrupt the checks;
+	// killed with the second.
+	prepare    context.Context
+	cancel     context.CancelFunc
+	killed     context.Context
+	cancelKill context.CancelFunc
 	quit    chan struct{}
 	release func()
 }
@@ -120,6 +123,7 @@ type stopper struct {
 func newStopper(ctx context.Context, o Options, con *console) *stopper {
 	st := &stopper{stopCh: make(chan struct{}), killCh: make(chan struct{}), quit: make(chan struct{}), release: func() {}}
 	st.prepare, st.cancel = context.WithCancel(ctx)
+	st.killed, st.cancelKill = context.WithCancel(context.WithoutCancel(ctx))
 	sigs := o.Signals
 	if sigs == nil {
 		ch := make(chan os.Signal, 2)
@@ -160,7 +164,10 @@ func (st *stopper) stop() {
 
 func (st *stopper) kill() {
 	st.stop()
-	st.killOnce.Do(func() { close(st.killCh) })
+	st.killOnce.Do(func() {
+		close(st.killCh)
+		st.cancelKill()
+	})
 }
 
 func (st *stopper) requested() bool {
@@ -176,6 +183,7 @@ func (st *stopper) close() {
 	close(st.quit)
 	st.release()
 	st.cancel()
+	st.cancelKill()
 }
 
 // upForeground supervises every service until a stop is requested or
@@ -185,6 +193,9 @@ func upForeground(helpers context.Context, sp *spec.Spec, o Options, p *plan, co
 	defer con.stopLive()
 	if errs := removeLeftovers(helpers, p, o, con, st.killCh); len(errs) > 0 {
 		return errs
+	}
+	if st.requested() {
+		return nil
 	}
 	var (
 		mu     sync.Mutex
@@ -254,7 +265,7 @@ func newSupervisor(helpers context.Context, sp *spec.Spec, o Options, ps *planne
 		stop: st.stopCh, kill: st.killCh, settled: make(chan struct{}),
 	}
 	if ps.eng != nil {
-		s.unit = &containerUnit{eng: ps.eng, sp: sp, svc: ps.svc, con: con, tail: t}
+		s.unit = &containerUnit{eng: ps.eng, sp: sp, svc: ps.svc, con: con, tail: t, abort: st.killed}
 	} else {
 		s.unit = &processUnit{svc: ps.svc, con: con, tail: t}
 	}
