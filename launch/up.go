@@ -116,8 +116,8 @@ type stopper struct {
 	cancel     context.CancelFunc
 	killed     context.Context
 	cancelKill context.CancelFunc
-	quit    chan struct{}
-	release func()
+	quit       chan struct{}
+	release    func()
 }
 
 func newStopper(ctx context.Context, o Options, con *console) *stopper {
