@@ -20,6 +20,8 @@ import (
 // by its service's schedule (the default one for services the
 // configuration no longer has) and removed; engine-owned containers lose
 // their restart policy first, so the engine does not bring them back.
+//
+// To stop an Up running in the same process, cancel its context instead.
 func Down(ctx context.Context, sp *spec.Spec, o Options) error {
 	o = o.withDefaults()
 	if sp == nil || sp.Project == "" {

@@ -78,7 +78,7 @@ func waitReady(ctx context.Context, clock Clock, probe probeFunc, url string, st
 // readyText describes how a service became ready, for messages.
 func readyText(url string, after time.Duration) string {
 	if url == "" {
-		return fmt.Sprintf("running after %s (no readiness URL)", round(after))
+		return "running (no readiness URL to ask)"
 	}
 	return fmt.Sprintf("ready after %s (%s answers)", round(after), url)
 }

@@ -140,3 +140,27 @@ func TestBackoffGivesUpAfterMaxRestartsInARow(t *testing.T) {
 		t.Errorf("given up %v, want %v", given, want)
 	}
 }
+
+func FuzzParseSchedule(f *testing.F) {
+	for _, s := range []string{"SIGINT,1s,SIGINT,1s,SIGINT,1s,SIGKILL", "int, 1s, INT, 1s, sigint, 1000ms, 9", "SIGKILL", "SIGTERM,1m30s,SIGKILL", "", "SIGINT,1s", "1s,SIGKILL", "999,1s,SIGKILL", "SIGINT,,SIGKILL"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := ParseSchedule(text)
+		if err != nil {
+			return
+		}
+		if len(s) == 0 || s[len(s)-1].Signal != syscall.SIGKILL || s[0].After != 0 {
+			t.Fatalf("ParseSchedule(%q) = %v: must start at once and end with SIGKILL", text, s)
+		}
+		for _, st := range s[1:] {
+			if st.After <= 0 {
+				t.Fatalf("ParseSchedule(%q) = %v: a wait is not positive", text, s)
+			}
+		}
+		again, err := ParseSchedule(s.String())
+		if err != nil || !reflect.DeepEqual(again, s) {
+			t.Fatalf("ParseSchedule(%q).String() = %q reads back as %v, %v", text, s.String(), again, err)
+		}
+	})
+}

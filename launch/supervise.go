@@ -244,6 +244,7 @@ func (s *supervisor) watchReady(inst instance, startedAt time.Time, runDone <-ch
 		ready()
 		return
 	}
+	s.con.setState(s.svc.Name, inst.ID()+" started; waiting for "+url)
 	go func() {
 		warn := s.clock.NewTimer(s.readyTimeout)
 		defer warn.Stop()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -233,12 +234,16 @@ func upForeground(helpers context.Context, sp *spec.Spec, o Options, p *plan, co
 	wg.Wait()
 
 	var errs Errors
+	stopped := true
 	for _, s := range sups {
 		if s.failure != nil {
 			errs = append(errs, s.failure)
+			stopped = stopped && s.failure.Code != CodeStop
 		}
 	}
-	con.printf("", "every service is stopped and its container removed")
+	if stopped {
+		con.printf("", "every service is stopped and its container removed")
+	}
 	return errs.err()
 }
 
@@ -274,8 +279,9 @@ func newSupervisor(helpers context.Context, sp *spec.Spec, o Options, ps *planne
 			c.Name, shortID(c.ID), round(o.Clock.Now().Sub(c.StartedAt)))
 		s.adopted = followContainer(helpers, ps.eng, c.ID, LogOptions{Follow: true, Tail: 0}, con, ps.svc.Name, t)
 		s.adoptedAt = c.StartedAt
-		fmt.Sscan(c.Labels[LabelRun], &s.run)
-		if s.run < 1 {
+		if n, err := strconv.Atoi(c.Labels[LabelRun]); err == nil && n > 0 {
+			s.run = n
+		} else {
 			s.run = 1
 		}
 	}
