@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -178,5 +179,26 @@ func TestPS(t *testing.T) {
 		"old (not in config)  old (01d)            exited (0)  -       0         -                       -      " + owner + "\n"
 	if b.String() != want {
 		t.Errorf("table:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestForegroundRunsTheSpecsArgv(t *testing.T) {
+	f := newFixture(t)
+	svc := published(service("blog"), 8002)
+	svc.Command = []string{"--port", "80", "$HOME"}
+	sp := testSpec(svc)
+	f.up(sp)
+	f.runs(1)
+	f.sigs <- syscall.SIGTERM
+	if err := f.result(); err != nil {
+		t.Fatal(err)
+	}
+	want := sp.RunArgs(svc, spec.RunOptions{Restart: "no", Labels: []spec.Label{
+		{Key: LabelRunHash, Value: runHash(sp, svc, "no")}, {Key: LabelRun, Value: "1"},
+	}})
+	f.engine.mu.Lock()
+	defer f.engine.mu.Unlock()
+	if got := f.engine.lastArgs; !reflect.DeepEqual(got, want) {
+		t.Errorf("run argv %q\nwant %q", got, want)
 	}
 }

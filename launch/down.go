@@ -24,8 +24,8 @@ import (
 // To stop an Up running in the same process, cancel its context instead.
 func Down(ctx context.Context, sp *spec.Spec, o Options) error {
 	o = o.withDefaults()
-	if sp == nil || sp.Project == "" {
-		return &Error{Code: CodeInvalidSpec, Summary: "the launch spec has no project name"}
+	if err := checkProject(sp); err != nil {
+		return err
 	}
 	con := newConsole(o.Stdout, o.Stderr, o.Color, serviceNames(sp))
 	if err := stopSupervisor(ctx, sp, o, con); err != nil {
@@ -138,4 +138,19 @@ func engines(sp *spec.Spec, o Options) []engineUse {
 		out = append(out, engineUse{eng: o.newEngine(prog), first: s})
 	}
 	return out
+}
+
+// checkProject checks what Down and PS need of a spec: a project name and
+// no empty services.
+func checkProject(sp *spec.Spec) error {
+	if sp == nil || sp.Project == "" {
+		return &Error{Code: CodeInvalidSpec, Summary: "the launch spec has no project name"}
+	}
+	for i, s := range sp.Services {
+		if s == nil {
+			return &Error{Code: CodeInvalidSpec, Pos: apacheconf.Position{Filename: sp.ConfigFile},
+				Summary: fmt.Sprintf("service %d of the launch spec is empty", i+1)}
+		}
+	}
+	return nil
 }

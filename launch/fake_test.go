@@ -136,6 +136,8 @@ type fakeEngine struct {
 	events []string
 	byID   map[string]*fakeContainer
 	nextID int
+	// lastArgs is the argv of the last run.
+	lastArgs []string
 
 	// Behaviour, set before use.
 	unreachable error
@@ -232,6 +234,7 @@ func (e *fakeEngine) Run(_ context.Context, args []string) (string, error) {
 		}
 	}
 	e.record("run %s %s=%s", c.Name, LabelRun, c.Labels[LabelRun])
+	e.lastArgs = append([]string(nil), args...)
 	for _, fc := range e.byID {
 		if fc.Name == c.Name {
 			return "", &RunError{ExitCode: 125, Message: "Conflict. The container name is already in use"}

@@ -67,7 +67,12 @@ func validate(sp *spec.Spec, o Options) Errors {
 			Summary: "the launch spec has no project name", Detail: "containers are labelled with it; give the spec a project"})
 	}
 	seen := map[string]bool{}
-	for _, s := range sp.Services {
+	for i, s := range sp.Services {
+		if s == nil {
+			errs = append(errs, &Error{Code: CodeInvalidSpec, Pos: apacheconf.Position{Filename: sp.ConfigFile},
+				Summary: fmt.Sprintf("service %d of the launch spec is empty", i+1)})
+			continue
+		}
 		if s.Name == "" || seen[s.Name] {
 			bad(s, s.Origin.Daemon, "service name %q is empty or not unique", s.Name)
 		}

@@ -284,3 +284,19 @@ func TestPortErrorFromTheEngine(t *testing.T) {
 		t.Error("a missing network is not a port problem")
 	}
 }
+
+func TestEmptyServicesAreErrorsNotPanics(t *testing.T) {
+	sp := &spec.Spec{Project: "p", ConfigFile: "/etc/httpd/httpd.conf", Services: []*spec.Service{nil}}
+	f := newFixture(t)
+	for name, err := range map[string]error{
+		"up":   Up(t.Context(), sp, f.opts),
+		"down": Down(t.Context(), sp, f.opts),
+	} {
+		if err == nil || !strings.Contains(err.Error(), "service 1 of the launch spec is empty") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := PS(t.Context(), &spec.Spec{}, f.opts); err == nil || !strings.Contains(err.Error(), "no project name") {
+		t.Errorf("ps: %v", err)
+	}
+}

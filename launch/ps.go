@@ -49,8 +49,8 @@ type Status struct {
 // have. It asks each readiness URL once.
 func PS(ctx context.Context, sp *spec.Spec, o Options) ([]Status, error) {
 	o = o.withDefaults()
-	if sp == nil || sp.Project == "" {
-		return nil, &Error{Code: CodeInvalidSpec, Summary: "the launch spec has no project name"}
+	if err := checkProject(sp); err != nil {
+		return nil, err
 	}
 	supervisor := lockHolder(o.LockDir, sp.Project)
 	byService := map[string]Container{}
