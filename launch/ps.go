@@ -15,33 +15,33 @@ import (
 // Status is the state of one service, or of a container of the project
 // whose service the configuration no longer has (Orphan).
 type Status struct {
-	Service string
-	Kind    spec.Kind
+	Service string    `json:"service"`
+	Kind    spec.Kind `json:"kind"`
 	// Container is the container's name and ID its short ID; both empty
 	// when the service has no container.
-	Container string
-	ID        string
+	Container string `json:"container,omitempty"`
+	ID        string `json:"id,omitempty"`
 	// State is the engine's word (running, exited, restarting, created),
 	// "missing" when there is no container, and for process services
 	// "supervised" or "stopped".
-	State string
+	State string `json:"state"`
 	// StartedAt is when the current run started; Uptime is how long it
-	// has been running (zero when not running).
-	StartedAt time.Time
-	Uptime    time.Duration
+	// has been running (zero when not running; nanoseconds in JSON).
+	StartedAt time.Time     `json:"startedAt"`
+	Uptime    time.Duration `json:"uptime"`
 	// ExitCode is the last run's, when not running.
-	ExitCode int
+	ExitCode int `json:"exitCode"`
 	// Restarts counts restarts by whoever owns them: wsgidock's foreground
 	// supervisor, or the engine.
-	Restarts int
-	Ports    []string
+	Restarts int      `json:"restarts"`
+	Ports    []string `json:"ports,omitempty"`
 	// Ready is "yes" when the readiness URL answers now, "no" when it does
 	// not, "-" when there is nothing to ask (no URL, not running).
-	Ready string
+	Ready string `json:"ready"`
 	// Owner says who restarts the service: "wsgidock (pid N)", "engine
 	// (unless-stopped)", or "nobody" for a container a killed wsgidock left.
-	Owner  string
-	Orphan bool
+	Owner  string `json:"owner"`
+	Orphan bool   `json:"orphan,omitempty"`
 }
 
 // PS reports the state of every service of the spec, in the spec's order,

@@ -132,7 +132,7 @@ func (s *supervisor) runLoop() {
 		report(nil)
 
 		runDone := make(chan struct{})
-		s.watchReady(inst, startedAt, runDone)
+		s.watchReady(inst, runDone)
 		select {
 		case <-inst.Done():
 			close(runDone)
@@ -228,13 +228,15 @@ func (s *supervisor) removeRun(r instance) {
 
 // watchReady probes the service's readiness URL while the run lasts, says
 // when it answers, and then runs the post-start command.
-func (s *supervisor) watchReady(inst instance, startedAt time.Time, runDone <-chan struct{}) {
+func (s *supervisor) watchReady(inst instance, runDone <-chan struct{}) {
 	url := ""
 	if s.svc.Ready != nil {
 		url = s.svc.Ready.URL
 	}
+	// From now, not from the run's start: an adopted run started long ago.
+	began := s.clock.Now()
 	ready := func() {
-		s.con.setState(s.svc.Name, readyText(url, s.clock.Now().Sub(startedAt)))
+		s.con.setState(s.svc.Name, readyText(url, s.clock.Now().Sub(began)))
 		s.settle()
 		if s.postStart != nil {
 			go s.postStart(s.helpers)
