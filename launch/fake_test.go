@@ -25,10 +25,9 @@ type fakeClock struct {
 }
 
 type fakeTimer struct {
-	clk   *fakeClock
-	at    time.Time
-	c     chan time.Time
-	fired bool
+	clk *fakeClock
+	at  time.Time
+	c   chan time.Time
 }
 
 func newFakeClock() *fakeClock {
@@ -50,7 +49,6 @@ func (c *fakeClock) NewTimer(d time.Duration) Timer {
 	defer c.mu.Unlock()
 	t := &fakeTimer{clk: c, at: c.now.Add(d), c: make(chan time.Time, 1)}
 	if d <= 0 {
-		t.fired = true
 		t.c <- c.now
 		return t
 	}
@@ -119,7 +117,6 @@ func (c *fakeClock) fireDue() {
 	keep := c.timers[:0]
 	for _, t := range c.timers {
 		if !t.at.After(c.now) {
-			t.fired = true
 			t.c <- c.now
 			continue
 		}
