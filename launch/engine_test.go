@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
-	"github.com/wsgidock/wsgidock/launch/internal/testimage"
+	"github.com/wsgidock/wsgidock/launch/launchtest"
 	"github.com/wsgidock/wsgidock/translate/spec"
 )
 
@@ -66,7 +66,7 @@ func serving(t *testing.T, url string, within time.Duration) (answer, time.Durat
 func realSpec(t *testing.T, services ...*spec.Service) *spec.Spec {
 	t.Helper()
 	sp := testSpec(services...)
-	sp.Project = testimage.Name("wsgidock-launch-test")
+	sp.Project = launchtest.Name("wsgidock-launch-test")
 	for _, s := range services {
 		s.ContainerName = sp.Project + "-" + s.Name
 	}
@@ -95,7 +95,7 @@ func projectContainers(t *testing.T, project string) []string {
 func echoService(t *testing.T, name string, env ...string) *spec.Service {
 	t.Helper()
 	s := published(service(name), freePort(t))
-	s.Image = testimage.Image(t)
+	s.Image = launchtest.Image(t)
 	s.Where["image"] = pos(s.Origin.Script, 3)
 	s.Front[0].ForwardedPort = "80"
 	s.Ready = &spec.Ready{URL: s.Front[0].URL, Source: s.Front[0].Source}
@@ -206,7 +206,7 @@ func startApache(t *testing.T, route spec.Route) string {
 }
 
 func TestRealUpServesRestartsAndStops(t *testing.T) {
-	testimage.Require(t)
+	launchtest.Require(t)
 	svc := echoService(t, "blog")
 	sp := realSpec(t, svc)
 	b := upInBackground(t, sp, Options{})
@@ -254,7 +254,7 @@ func TestRealUpServesRestartsAndStops(t *testing.T) {
 }
 
 func TestRealCrashLoopBacksOff(t *testing.T) {
-	testimage.Require(t)
+	launchtest.Require(t)
 	svc := echoService(t, "crashy", "EXIT_CODE=3")
 	sp := realSpec(t, svc)
 	b := upInBackground(t, sp, Options{})
@@ -277,7 +277,7 @@ func TestRealCrashLoopBacksOff(t *testing.T) {
 }
 
 func TestRealConfigErrorsAreNotRetried(t *testing.T) {
-	testimage.Require(t)
+	launchtest.Require(t)
 	tests := []struct {
 		name  string
 		edit  func(*spec.Service)
@@ -315,12 +315,12 @@ func TestRealConfigErrorsAreNotRetried(t *testing.T) {
 }
 
 func TestRealPreflight(t *testing.T) {
-	testimage.Require(t)
+	launchtest.Require(t)
 	taken := listenLoopback(t)
 	busy := published(service("busy"), taken)
-	busy.Image = testimage.Image(t)
+	busy.Image = launchtest.Image(t)
 	missing := echoService(t, "missing")
-	missing.Image = testimage.Name("wsgidock-no-such-image") + ":latest"
+	missing.Image = launchtest.Name("wsgidock-no-such-image") + ":latest"
 	sp := realSpec(t, busy, missing)
 	err := Up(context.Background(), sp, Options{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, LockDir: t.TempDir(), Signals: make(chan os.Signal)})
 	es := launchErrors(t, err)
@@ -368,7 +368,7 @@ func TestRealEngineUnreachable(t *testing.T) {
 }
 
 func TestRealDetachPSDown(t *testing.T) {
-	testimage.Require(t)
+	launchtest.Require(t)
 	web, api := echoService(t, "web"), echoService(t, "api", "START_DELAY=300ms")
 	sp := realSpec(t, web, api)
 	o := Options{Wait: true, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, LockDir: t.TempDir(), Timeout: 60 * time.Second, Signals: make(chan os.Signal)}
@@ -499,7 +499,7 @@ func containerID(t *testing.T, name string) string {
 }
 
 func TestRealSIGTERMStopsEverything(t *testing.T) {
-	testimage.Require(t)
+	launchtest.Require(t)
 	svc := echoService(t, "blog", "IGNORE=SIGINT")
 	sp := realSpec(t, svc)
 	c := startChild(t, sp, t.TempDir())
@@ -531,7 +531,7 @@ func TestRealSIGTERMStopsEverything(t *testing.T) {
 }
 
 func TestRealSIGKILLedUpIsFollowedByAnother(t *testing.T) {
-	testimage.Require(t)
+	launchtest.Require(t)
 	svc := echoService(t, "blog")
 	sp := realSpec(t, svc)
 	lockDir := t.TempDir()

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wsgidock/wsgidock/launch/internal/testimage"
+	"github.com/wsgidock/wsgidock/launch/launchtest"
 	"github.com/wsgidock/wsgidock/translate/spec"
 )
 
@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 		os.Exit(helper(mode))
 	}
 	code := m.Run()
-	testimage.Cleanup()
+	launchtest.Cleanup()
 	os.Exit(code)
 }
 

@@ -1,9 +1,9 @@
-// Package testimage gives the launcher's tests a real container engine and
+// Package launchtest gives tests a real container engine and
 // an image to run on it without a registry: the echoserver program, built
 // static from this repository and packed with `docker import`. Tests that
 // need the engine skip when none answers, and fail instead when
 // WSGIDOCK_REQUIRE_DOCKER=1.
-package testimage
+package launchtest
 
 import (
 	"archive/tar"
@@ -76,14 +76,19 @@ func Cleanup() {
 	}
 }
 
-func build() (string, error) {
+func build() (string, error) { return Build(Name("wsgidock-launch-test") + ":latest") }
+
+// Build builds the echoserver image under the tag name: the program
+// compiled static from this repository and packed with `docker import`.
+// Benchmarks use it outside tests.
+func Build(name string) (string, error) {
 	dir, err := os.MkdirTemp("", "wsgidock-testimage-")
 	if err != nil {
 		return "", err
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "echoserver")
-	goCmd := exec.Command("go", "build", "-trimpath", "-o", bin, "github.com/wsgidock/wsgidock/launch/internal/echoserver")
+	goCmd := exec.Command("go", "build", "-trimpath", "-o", bin, "github.com/wsgidock/wsgidock/launch/launchtest/echoserver")
 	goCmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := goCmd.CombinedOutput(); err != nil {
 		return "", &buildError{"building the echoserver", err, out}
@@ -103,7 +108,6 @@ func build() (string, error) {
 	if err := tw.Close(); err != nil {
 		return "", err
 	}
-	name := Name("wsgidock-launch-test") + ":latest"
 	imp := exec.Command("docker", "import", "--change", `ENTRYPOINT ["`+Program+`"]`, "--change", "EXPOSE 80", "-", name)
 	imp.Stdin = &layer
 	if out, err := imp.CombinedOutput(); err != nil {
