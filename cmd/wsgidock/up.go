@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -28,6 +29,7 @@ type upCmd struct {
 	StopSchedule  string        `name:"stop-schedule" placeholder:"SCHEDULE" help:"How to stop every service, e.g. 'SIGINT,1s,SIGINT,1s,SIGINT,1s,SIGKILL' (default: each service's stop signal and timeout, else SIGINT at 0, 1 and 2 s, SIGKILL at 3 s)."`
 	ForceRecreate bool          `name:"force-recreate" help:"Replace containers even when a running one was started with the same command."`
 	Color         string        `name:"color" enum:"auto,always,never" default:"auto" help:"Colour the service prefixes: auto (on a terminal, unless NO_COLOR is set), always or never."`
+	MaxRestarts   int           `name:"max-restarts" default:"0" help:"Give a failing service up after this many restarts in a row (0: never; the back-off grows to a minute)."`
 }
 
 func (c *upCmd) Run(io *streams) error {
@@ -37,6 +39,7 @@ func (c *upCmd) Run(io *streams) error {
 	}
 	o := c.options(io)
 	o.Detach, o.Wait, o.Timeout, o.ForceRecreate = c.Detach, c.Wait, c.Timeout, c.ForceRecreate
+	o.Restart.MaxRestarts = c.MaxRestarts
 	switch c.Color {
 	case "always":
 		o.Color = launch.ColorAlways
@@ -106,6 +109,7 @@ func (c *downCmd) Run(io *streams) error {
 // psCmd is `wsgidock ps`.
 type psCmd struct {
 	runFlags
+	Format string `name:"format" enum:"table,json" default:"table" help:"table, or json for tools."`
 }
 
 func (c *psCmd) Run(io *streams) error {
@@ -114,8 +118,16 @@ func (c *psCmd) Run(io *streams) error {
 		return err
 	}
 	statuses, err := launch.PS(context.Background(), sp, c.options(io))
-	if werr := launch.WriteStatus(io.stdout, statuses); werr != nil && err == nil {
-		err = werr
+	if err != nil {
+		return launchResult(io, err)
 	}
-	return launchResult(io, err)
+	if c.Format == "json" {
+		enc := json.NewEncoder(io.stdout)
+		enc.SetIndent("", "  ")
+		if statuses == nil {
+			statuses = []launch.Status{}
+		}
+		return enc.Encode(statuses)
+	}
+	return launch.WriteStatus(io.stdout, statuses)
 }
