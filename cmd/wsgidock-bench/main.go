@@ -1,9 +1,18 @@
 // Command wsgidock-bench measures wsgidock against the programs it replaces,
-// whole process against whole process, and prints a Markdown table for
-// BENCHMARKS.md: `wsgidock parse` against `apache2 -t` on configurations of
-// the seed's shape with 1,000 and 10,000 virtual hosts.
+// whole process against whole process, and prints Markdown tables for
+// BENCHMARKS.md:
 //
-// It is run by `make bench`.
+//   - reading: `wsgidock parse` against `apache2 -t` on configurations of
+//     the seed's shape with 1,000 and 10,000 virtual hosts;
+//   - starting: `wsgidock up --detach --wait` against `docker-compose up
+//     -d` plus a readiness poll, for 10 services;
+//   - recovering: from `docker kill` to serving again, under wsgidock's
+//     supervisor, the engine's own restart policy, and Apache with mod_wsgi
+//     running the seed's pattern.
+//
+// It is run by `make bench`; the launch part needs a Docker engine, and
+// the Apache part root (mod_wsgi runs the launcher as www-data with the
+// docker group).
 package main
 
 import (
@@ -25,10 +34,21 @@ func main() {
 	wsgidock := flag.String("wsgidock", "bin/wsgidock", "the wsgidock binary to measure")
 	apache := flag.String("apache2", "apache2", "the httpd binary to compare with")
 	runs := flag.Int("runs", 5, "runs of each command; the median is reported")
+	parse := flag.Bool("parse", true, "measure reading")
+	launch := flag.Bool("launch", true, "measure starting and recovering containers")
 	flag.Parse()
-	if err := run(*wsgidock, *apache, *runs); err != nil {
-		fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
-		os.Exit(1)
+	fmt.Printf("Machine: %s, %d CPUs, %s/%s; %s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
+	if *parse {
+		if err := run(*wsgidock, *apache, *runs); err != nil {
+			fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
+			os.Exit(1)
+		}
+	}
+	if *launch {
+		if err := benchLaunch(*wsgidock, *apache, *runs); err != nil {
+			fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
+			os.Exit(1)
+		}
 	}
 }
 
@@ -38,7 +58,6 @@ func run(wsgidock, apache string, runs int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	fmt.Printf("Machine: %s, %d CPUs, %s/%s; %s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
 	fmt.Println("| vhosts | size | wsgidock parse | peak RSS | apache2 -t | peak RSS | speed-up |")
 	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|")
 	var parseTimes []time.Duration

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
+	"github.com/wsgidock/wsgidock/launch/launchtest"
+)
+
+const services = 10
+
+// benchLaunch times starting 10 services and recovering one from a kill.
+func benchLaunch(wsgidock, apache string, runs int) error {
+	if err := exec.Command("docker", "version").Run(); err != nil {
+		fmt.Println("\n(no Docker engine: the launch benchmarks are skipped)")
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "wsgidock-bench-launch")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	image, err := launchtest.Build(fmt.Sprintf("wsgidock-bench:%d", os.Getpid()))
+	if err != nil {
+		return err
+	}
+	defer exec.Command("docker", "rmi", "--force", image).Run()
+
+	ports := freePorts(services + 3)
+	conf, err := writeServices(dir, image, ports[:services])
+	if err != nil {
+		return err
+	}
+	var urls []string
+	for _, p := range ports[:services] {
+		urls = append(urls, fmt.Sprintf("http://127.0.0.1:%d/", p))
+	}
+
+	fmt.Printf("\n### Starting %d services until all answer\n\n", services)
+	fmt.Println("| command | median | runs |")
+	fmt.Println("|---|---:|---:|")
+	project := fmt.Sprintf("bench%d", os.Getpid())
+	ours, err := timeRuns(runs, func() (time.Duration, error) {
+		defer exec.Command(wsgidock, "down", "--project", project, conf).Run()
+		start := time.Now()
+		if out, err := exec.Command(wsgidock, "up", "--detach", "--wait", "--project", project, conf).CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("wsgidock up: %v\n%s", err, out)
+		}
+		return time.Since(start), nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("| `wsgidock up --detach --wait` | %s | %d |\n", ms(ours), runs)
+	composeFile := filepath.Join(dir, "compose.yaml")
+	out, err := exec.Command(wsgidock, "migrate", "--format", "compose", "--project", project+"c", conf).Output()
+	if err != nil {
+		return fmt.Errorf("wsgidock migrate --format compose: %v", err)
+	}
+	if err := os.WriteFile(composeFile, out, 0o644); err != nil {
+		return err
+	}
+	compose := "docker-compose"
+	if _, err := exec.LookPath(compose); err != nil {
+		fmt.Println("| docker-compose | not installed | |")
+	} else {
+		theirs, err := timeRuns(runs, func() (time.Duration, error) {
+			defer exec.Command(compose, "-p", project+"c", "-f", composeFile, "down", "--timeout", "3").Run()
+			start := time.Now()
+			if out, err := exec.Command(compose, "-p", project+"c", "-f", composeFile, "up", "-d").CombinedOutput(); err != nil {
+				return 0, fmt.Errorf("docker-compose up: %v\n%s", err, out)
+			}
+			if err := waitAll(urls, time.Minute); err != nil {
+				return 0, err
+			}
+			return time.Since(start), nil
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| `docker-compose up -d` + readiness poll | %s | %d |\n", ms(theirs), runs)
+	}
+
+	fmt.Printf("\n### From `docker kill` to serving again\n\n")
+	fmt.Println("| supervisor | after `docker kill` | after a crash (SIGKILL to the process) | runs |")
+	fmt.Println("|---|---:|---:|---:|")
+	if err := recoverWsgidock(wsgidock, conf, project, urls[0], runs); err != nil {
+		return err
+	}
+	if err := recoverEngine(image, ports[services], runs); err != nil {
+		return err
+	}
+	return recoverApache(apache, image, dir, ports[services+1], ports[services+2], runs)
+}
+
+// writeServices writes a front end of n daemon groups in the seed's
+// pattern, each launching the echo image on its own port.
+func writeServices(dir, image string, ports []int) (string, error) {
+	var b strings.Builder
+	b.WriteString("ServerName localhost\n")
+	for i, p := range ports {
+		fmt.Fprintf(&b, "ProxyPass /s%[1]d/ http://127.0.0.1:%[2]d/\nProxyPassReverse /s%[1]d/ http://127.0.0.1:%[2]d/\n", i, p)
+		fmt.Fprintf(&b, "WSGIDaemonProcess s%[1]d threads=0\nWSGIImportScript s%[1]d.py process-group=s%[1]d application-group=%%{GLOBAL}\n", i)
+		script := fmt.Sprintf("import os\nos.execlp('docker', 'docker', 'run', '--rm', '-p', '127.0.0.1:%d:80', '%s')\n", p, image)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%d.py", i)), []byte(script), 0o644); err != nil {
+			return "", err
+		}
+	}
+	conf := filepath.Join(dir, "httpd.conf")
+	return conf, os.WriteFile(conf, []byte(b.String()), 0o644)
+}
+
+// recoverWsgidock runs `wsgidock up` in the foreground and kills the first
+// service's container.
+func recoverWsgidock(wsgidock, conf, project, url string, runs int) error {
+	cmd := exec.Command(wsgidock, "up", "--project", project, "--color", "never", conf)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}()
+	if err := waitAll([]string{url}, time.Minute); err != nil {
+		return err
+	}
+	name := project + "-s0"
+	return recoveryRow("`wsgidock up` (foreground supervisor)", runs, func(crash bool) (time.Duration, error) {
+		return killAndWait(name, url, crash)
+	})
+}
+
+// recoverEngine uses the engine's own restart policy.
+func recoverEngine(image string, port, runs int) error {
+	name := fmt.Sprintf("wsgidock-bench-engine-%d", os.Getpid())
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	if out, err := exec.Command("docker", "run", "-d", "--name", name, "--restart", "always", "-p", fmt.Sprintf("127.0.0.1:%d:80", port), image).CombinedOutput(); err != nil {
+		return fmt.Errorf("docker run: %v\n%s", err, out)
+	}
+	defer exec.Command("docker", "rm", "-f", name).Run()
+	if err := waitAll([]string{url}, time.Minute); err != nil {
+		return err
+	}
+	return recoveryRow("Docker engine, `--restart always`", runs, func(crash bool) (time.Duration, error) {
+		if !containerRunning(name) {
+			// docker kill counts as a manual stop: start it again for the
+			// next measurement.
+			if out, err := exec.Command("docker", "start", name).CombinedOutput(); err != nil {
+				return 0, fmt.Errorf("docker start: %v\n%s", err, out)
+			}
+			if err := waitAll([]string{url}, time.Minute); err != nil {
+				return 0, err
+			}
+		}
+		return killAndWait(name, url, crash)
+	})
+}
+
+// recoverApache runs the seed itself: Apache with mod_wsgi keeping the
+// container alive through a threads=0 daemon group.
+func recoverApache(apache, image, dir string, front, port, runs int) error {
+	if os.Getuid() != 0 {
+		fmt.Println("| Apache + mod_wsgi (the seed's pattern) | needs root | needs root | |")
+		return nil
+	}
+	name := fmt.Sprintf("wsgidock-bench-apache-%d", os.Getpid())
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	adir := filepath.Join(dir, "apache")
+	if err := os.MkdirAll(adir, 0o755); err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "ServerName localhost\nListen 127.0.0.1:%d\nPidFile %s/httpd.pid\nErrorLog %s/error.log\nDefaultRuntimeDir %s\nUser www-data\nGroup www-data\nWSGISocketPrefix %s/wsgi\n", front, adir, adir, adir, adir)
+	for _, m := range []string{"mpm_event_module", "authz_core_module", "proxy_module", "proxy_http_module", "wsgi_module"} {
+		b.WriteString(httpdtest.LoadModule(m) + "\n")
+	}
+	fmt.Fprintf(&b, "ProxyPass / %s\nWSGIDaemonProcess blog threads=0 supplementary-groups=docker\nWSGIImportScript %s/blog.py process-group=blog application-group=%%{GLOBAL}\n", url, adir)
+	script := fmt.Sprintf("import os\nos.execl('/usr/bin/docker', '(docker:blog)', 'run', '--rm', '--name', '%s', '-p', '127.0.0.1:%d:80', '%s')\n", name, port, image)
+	if err := os.WriteFile(filepath.Join(adir, "blog.py"), []byte(script), 0o644); err != nil {
+		return err
+	}
+	conf := filepath.Join(adir, "httpd.conf")
+	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	// mod_wsgi reads the launcher as www-data.
+	for _, d := range []string{dir, adir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			return err
+		}
+	}
+	cmd := exec.Command(apache, "-f", conf, "-D", "FOREGROUND")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		// The seed's known trap: the container can outlive Apache.
+		exec.Command("docker", "rm", "-f", name).Run()
+	}()
+	if err := waitAll([]string{url}, time.Minute); err != nil {
+		log, _ := os.ReadFile(filepath.Join(adir, "error.log"))
+		return fmt.Errorf("apache: %v\n%s", err, log)
+	}
+	return recoveryRow("Apache + mod_wsgi (the seed's pattern)", runs, func(crash bool) (time.Duration, error) {
+		return killAndWait(name, url, crash)
+	})
+}
+
+// errNoRestart says the container did not come back at all.
+var errNoRestart = fmt.Errorf("no restart")
+
+// killAndWait ends the container, with `docker kill` or, for a crash, with
+// SIGKILL to its process from the host, and times until url answers
+// again. It waits until the old container stops answering first.
+func killAndWait(name, url string, crash bool) (time.Duration, error) {
+	start := time.Now()
+	if crash {
+		out, err := exec.Command("docker", "inspect", "--format", "{{.State.Pid}}", name).Output()
+		var pid int
+		if err == nil {
+			_, err = fmt.Sscan(strings.TrimSpace(string(out)), &pid)
+		}
+		if err != nil || pid <= 0 {
+			return 0, fmt.Errorf("no process for %s: %v", name, err)
+		}
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			return 0, fmt.Errorf("killing %s's process: %v", name, err)
+		}
+	} else if out, err := exec.Command("docker", "kill", name).CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("docker kill %s: %v\n%s", name, err, out)
+	}
+	deadline := start.Add(5 * time.Second)
+	for answers(url) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	deadline = start.Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if answers(url) {
+			d := time.Since(start)
+			time.Sleep(11 * time.Second) // let back-off reset, as between real crashes
+			return d, nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return 0, errNoRestart
+}
+
+// recoveryRow prints one supervisor's times for both ways of ending its
+// container.
+func recoveryRow(label string, runs int, measure func(crash bool) (time.Duration, error)) error {
+	cells := []string{label}
+	for _, crash := range []bool{false, true} {
+		d, err := timeRuns(runs, func() (time.Duration, error) { return measure(crash) })
+		switch {
+		case err == errNoRestart:
+			cells = append(cells, "never (not within 30 s)")
+		case err != nil:
+			return err
+		default:
+			cells = append(cells, ms(d))
+		}
+	}
+	fmt.Printf("| %s | %d |\n", strings.Join(cells, " | "), runs)
+	return nil
+}
+
+func containerRunning(name string) bool {
+	out, _ := exec.Command("docker", "inspect", "--format", "{{.State.Running}}", name).Output()
+	return strings.TrimSpace(string(out)) == "true"
+}
+
+var client = &http.Client{Timeout: 500 * time.Millisecond}
+
+func answers(url string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return true
+}
+
+func waitAll(urls []string, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for _, u := range urls {
+		for !answers(u) {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s did not answer within %s", u, within)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+func timeRuns(runs int, f func() (time.Duration, error)) (time.Duration, error) {
+	var ds []time.Duration
+	for i := 0; i < runs; i++ {
+		d, err := f()
+		if err != nil {
+			return 0, err
+		}
+		ds = append(ds, d)
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2], nil
+}
+
+func freePorts(n int) []int {
+	var ports []int
+	var ls []net.Listener
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			panic(err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		l.Close()
+	}
+	return ports
+}
