@@ -7,8 +7,6 @@ package dockertest
 import (
 	"archive/tar"
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -16,35 +14,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wsgidock/wsgidock/launch/launchtest"
 )
 
 // Require skips the test when no Docker engine answers, or fails it when
 // WSGIDOCK_REQUIRE_DOCKER=1 says the engine must be there.
-func Require(t testing.TB) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("skipping Docker engine test in -short mode")
-	}
-	out, err := exec.Command("docker", "version", "--format", "{{.Server.Version}}").CombinedOutput()
-	if err == nil {
-		return
-	}
-	msg := "no Docker engine answers (`docker version`: " + strings.TrimSpace(string(out)) + "); install and start one to run this test"
-	if os.Getenv("WSGIDOCK_REQUIRE_DOCKER") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
+func Require(t testing.TB) { launchtest.Require(t) }
 
 // Name returns a name no other test run uses, for images, containers and
 // projects the test creates.
-func Name(prefix string) string {
-	b := make([]byte, 4)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return prefix + "-" + hex.EncodeToString(b)
-}
+func Name(prefix string) string { return launchtest.Name(prefix) }
 
 // Docker runs the docker CLI and returns its standard output, failing the
 // test with its standard error when it fails.
