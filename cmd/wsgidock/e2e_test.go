@@ -72,8 +72,18 @@ func TestEndToEnd(t *testing.T) {
 	server := httpdtest.Start(t, frontConf, "-d", dir)
 
 	t.Cleanup(func() { wsgidock(t, "down", "--project", project, confPath) })
-	if _, stderr, code := wsgidock(t, "up", "--detach", "--wait", "--timeout", "60s", "--project", project, confPath); code != 0 {
+	marker := filepath.Join(dir, "post-start")
+	if _, stderr, code := wsgidock(t, "up", "--detach", "--wait", "--timeout", "60s", "--project", project,
+		"--post-start", "blog=echo ready > "+marker, confPath); code != 0 {
 		t.Fatalf("up --detach --wait: exit %d\n%s", code, stderr)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if b, err := os.ReadFile(marker); err == nil && string(b) == "ready\n" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the post-start command did not run")
+		}
 	}
 
 	var answer struct {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/launch"
+	"github.com/wsgidock/wsgidock/translate/spec"
 )
 
 // runFlags are the flags of the commands that talk to the engine.
@@ -30,11 +33,15 @@ type upCmd struct {
 	ForceRecreate bool          `name:"force-recreate" help:"Replace containers even when a running one was started with the same command."`
 	Color         string        `name:"color" enum:"auto,always,never" default:"auto" help:"Colour the service prefixes: auto (on a terminal, unless NO_COLOR is set), always or never."`
 	MaxRestarts   int           `name:"max-restarts" default:"0" help:"Give a failing service up after this many restarts in a row (0: never; the back-off grows to a minute)."`
+	PostStart     []string      `name:"post-start" sep:"none" placeholder:"SERVICE=COMMAND" help:"Run COMMAND with /bin/sh on this machine, in the background, each time SERVICE becomes ready (the seed's \"post-deploy\" step; repeatable)."`
 }
 
 func (c *upCmd) Run(io *streams) error {
 	_, sp, _, err := c.plan(io.stderr)
 	if err != nil {
+		return err
+	}
+	if err := setPostStart(sp, c.PostStart); err != nil {
 		return err
 	}
 	o := c.options(io)
@@ -54,6 +61,31 @@ func (c *upCmd) Run(io *streams) error {
 		o.StopSchedule = s
 	}
 	return launchResult(io, launch.Up(context.Background(), sp, o))
+}
+
+// setPostStart gives services their --post-start commands.
+func setPostStart(sp *spec.Spec, flags []string) error {
+	for _, f := range flags {
+		name, command, ok := strings.Cut(f, "=")
+		if !ok || name == "" || strings.TrimSpace(command) == "" {
+			return &exitError{code: exitUsage, msg: fmt.Sprintf("--post-start %q: write SERVICE=COMMAND", f)}
+		}
+		var svc *spec.Service
+		for _, s := range sp.Services {
+			if s.Name == name || s.Group == name {
+				svc = s
+			}
+		}
+		if svc == nil {
+			var names []string
+			for _, s := range sp.Services {
+				names = append(names, s.Name)
+			}
+			return &exitError{code: exitUsage, msg: fmt.Sprintf("--post-start: no service %q (the services are: %s)", name, strings.Join(names, ", "))}
+		}
+		svc.PostStart = []string{"/bin/sh", "-c", command}
+	}
+	return nil
 }
 
 // launchResult reports the launcher's errors at the user's lines and turns
