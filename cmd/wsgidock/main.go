@@ -60,7 +60,18 @@ func main() {
 	os.Exit(run(os.Args[1:], streams{stdout: os.Stdout, stderr: os.Stderr}))
 }
 
-func run(args []string, io streams) int {
+func run(args []string, io streams) (code int) {
+	// kong and kongplete end the program through kong.Exit (--help,
+	// --version, a completion request); that unwinds to here.
+	defer func() {
+		if r := recover(); r != nil {
+			k, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			code = int(k)
+		}
+	}()
 	var c cli
 	parser, err := kong.New(&c,
 		kong.Name("wsgidock"),
@@ -82,16 +93,7 @@ func run(args []string, io streams) int {
 // kongExit is how kong's own exits (--help, --version) unwind to run.
 type kongExit int
 
-func runParsed(parser *kong.Kong, args []string, io streams) (code int) {
-	defer func() {
-		if r := recover(); r != nil {
-			k, ok := r.(kongExit)
-			if !ok {
-				panic(r)
-			}
-			code = int(k)
-		}
-	}()
+func runParsed(parser *kong.Kong, args []string, io streams) int {
 	ctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintln(io.stderr, "wsgidock:", err)
