@@ -38,6 +38,7 @@ func TestDebianTreeMatchesHTTPD(t *testing.T) {
 	sort.Strings(env)
 	opts := apacheconf.Options{
 		ServerRoot:    confDir,
+		Version:       httpdtest.Version(t),
 		Defines:       []string{"DUMP_CONFIG"},
 		PreDirectives: []string{httpdtest.LoadModule("info_module")},
 		LookupEnv: func(k string) (string, bool) {

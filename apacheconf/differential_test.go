@@ -49,8 +49,10 @@ func httpdArgs(root, file string, opts apacheconf.Options) []string {
 	return args
 }
 
-func differentialOptions(root string) apacheconf.Options {
-	return apacheconf.Options{ServerRoot: root, PreDirectives: httpdtest.Prelude(), Defines: []string{"DUMP_CONFIG"}}
+// differentialOptions give the reader what httpd gets: the prelude, the
+// DUMP_CONFIG define and httpd's own version for <IfVersion>.
+func differentialOptions(t testing.TB, root string) apacheconf.Options {
+	return apacheconf.Options{ServerRoot: root, PreDirectives: httpdtest.Prelude(), Defines: []string{"DUMP_CONFIG"}, Version: httpdtest.Version(t)}
 }
 
 // TestAcceptedFixturesMatchHTTPD reads every fixture httpd accepts and
@@ -60,7 +62,7 @@ func TestAcceptedFixturesMatchHTTPD(t *testing.T) {
 	root := fixtureRoot(t)
 	for _, file := range fixtureFiles(t, "accept") {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			opts := differentialOptions(root)
+			opts := differentialOptions(t, root)
 			want := httpdtest.Run(t, nil, httpdArgs(root, file, opts)...)
 			if !want.OK {
 				t.Fatalf("fixture is meant to be accepted, but httpd says:\n%s", want.Stderr)
@@ -87,7 +89,7 @@ func TestRejectedFixturesMatchHTTPD(t *testing.T) {
 	root := fixtureRoot(t)
 	for _, file := range fixtureFiles(t, "reject") {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			opts := differentialOptions(root)
+			opts := differentialOptions(t, root)
 			want := httpdtest.Run(t, nil, httpdArgs(root, file, opts)...)
 			if want.ReadError == "" {
 				t.Fatalf("fixture is meant to fail while reading, but httpd says:\n%s%s", want.Stdout, want.Stderr)

@@ -103,6 +103,7 @@ func (f realFixture) check(t *testing.T) []string {
 		PreDirectives:  append(f.prelude(), f.pre...),
 		PostDirectives: f.post,
 		LookupEnv:      lookup,
+		Version:        httpdtest.Version(t),
 	}
 	var envList []string
 	for k, v := range env {

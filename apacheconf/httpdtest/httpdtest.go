@@ -154,3 +154,20 @@ func EscapeLog(s string) string {
 	}
 	return b.String()
 }
+
+var versionRe = regexp.MustCompile(`Apache/(\d+\.\d+\.\d+)`)
+
+// Version is the installed httpd's version, for the reader's <IfVersion>
+// to compare with the same number httpd does.
+func Version(t testing.TB) string {
+	t.Helper()
+	out, err := exec.Command(Binary(t), "-v").Output()
+	if err != nil {
+		t.Fatalf("httpd -v: %v", err)
+	}
+	m := versionRe.FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no version in httpd -v output %q", out)
+	}
+	return string(m[1])
+}

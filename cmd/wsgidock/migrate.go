@@ -49,7 +49,10 @@ func (c *planFlags) plan(stderr io.Writer) (*apacheconf.Tree, *spec.Spec, *spec.
 	if readErr != nil {
 		return nil, nil, nil, &exitError{code: exitFindings}
 	}
-	opts, _ := c.options()
+	opts, err := c.options()
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	// Launchers see the environment httpd had: the machine's, plus the
 	// envvars file apache2ctl reads.
 	lookup := opts.LookupEnv
