@@ -583,7 +583,13 @@ func shlexQuote(e *evaluator, args *arguments, at lexer.Position) (value, error)
 }
 
 func shlexJoin(e *evaluator, args *arguments, at lexer.Position) (value, error) {
-	if err := arity("shlex.join", args, at, 1, 1); err != nil {
+	return e.join("shlex.join", newStr(" ", position(at)), args, at, func(s *str) *str { return newStr(quoteWord(s.s), s.at) })
+}
+
+// join is str.join and shlex.join: the one argument's items, each a string
+// (changed by each), joined with sep, within the length cap.
+func (e *evaluator) join(name string, sep *str, args *arguments, at lexer.Position, each func(*str) *str) (value, error) {
+	if err := arity(name, args, at, 1, 1); err != nil {
 		return nil, err
 	}
 	items, err := e.iterable(args.pos[0], args.posAt[0])
@@ -593,16 +599,16 @@ func shlexJoin(e *evaluator, args *arguments, at lexer.Position) (value, error) 
 	parts := make([]*str, len(items))
 	total := 0
 	for i, it := range items {
-		s, err := e.needStr(it, args.posAt[0], "an item of shlex.join's list")
+		w, err := e.needStr(it, args.posAt[0], "an item of "+name+"'s list")
 		if err != nil {
 			return nil, err
 		}
-		parts[i] = newStr(quoteWord(s.s), s.at)
-		if total += len(parts[i].s) + 1; total > maxStrLen {
+		parts[i] = each(w)
+		if total += len(parts[i].s) + len(sep.s); total > maxStrLen {
 			return nil, tooLong(total, at)
 		}
 	}
-	return joinStrs(parts, newStr(" ", position(at)), position(at)), nil
+	return joinStrs(parts, sep, position(at)), nil
 }
 
 func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (value, error) {
@@ -731,26 +737,7 @@ func (e *evaluator) setEnvChecked(d *dict, k string, v value, keyAt apacheconf.P
 func (e *evaluator) strMethod(s *str, name string, args *arguments, at lexer.Position) (value, error) {
 	switch name {
 	case "join":
-		if err := arity("join", args, at, 1, 1); err != nil {
-			return nil, err
-		}
-		items, err := e.iterable(args.pos[0], args.posAt[0])
-		if err != nil {
-			return nil, err
-		}
-		parts := make([]*str, len(items))
-		total := 0
-		for i, it := range items {
-			w, err := e.needStr(it, args.posAt[0], "an item of join's list")
-			if err != nil {
-				return nil, err
-			}
-			parts[i] = w
-			if total += len(w.s) + len(s.s); total > maxStrLen {
-				return nil, tooLong(total, at)
-			}
-		}
-		return joinStrs(parts, s, position(at)), nil
+		return e.join("join", s, args, at, func(w *str) *str { return w })
 	case "split":
 		if len(args.kw) > 0 || len(args.pos) > 1 {
 			return nil, unsupported(at, "str.split with more than a separator")
