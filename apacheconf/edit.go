@@ -109,22 +109,15 @@ func (f *File) Print() []byte { return NewEditor(f).Bytes() }
 func (e *Editor) printNodes(b *strings.Builder, nodes []*Node, pos int) int {
 	for _, n := range nodes {
 		b.WriteString(e.f.Src[pos:n.Offset])
-		pos = n.Offset
-		end := nodeEnd(n)
 		ed := e.edits[n]
 		if ed == nil {
-			b.WriteString(e.f.Src[pos:n.End])
-			pos = n.End
-			if n.Kind == KindSection {
-				pos = e.printNodes(b, n.Children, pos)
-				b.WriteString(e.f.Src[pos:end])
-				pos = end
-			}
+			pos = e.printNode(b, n)
 			continue
 		}
 		for _, t := range ed.before {
 			b.WriteString(t)
 		}
+		end := nodeEnd(n)
 		switch {
 		case ed.remove:
 		case ed.replace != nil:
@@ -132,12 +125,7 @@ func (e *Editor) printNodes(b *strings.Builder, nodes []*Node, pos int) int {
 		case ed.commentD:
 			b.WriteString(commentLines(e.f.Src[n.Offset:end], ed.comment))
 		default:
-			b.WriteString(e.f.Src[pos:n.End])
-			pos = n.End
-			if n.Kind == KindSection {
-				pos = e.printNodes(b, n.Children, pos)
-				b.WriteString(e.f.Src[pos:end])
-			}
+			e.printNode(b, n)
 		}
 		pos = end
 		for _, t := range ed.after {
@@ -145,6 +133,19 @@ func (e *Editor) printNodes(b *strings.Builder, nodes []*Node, pos int) int {
 		}
 	}
 	return pos
+}
+
+// printNode writes a node's own text, its children's (with their edits)
+// and its closing line, and returns where the node ends.
+func (e *Editor) printNode(b *strings.Builder, n *Node) int {
+	b.WriteString(e.f.Src[n.Offset:n.End])
+	if n.Kind != KindSection {
+		return n.End
+	}
+	pos := e.printNodes(b, n.Children, n.End)
+	end := nodeEnd(n)
+	b.WriteString(e.f.Src[pos:end])
+	return end
 }
 
 // nodeEnd is where the node's text ends: past its closing line for a
