@@ -23,13 +23,31 @@ func (c *runFlags) options(io *streams) launch.Options {
 	return launch.Options{Engine: c.Engine, Stdout: io.stdout, Stderr: io.stderr}
 }
 
+// scheduleFlag is --stop-schedule, for up and down.
+type scheduleFlag struct {
+	StopSchedule string `name:"stop-schedule" placeholder:"SCHEDULE" help:"How to stop every service, e.g. 'SIGINT,1s,SIGINT,1s,SIGINT,1s,SIGKILL' (default: each service's stop signal and timeout, else SIGINT at 0, 1 and 2 s, SIGKILL at 3 s)."`
+}
+
+// apply sets the schedule on o, when one was given.
+func (f scheduleFlag) apply(o *launch.Options) error {
+	if f.StopSchedule == "" {
+		return nil
+	}
+	s, err := launch.ParseSchedule(f.StopSchedule)
+	if err != nil {
+		return &exitError{code: exitUsage, msg: "--stop-schedule: " + err.Error()}
+	}
+	o.StopSchedule = s
+	return nil
+}
+
 // upCmd is `wsgidock up`.
 type upCmd struct {
 	runFlags
+	scheduleFlag
 	Detach        bool          `name:"detach" help:"Start the containers with the engine owning restarts (--restart unless-stopped), wait for readiness, print their status and return."`
 	Wait          bool          `name:"wait" help:"Like --detach, but fail when a service is not ready within --timeout."`
 	Timeout       time.Duration `name:"timeout" default:"1m" help:"How long to wait for readiness."`
-	StopSchedule  string        `name:"stop-schedule" placeholder:"SCHEDULE" help:"How to stop every service, e.g. 'SIGINT,1s,SIGINT,1s,SIGINT,1s,SIGKILL' (default: each service's stop signal and timeout, else SIGINT at 0, 1 and 2 s, SIGKILL at 3 s)."`
 	ForceRecreate bool          `name:"force-recreate" help:"Replace containers even when a running one was started with the same command."`
 	Color         string        `name:"color" enum:"auto,always,never" default:"auto" help:"Colour the service prefixes: auto (on a terminal, unless NO_COLOR is set), always or never."`
 	MaxRestarts   int           `name:"max-restarts" default:"0" help:"Give a failing service up after this many restarts in a row (0: never; the back-off grows to a minute)."`
@@ -53,12 +71,8 @@ func (c *upCmd) Run(io *streams) error {
 	case "never":
 		o.Color = launch.ColorNever
 	}
-	if c.StopSchedule != "" {
-		s, err := launch.ParseSchedule(c.StopSchedule)
-		if err != nil {
-			return &exitError{code: exitUsage, msg: "--stop-schedule: " + err.Error()}
-		}
-		o.StopSchedule = s
+	if err := c.apply(&o); err != nil {
+		return err
 	}
 	return launchResult(io, launch.Up(context.Background(), sp, o))
 }
@@ -119,7 +133,7 @@ func writeLaunchErrors(io *streams, es launch.Errors) {
 // downCmd is `wsgidock down`.
 type downCmd struct {
 	runFlags
-	StopSchedule string `name:"stop-schedule" placeholder:"SCHEDULE" help:"How to stop every service (default: each service's own stop signal and timeout, else the seed's schedule)."`
+	scheduleFlag
 }
 
 func (c *downCmd) Run(io *streams) error {
@@ -128,12 +142,8 @@ func (c *downCmd) Run(io *streams) error {
 		return err
 	}
 	o := c.options(io)
-	if c.StopSchedule != "" {
-		s, err := launch.ParseSchedule(c.StopSchedule)
-		if err != nil {
-			return &exitError{code: exitUsage, msg: "--stop-schedule: " + err.Error()}
-		}
-		o.StopSchedule = s
+	if err := c.apply(&o); err != nil {
+		return err
 	}
 	return launchResult(io, launch.Down(context.Background(), sp, o))
 }
