@@ -52,11 +52,21 @@ type planner struct {
 	fs      apacheconf.FileSystem
 	global  string // the server-level ServerName
 	daemons []*daemon
+	byName  map[string]*daemon // the first daemon group of each name
 	imports []*importScript
 	routes  []*route
+	reverse map[routeKey][]*route          // routes by what a ProxyPassReverse names
 	apps    map[string]apacheconf.Position // groups that serve a WSGI application
 	diags   apacheconf.Diagnostics
 	report  spec.Report
+}
+
+// routeKey is what pairs a ProxyPassReverse with its ProxyPass: the
+// virtual host, the path and the URL without a trailing slash.
+type routeKey struct {
+	vhost *vhost
+	path  string
+	url   string
 }
 
 // route is a ProxyPass or ProxyPassMatch to a backend.
@@ -74,7 +84,8 @@ type route struct {
 // refuse or what cannot be read statically; warnings for what does not
 // line up).
 func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apacheconf.Diagnostics) {
-	p := &planner{tree: tree, opts: opts, fs: opts.FS, apps: map[string]apacheconf.Position{}}
+	p := &planner{tree: tree, opts: opts, fs: opts.FS, apps: map[string]apacheconf.Position{},
+		byName: map[string]*daemon{}, reverse: map[routeKey][]*route{}}
 	if p.fs == nil {
 		p.fs = apacheconf.OSFileSystem{}
 	}
@@ -236,14 +247,14 @@ func (p *planner) addDaemon(n *apacheconf.Node, v *vhost) {
 			return
 		}
 	}
-	for _, d := range p.daemons {
-		if d.name == name {
-			p.errorf(CodeDaemon, n.Pos(), fmt.Sprintf("The first definition is at %s; group names must be unique for the whole server.", d.node.Pos()),
-				"Name duplicates previous WSGI daemon definition.")
-			return
-		}
+	if d, ok := p.byName[name]; ok {
+		p.errorf(CodeDaemon, n.Pos(), fmt.Sprintf("The first definition is at %s; group names must be unique for the whole server.", d.node.Pos()),
+			"Name duplicates previous WSGI daemon definition.")
+		return
 	}
-	p.daemons = append(p.daemons, &daemon{name: name, opts: opts, node: n, vhost: v})
+	d := &daemon{name: name, opts: opts, node: n, vhost: v}
+	p.daemons = append(p.daemons, d)
+	p.byName[name] = d
 }
 
 func (p *planner) addImport(n *apacheconf.Node, v *vhost) {
@@ -299,18 +310,19 @@ func (p *planner) addProxy(n *apacheconf.Node, v *vhost, location *apacheconf.No
 	default:
 		return
 	}
+	key := routeKey{vhost: v, path: path, url: strings.TrimSuffix(target, "/")}
 	if n.Is("ProxyPassReverse") {
-		for _, r := range p.routes {
-			if r.vhost == v && r.path == path && strings.TrimSuffix(r.url, "/") == strings.TrimSuffix(target, "/") {
-				r.hasReverse = true
-			}
+		for _, r := range p.reverse[key] {
+			r.hasReverse = true
 		}
 		return
 	}
 	if target == "!" {
 		return
 	}
-	p.routes = append(p.routes, &route{directive: canonicalProxy(n), path: path, url: target, node: n, vhost: v})
+	r := &route{directive: canonicalProxy(n), path: path, url: target, node: n, vhost: v}
+	p.routes = append(p.routes, r)
+	p.reverse[key] = append(p.reverse[key], r)
 }
 
 func canonicalProxy(n *apacheconf.Node) string {
@@ -324,13 +336,9 @@ func canonicalProxy(n *apacheconf.Node) string {
 // rules: defined earlier in the file order, and, when defined in a virtual
 // host, usable only from a host of the same ServerName.
 func (p *planner) daemonFor(imp *importScript) *daemon {
-	for _, d := range p.daemons {
-		if d.name != imp.group {
-			continue
-		}
-		if d.node.File == imp.node.File && d.node.Line > imp.node.Line || d.node.File != imp.node.File && d.node.File.Index > imp.node.File.Index {
-			break
-		}
+	d := p.byName[imp.group]
+	later := d != nil && (d.node.File == imp.node.File && d.node.Line > imp.node.Line || d.node.File != imp.node.File && d.node.File.Index > imp.node.File.Index)
+	if d != nil && !later {
 		if d.vhost != nil && serverNameOf(d.vhost, p.global) != serverNameOf(imp.vhost, p.global) {
 			p.errorf(CodeImport, imp.node.Pos(), fmt.Sprintf("The group is defined at %s in a virtual host named %q; a group defined in a virtual host serves only hosts of the same ServerName.", d.node.Pos(), serverNameOf(d.vhost, p.global)),
 				"WSGI process group not accessible.")

@@ -111,11 +111,11 @@ func (c *migrateCmd) Run(io *streams) error {
 		}
 		notes = n
 	} else {
-		files, n, err := emit.Render(emit.Format(c.Format), sp, report, opts)
+		file, n, err := emit.Main(emit.Format(c.Format), sp, report, opts)
 		if err != nil {
 			return &exitError{code: exitFindings, msg: err.Error()}
 		}
-		out, notes = files[0].Data, n
+		out, notes = file.Data, n
 	}
 	if err := c.reportUnmapped(io.stderr, report, notes); err != nil {
 		return err
@@ -153,11 +153,11 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 	var files []emit.File
 	var notes []spec.Item
 	for _, f := range emit.Formats {
-		out, n, err := emit.Render(f, sp, report, opts)
+		out, n, err := emit.Main(f, sp, report, opts)
 		if err != nil {
 			return &exitError{code: exitFindings, msg: fmt.Sprintf("%s: %v", f, err)}
 		}
-		files = append(files, out[0])
+		files = append(files, out)
 		for _, it := range n {
 			it.What = fmt.Sprintf("%s (%s)", it.What, f)
 			notes = append(notes, it)

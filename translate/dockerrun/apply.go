@@ -132,11 +132,11 @@ func (r *Run) Apply(s *spec.Service) (mapped, unmapped []spec.Item, diags apache
 			if o.On() {
 				rm = &r.Options[i]
 			}
-			a.drop(o, "decided by wsgidock, which creates and removes the service's containers itself")
+			a.item(o, "handled by wsgidock, which creates and removes the service's containers itself: nothing to do")
 		case "--detach":
-			a.drop(o, "decided by wsgidock, which always starts containers detached")
+			a.item(o, "handled by wsgidock, which always starts containers detached: nothing to do")
 		case "--attach":
-			a.drop(o, "decided by wsgidock: containers run detached (the engine refuses --attach with --detach); their output is read from the engine's log")
+			a.item(o, "handled by wsgidock: containers run detached (the engine refuses --attach with --detach) and their output is read from the engine's log: nothing to do")
 		case "--help":
 			a.drop(o, "prints the usage; it runs no container")
 		case "--tty":

@@ -34,10 +34,13 @@ func TestApplySeed(t *testing.T) {
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("service:\n%s\nwant:\n%s", jsonOf(s), jsonOf(want))
 	}
-	if len(mapped) != 2 || mapped[0].What != "-p 8002:80" || mapped[0].Source != at(2) || mapped[1].What != "image blog.example.com" {
+	// --rm is handled by wsgidock: reported as carried over, nothing for
+	// the user to act on.
+	if len(mapped) != 3 || mapped[0].What != "--rm" || mapped[0].Source != at(1) || mapped[0].Service != "svc" || !strings.Contains(mapped[0].Why, "nothing to do") ||
+		mapped[1].What != "-p 8002:80" || mapped[1].Source != at(2) || mapped[2].What != "image blog.example.com" {
 		t.Errorf("mapped = %+v", mapped)
 	}
-	if len(unmapped) != 1 || unmapped[0].What != "--rm" || unmapped[0].Source != at(1) || unmapped[0].Service != "svc" {
+	if len(unmapped) != 0 {
 		t.Errorf("unmapped = %+v", unmapped)
 	}
 	if len(diags) != 1 || diags[0].Severity != apacheconf.SeverityInfo || !strings.Contains(diags[0].Summary, "every interface") || diags[0].Pos() != at(3) {
@@ -167,13 +170,21 @@ func TestApplyDiagnostics(t *testing.T) {
 }
 
 func TestApplyDropsAndOverrides(t *testing.T) {
-	s, _, unmapped, _ := applyArgs(t, Docker, []string{"--debug", "run", "-d", "--rm", "-a", "stdout", "--restart", "always", "img"})
-	var what []string
+	s, mapped, unmapped, _ := applyArgs(t, Docker, []string{"--debug", "run", "-d", "--rm", "-a", "stdout", "--restart", "always", "img"})
+	var what, handled []string
 	for _, it := range unmapped {
 		what = append(what, it.What)
 	}
-	if want := []string{"--debug", "-d", "--rm", "-a stdout", "--restart=always"}; !reflect.DeepEqual(what, want) {
+	for _, it := range mapped {
+		if strings.HasPrefix(it.Why, "handled by wsgidock") {
+			handled = append(handled, it.What)
+		}
+	}
+	if want := []string{"--debug", "--restart=always"}; !reflect.DeepEqual(what, want) {
 		t.Errorf("unmapped = %q, want %q", what, want)
+	}
+	if want := []string{"-d", "--rm", "-a stdout"}; !reflect.DeepEqual(handled, want) {
+		t.Errorf("handled = %q, want %q", handled, want)
 	}
 	if len(s.Extra) != 0 || s.Restart != "always" {
 		t.Errorf("service = %s", jsonOf(s))

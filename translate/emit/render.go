@@ -47,11 +47,20 @@ type Options struct {
 // with the format's notes. The notes are returned too, for the caller to
 // show.
 func Render(format Format, sp *spec.Spec, report *spec.Report, opts Options) ([]File, []spec.Item, error) {
-	var (
-		main  File
-		notes []spec.Item
-		err   error
-	)
+	main, notes, err := Main(format, sp, report, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	md, err := migration.Markdown(sp, report, string(format), notes)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []File{main, {Name: MigrationFile, Data: md}}, notes, nil
+}
+
+// Main runs the format's emitter for the output alone, without
+// MIGRATION.md, and returns it with the format's notes.
+func Main(format Format, sp *spec.Spec, report *spec.Report, opts Options) (main File, notes []spec.Item, err error) {
 	switch format {
 	case FormatShell:
 		main = File{Name: "run.sh", Mode: 0o755}
@@ -66,14 +75,10 @@ func Render(format Format, sp *spec.Spec, report *spec.Report, opts Options) ([]
 		main = File{Name: "spec.json"}
 		main.Data, err = specjson.Marshal(sp, report)
 	default:
-		return nil, nil, fmt.Errorf("unknown output format %q (want sh, compose, kube or json)", format)
+		return File{}, nil, fmt.Errorf("unknown output format %q (want sh, compose, kube or json)", format)
 	}
 	if err != nil {
-		return nil, nil, err
+		return File{}, nil, err
 	}
-	md, err := migration.Markdown(sp, report, string(format), notes)
-	if err != nil {
-		return nil, nil, err
-	}
-	return []File{main, {Name: MigrationFile, Data: md}}, notes, nil
+	return main, notes, nil
 }

@@ -12,7 +12,8 @@
 //
 // A tokenizer written after CPython's (logical lines, brackets, backslash
 // continuation, INDENT/DEDENT with CPython's tab rules, UTF-8 only) feeds a
-// participle grammar for the statements and expressions such scripts use.
+// hand-written recursive-descent parser (parser.go: one token of lookahead,
+// nesting bounded) for the statements and expressions such scripts use.
 // An evaluator then runs the statements in order symbolically, keeping
 // values that are known before the script runs: strings (with the place in
 // the script each byte was written), lists, tuples, dicts and the daemon's

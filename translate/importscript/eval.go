@@ -798,11 +798,7 @@ func (e *evaluator) field(f *replField) (*str, error) {
 		return nil, syntaxDiag(e.file, err)
 	}
 	toks = append(toks, lexer.EOFToken(lexer.Position{Filename: f.at.Filename, Line: f.at.Line, Column: f.at.Column + len(f.src)}))
-	peek, err := lexer.Upgrade(&tokenList{toks: toks})
-	if err != nil {
-		return nil, syntaxDiag(e.file, err)
-	}
-	tree, err := fieldParser().ParseFromLexer(peek)
+	tree, err := parseField(toks)
 	if err != nil {
 		return nil, syntaxDiag(e.file, err)
 	}
@@ -815,10 +811,10 @@ func (e *evaluator) field(f *replField) (*str, error) {
 		return nil, newDiag(CodeUnsupported, f.brace, "the f-string format spec :"+f.spec+" is not followed by wsgidock", subsetHelp)
 	}
 	var v value
-	if len(tree.Value.Items) == 1 && !tree.Value.Comma && !tree.Value.Items[0].Star {
-		v, err = e.expr(tree.Value.Items[0].Value)
+	if len(tree.Items) == 1 && !tree.Comma && !tree.Items[0].Star {
+		v, err = e.expr(tree.Items[0].Value)
 	} else {
-		v, err = e.display(tree.Value, true)
+		v, err = e.display(tree, true)
 	}
 	if err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/wsgidock/wsgidock/apacheconf"
 )
@@ -166,25 +165,29 @@ var constructs = map[string]string{
 func syntaxDiag(filename string, err error) apacheconf.Diagnostic {
 	at := apacheconf.Position{Filename: filename, Line: 1, Column: 1}
 	msg := err.Error()
-	var unexpected *participle.UnexpectedTokenError
-	var perr participle.Error
+	var unexpected *unexpectedToken
+	var deep *tooDeep
+	var lexErr *lexer.Error
 	switch {
 	case errors.As(err, &unexpected):
-		at = position(unexpected.Unexpected.Pos)
-		what, ok := tokenNames[unexpected.Unexpected.Type]
+		at = position(unexpected.tok.Pos)
+		what, ok := tokenNames[unexpected.tok.Type]
 		if !ok {
-			what = pyRepr(unexpected.Unexpected.Value)
+			what = pyRepr(unexpected.tok.Value)
 		}
-		msg = "invalid syntax, or Python that wsgidock does not read: unexpected " + what + constructs[unexpected.Unexpected.Value]
-	case errors.As(err, &perr):
-		at = position(perr.Position())
-		msg = perr.Message()
+		msg = "invalid syntax, or Python that wsgidock does not read: unexpected " + what + constructs[unexpected.tok.Value]
+	case errors.As(err, &deep):
+		at = position(deep.pos)
+		msg = "too many nested parentheses or blocks (more than wsgidock reads)"
+	case errors.As(err, &lexErr):
+		at = position(lexErr.Pos)
+		msg = lexErr.Msg
 	}
 	if at.Filename == "" {
 		at.Filename = filename
 	}
 	code := CodeSyntax
-	if unexpected != nil && constructs[unexpected.Unexpected.Value] != "" {
+	if unexpected != nil && constructs[unexpected.tok.Value] != "" {
 		code = CodeUnsupported
 	}
 	d := newDiag(code, at, msg, "Check the script with `python3 -m py_compile SCRIPT`. "+subsetHelp).(apacheconf.Diagnostic)

@@ -42,12 +42,13 @@ func Markdown(sp *spec.Spec, report *spec.Report, format string, notes []spec.It
 	w.line(fmt.Sprintf("It found %s: %d %s and %d %s.",
 		plural(len(sp.Services), "service", "services"), containers, plural1(containers, "container", "containers"),
 		processes, plural1(processes, "plain process", "plain processes")))
+	mapped, unmapped, noted := byService(report.Mapped), byService(report.Unmapped), byService(notes)
 	for _, s := range sp.Services {
 		w.line("")
 		w.service(s)
-		w.items("Carried over", forService(report.Mapped, s.Name))
-		w.items("Not carried over", forService(report.Unmapped, s.Name))
-		w.items("Not expressed in the "+format+" output", forService(notes, s.Name))
+		w.items("Carried over", mapped[s.Name])
+		w.items("Not carried over", unmapped[s.Name])
+		w.items("Not expressed in the "+format+" output", noted[s.Name])
 	}
 	var rest, restNotes []spec.Item
 	for _, it := range append(append([]spec.Item{}, report.Mapped...), report.Unmapped...) {
@@ -125,12 +126,12 @@ func (w *writer) items(title string, items []spec.Item) {
 	}
 }
 
-func forService(items []spec.Item, name string) []spec.Item {
-	var out []spec.Item
+// byService groups items by the service they are about, each group in the
+// items' order.
+func byService(items []spec.Item) map[string][]spec.Item {
+	out := map[string][]spec.Item{}
 	for _, it := range items {
-		if it.Service == name {
-			out = append(out, it)
-		}
+		out[it.Service] = append(out[it.Service], it)
 	}
 	return out
 }

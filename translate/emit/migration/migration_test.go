@@ -74,7 +74,7 @@ func TestStructure(t *testing.T) {
 
 func wantHeadings(sp *spec.Spec, r *spec.Report, notes []spec.Item) []string {
 	h := []string{"#"}
-	count := func(items []spec.Item, name string) int { return len(forService(items, name)) }
+	count := func(items []spec.Item, name string) int { return len(byService(items)[name]) }
 	rest := len(r.Mapped) + len(r.Unmapped) + len(notes)
 	for _, s := range sp.Services {
 		h = append(h, "##")

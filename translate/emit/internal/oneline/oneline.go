@@ -14,6 +14,9 @@ import (
 // carriage returns, tabs, escapes, line separators, invalid UTF-8) written
 // as a Go escape sequence. Graphic text, non-ASCII letters included, is kept.
 func String(s string) string {
+	if printableASCII(s) {
+		return s
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -30,4 +33,15 @@ func String(s string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// printableASCII says whether s is all printable ASCII, which String keeps
+// as it is: the common case, answered without building a copy.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,896 @@
+package importscript
+
+import (
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// maxNesting bounds how deeply expressions and blocks may nest, so that a
+// hostile script cannot exhaust the stack. CPython's own parser stops at
+// 200 nested parentheses.
+const maxNesting = 200
+
+// unexpectedToken is a syntax error at a token the grammar does not allow
+// there.
+type unexpectedToken struct{ tok lexer.Token }
+
+func (u *unexpectedToken) Error() string {
+	return u.tok.Pos.String() + ": unexpected token " + pyRepr(u.tok.Value)
+}
+
+// tooDeep is the error for nesting beyond maxNesting.
+type tooDeep struct{ pos lexer.Position }
+
+func (t *tooDeep) Error() string { return t.pos.String() + ": too many nested parentheses or blocks" }
+
+// parser is a recursive-descent parser over the scanner's tokens, one
+// token of lookahead (two for `name=` in calls). It allocates nothing but
+// the tree.
+type parser struct {
+	toks  []lexer.Token
+	i     int
+	depth int
+}
+
+// parseScript parses a whole script into statements.
+func parseScript(filename string, src []byte) ([]*stmt, error) {
+	toks, err := tokenize(filename, src, 1, 1, false)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{toks: toks}
+	var stmts []*stmt
+	for p.peek().Type != lexer.EOF {
+		s, err := p.stmt()
+		if err != nil {
+			return nil, err
+		}
+		stmts = append(stmts, s)
+	}
+	return stmts, nil
+}
+
+// parseField parses an f-string replacement field's tokens (ending in
+// EOF) as a display: one expression or a bare tuple.
+func parseField(toks []lexer.Token) (*display, error) {
+	p := &parser{toks: toks}
+	d, err := p.display(lexer.EOF, "")
+	if err != nil {
+		return nil, err
+	}
+	if p.peek().Type != lexer.EOF {
+		return nil, p.unexpected()
+	}
+	return d, nil
+}
+
+func (p *parser) peek() lexer.Token { return p.toks[p.i] }
+
+// peekAt is the token n places ahead, or the final EOF.
+func (p *parser) peekAt(n int) lexer.Token {
+	if p.i+n < len(p.toks) {
+		return p.toks[p.i+n]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
+func (p *parser) next() lexer.Token {
+	t := p.toks[p.i]
+	if p.i < len(p.toks)-1 {
+		p.i++
+	}
+	return t
+}
+
+// is says whether the next token is the operator or keyword s.
+func (p *parser) is(s string) bool {
+	t := p.toks[p.i]
+	return (t.Type == tokOp || t.Type == tokKeyword) && t.Value == s
+}
+
+// accept consumes the operator or keyword s if it comes next.
+func (p *parser) accept(s string) bool {
+	if p.is(s) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+func (p *parser) expect(s string) error {
+	if !p.accept(s) {
+		return p.unexpected()
+	}
+	return nil
+}
+
+func (p *parser) expectType(typ lexer.TokenType) (lexer.Token, error) {
+	if p.peek().Type != typ {
+		return lexer.Token{}, p.unexpected()
+	}
+	return p.next(), nil
+}
+
+func (p *parser) unexpected() error { return &unexpectedToken{tok: p.peek()} }
+
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > maxNesting {
+		return &tooDeep{pos: p.peek().Pos}
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// compoundKeywords start the compound statements read only to be named.
+var compoundKeywords = map[string]bool{
+	"try": true, "except": true, "finally": true, "for": true, "while": true, "with": true,
+	"def": true, "class": true, "async": true, "else": true, "elif": true,
+}
+
+func (p *parser) stmt() (*stmt, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	t := p.peek()
+	s := &stmt{Pos: t.Pos}
+	var err error
+	switch {
+	case t.Type == tokKeyword && t.Value == "if":
+		s.If, err = p.ifStmt()
+	case t.Type == tokKeyword && compoundKeywords[t.Value]:
+		s.Compound, err = p.compound()
+	case t.Type == tokOp && t.Value == "@":
+		p.next()
+		d := &decorator{Pos: t.Pos}
+		if d.Expr, err = p.expr(); err == nil {
+			_, err = p.expectType(tokNewline)
+		}
+		s.Decorator = d
+	default:
+		s.Simple, err = p.simpleLine()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (p *parser) ifStmt() (*ifStmt, error) {
+	s := &ifStmt{Pos: p.next().Pos}
+	var err error
+	if s.Test, s.Body, err = p.testSuite(); err != nil {
+		return nil, err
+	}
+	for p.is("elif") {
+		e := &elifPart{Pos: p.next().Pos}
+		if e.Test, e.Body, err = p.testSuite(); err != nil {
+			return nil, err
+		}
+		s.Elifs = append(s.Elifs, e)
+	}
+	if p.accept("else") {
+		if err := p.expect(":"); err != nil {
+			return nil, err
+		}
+		if s.Else, err = p.suite(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// testSuite reads `TEST: SUITE` after if or elif.
+func (p *parser) testSuite() (*expr, *suite, error) {
+	test, err := p.expr()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := p.expect(":"); err != nil {
+		return nil, nil, err
+	}
+	body, err := p.suite()
+	return test, body, err
+}
+
+func (p *parser) compound() (*compoundStmt, error) {
+	t := p.next()
+	s := &compoundStmt{Pos: t.Pos, Keyword: t.Value}
+	for !p.is(":") {
+		switch n := p.peek(); {
+		case n.Type == tokNewline || n.Type == lexer.EOF:
+			return nil, p.unexpected()
+		case isOpen(n):
+			b, err := p.bracketed()
+			if err != nil {
+				return nil, err
+			}
+			s.Header = append(s.Header, &headerPart{Group: b})
+		default:
+			s.Header = append(s.Header, &headerPart{Token: p.next().Value})
+		}
+	}
+	p.next()
+	var err error
+	if s.Body, err = p.suite(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func isOpen(t lexer.Token) bool {
+	return t.Type == tokOp && (t.Value == "(" || t.Value == "[" || t.Value == "{")
+}
+
+func isClose(t lexer.Token) bool {
+	return t.Type == tokOp && (t.Value == ")" || t.Value == "]" || t.Value == "}")
+}
+
+// bracketed reads a bracketed group of any tokens.
+func (p *parser) bracketed() (*bracketed, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	b := &bracketed{Open: p.next().Value}
+	for !isClose(p.peek()) {
+		if p.peek().Type == lexer.EOF {
+			return nil, p.unexpected()
+		}
+		if isOpen(p.peek()) {
+			g, err := p.bracketed()
+			if err != nil {
+				return nil, err
+			}
+			b.Inner = append(b.Inner, &innerPart{Group: g})
+			continue
+		}
+		b.Inner = append(b.Inner, &innerPart{Token: p.next().Value})
+	}
+	b.Close = p.next().Value
+	return b, nil
+}
+
+func (p *parser) suite() (*suite, error) {
+	if p.peek().Type != tokNewline {
+		l, err := p.simpleLine()
+		if err != nil {
+			return nil, err
+		}
+		return &suite{Simple: l}, nil
+	}
+	p.next()
+	if _, err := p.expectType(tokIndent); err != nil {
+		return nil, err
+	}
+	s := &suite{}
+	for {
+		st, err := p.stmt()
+		if err != nil {
+			return nil, err
+		}
+		s.Block = append(s.Block, st)
+		if p.peek().Type == tokDedent {
+			p.next()
+			return s, nil
+		}
+	}
+}
+
+func (p *parser) simpleLine() (*simpleLine, error) {
+	l := &simpleLine{}
+	for {
+		s, err := p.smallStmt()
+		if err != nil {
+			return nil, err
+		}
+		l.Stmts = append(l.Stmts, s)
+		if !p.accept(";") || p.peek().Type == tokNewline {
+			break
+		}
+	}
+	if _, err := p.expectType(tokNewline); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// otherKeywords start the simple statements read only to be named.
+var otherKeywords = map[string]bool{
+	"del": true, "assert": true, "global": true, "nonlocal": true, "return": true,
+	"break": true, "continue": true, "yield": true, "await": true,
+}
+
+func (p *parser) smallStmt() (*smallStmt, error) {
+	t := p.peek()
+	s := &smallStmt{Pos: t.Pos}
+	var err error
+	switch {
+	case t.Type == tokKeyword && t.Value == "import":
+		s.Import, err = p.importStmt()
+	case t.Type == tokKeyword && t.Value == "from":
+		s.From, err = p.fromStmt()
+	case t.Type == tokKeyword && t.Value == "raise":
+		p.next()
+		r := &raiseStmt{}
+		if !p.atStmtEnd() {
+			if r.Value, err = p.expr(); err == nil && p.accept("from") {
+				r.From, err = p.expr()
+			}
+		}
+		s.Raise = r
+	case t.Type == tokKeyword && t.Value == "pass":
+		p.next()
+		s.Pass = true
+	case t.Type == tokKeyword && otherKeywords[t.Value]:
+		p.next()
+		o := &otherSimple{Keyword: t.Value}
+		for !p.atStmtEnd() {
+			o.Rest = append(o.Rest, p.next().Value)
+		}
+		s.Other = o
+	default:
+		s.Expr, err = p.exprStmt()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// atStmtEnd says whether the simple statement ends here.
+func (p *parser) atStmtEnd() bool {
+	t := p.peek()
+	return t.Type == tokNewline || t.Type == lexer.EOF || t.Type == tokOp && t.Value == ";"
+}
+
+func (p *parser) importStmt() (*importStmt, error) {
+	p.next()
+	s := &importStmt{}
+	for {
+		n, err := p.importName()
+		if err != nil {
+			return nil, err
+		}
+		s.Names = append(s.Names, n)
+		if !p.accept(",") {
+			return s, nil
+		}
+	}
+}
+
+func (p *parser) importName() (*importName, error) {
+	first, err := p.expectType(tokName)
+	if err != nil {
+		return nil, err
+	}
+	n := &importName{Pos: first.Pos, Path: []string{first.Value}}
+	for p.accept(".") {
+		t, err := p.expectType(tokName)
+		if err != nil {
+			return nil, err
+		}
+		n.Path = append(n.Path, t.Value)
+	}
+	if p.accept("as") {
+		t, err := p.expectType(tokName)
+		if err != nil {
+			return nil, err
+		}
+		n.As = t.Value
+	}
+	return n, nil
+}
+
+func (p *parser) fromStmt() (*fromStmt, error) {
+	p.next()
+	s := &fromStmt{}
+	for {
+		t, err := p.expectType(tokName)
+		if err != nil {
+			return nil, err
+		}
+		s.Module = append(s.Module, t.Value)
+		if !p.accept(".") {
+			break
+		}
+	}
+	if err := p.expect("import"); err != nil {
+		return nil, err
+	}
+	if p.accept("*") {
+		s.Star = true
+		return s, nil
+	}
+	paren := p.accept("(")
+	for {
+		n, err := p.importName()
+		if err != nil {
+			return nil, err
+		}
+		if paren {
+			s.Paren = append(s.Paren, n)
+		} else {
+			s.Names = append(s.Names, n)
+		}
+		if !p.accept(",") {
+			break
+		}
+		if paren && p.is(")") {
+			break
+		}
+	}
+	if paren {
+		if err := p.expect(")"); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// augOps are the augmented assignment operators.
+var augOps = map[string]bool{
+	"+=": true, "-=": true, "*=": true, "/=": true, "//=": true, "%=": true, "@=": true,
+	"&=": true, "|=": true, "^=": true, ">>=": true, "<<=": true, "**=": true,
+}
+
+func (p *parser) exprStmt() (*exprStmt, error) {
+	s := &exprStmt{Pos: p.peek().Pos}
+	var err error
+	if s.First, err = p.exprList(); err != nil {
+		return nil, err
+	}
+	t := p.peek()
+	switch {
+	case t.Type == tokOp && t.Value == "=":
+		for p.accept("=") {
+			l, err := p.exprList()
+			if err != nil {
+				return nil, err
+			}
+			s.Assign = append(s.Assign, l)
+		}
+	case t.Type == tokOp && augOps[t.Value]:
+		s.AugOp = p.next().Value
+		if s.AugValue, err = p.expr(); err != nil {
+			return nil, err
+		}
+	case t.Type == tokOp && t.Value == ":":
+		p.next()
+		if s.Annot, err = p.expr(); err != nil {
+			return nil, err
+		}
+		if p.accept("=") {
+			if s.AnnotVal, err = p.expr(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// startsExpr says whether t can begin an expression.
+func startsExpr(t lexer.Token) bool {
+	switch t.Type {
+	case tokName, tokNumber, tokString:
+		return true
+	case tokKeyword:
+		switch t.Value {
+		case "not", "None", "True", "False", "lambda", "await":
+			return true
+		}
+	case tokOp:
+		switch t.Value {
+		case "(", "[", "{", "-", "+", "~", "...":
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) exprList() (*exprList, error) {
+	l := &exprList{Pos: p.peek().Pos}
+	for {
+		x, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		l.Items = append(l.Items, x)
+		if !p.accept(",") {
+			return l, nil
+		}
+		if !startsExpr(p.peek()) {
+			l.Comma = true
+			return l, nil
+		}
+	}
+}
+
+func (p *parser) expr() (*expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	x := &expr{Pos: p.peek().Pos}
+	var err error
+	if x.Left, err = p.andExpr(); err != nil {
+		return nil, err
+	}
+	for p.accept("or") {
+		r, err := p.andExpr()
+		if err != nil {
+			return nil, err
+		}
+		x.Or = append(x.Or, r)
+	}
+	return x, nil
+}
+
+func (p *parser) andExpr() (*andExpr, error) {
+	x := &andExpr{Pos: p.peek().Pos}
+	var err error
+	if x.Left, err = p.notExpr(); err != nil {
+		return nil, err
+	}
+	for p.accept("and") {
+		r, err := p.notExpr()
+		if err != nil {
+			return nil, err
+		}
+		x.And = append(x.And, r)
+	}
+	return x, nil
+}
+
+func (p *parser) notExpr() (*notExpr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	x := &notExpr{Pos: p.peek().Pos}
+	var err error
+	if p.accept("not") {
+		x.Not, err = p.notExpr()
+	} else {
+		x.Cmp, err = p.comparison()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// compareOps are the comparison operators other than `not in` and
+// `is not`.
+var compareOps = map[string]bool{"==": true, "!=": true, "<=": true, ">=": true, "<": true, ">": true, "in": true, "is": true}
+
+func (p *parser) comparison() (*comparison, error) {
+	x := &comparison{Pos: p.peek().Pos}
+	var err error
+	if x.Left, err = p.bitExpr(); err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		var op string
+		switch {
+		case (t.Type == tokOp || t.Type == tokKeyword) && compareOps[t.Value]:
+			p.next()
+			op = t.Value
+			if op == "is" && p.accept("not") {
+				op = "is not"
+			}
+		case t.Type == tokKeyword && t.Value == "not" && p.peekAt(1).Type == tokKeyword && p.peekAt(1).Value == "in":
+			p.next()
+			p.next()
+			op = "not in"
+		default:
+			return x, nil
+		}
+		c := &compare{Pos: t.Pos, Op: op}
+		if c.Right, err = p.bitExpr(); err != nil {
+			return nil, err
+		}
+		x.Ops = append(x.Ops, c)
+	}
+}
+
+var bitOps = map[string]bool{"|": true, "^": true, "&": true, "<<": true, ">>": true}
+
+func (p *parser) bitExpr() (*bitExpr, error) {
+	x := &bitExpr{Pos: p.peek().Pos}
+	var err error
+	if x.Left, err = p.sum(); err != nil {
+		return nil, err
+	}
+	for t := p.peek(); t.Type == tokOp && bitOps[t.Value]; t = p.peek() {
+		p.next()
+		o := &binOp{Pos: t.Pos, Op: t.Value}
+		if o.Right, err = p.sum(); err != nil {
+			return nil, err
+		}
+		x.Ops = append(x.Ops, o)
+	}
+	return x, nil
+}
+
+func (p *parser) sum() (*sum, error) {
+	x := &sum{Pos: p.peek().Pos}
+	var err error
+	if x.Left, err = p.term(); err != nil {
+		return nil, err
+	}
+	for t := p.peek(); t.Type == tokOp && (t.Value == "+" || t.Value == "-"); t = p.peek() {
+		p.next()
+		o := &sumPart{Pos: t.Pos, Op: t.Value}
+		if o.Right, err = p.term(); err != nil {
+			return nil, err
+		}
+		x.Ops = append(x.Ops, o)
+	}
+	return x, nil
+}
+
+var termOps = map[string]bool{"*": true, "/": true, "//": true, "%": true, "@": true}
+
+func (p *parser) term() (*term, error) {
+	x := &term{Pos: p.peek().Pos}
+	var err error
+	if x.Left, err = p.factor(); err != nil {
+		return nil, err
+	}
+	for t := p.peek(); t.Type == tokOp && termOps[t.Value]; t = p.peek() {
+		p.next()
+		o := &termPart{Pos: t.Pos, Op: t.Value}
+		if o.Right, err = p.factor(); err != nil {
+			return nil, err
+		}
+		x.Ops = append(x.Ops, o)
+	}
+	return x, nil
+}
+
+func (p *parser) factor() (*factor, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	t := p.peek()
+	x := &factor{Pos: t.Pos}
+	var err error
+	if t.Type == tokOp && (t.Value == "-" || t.Value == "+" || t.Value == "~") {
+		p.next()
+		x.Unary = t.Value
+		if x.Operand, err = p.factor(); err != nil {
+			return nil, err
+		}
+		return x, nil
+	}
+	pw := &power{Pos: t.Pos}
+	if pw.Primary, err = p.primary(); err != nil {
+		return nil, err
+	}
+	if p.accept("**") {
+		if pw.Exponent, err = p.factor(); err != nil {
+			return nil, err
+		}
+	}
+	x.Power = pw
+	return x, nil
+}
+
+func (p *parser) primary() (*primary, error) {
+	x := &primary{Pos: p.peek().Pos}
+	var err error
+	if x.Atom, err = p.atom(); err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		if t.Type != tokOp {
+			return x, nil
+		}
+		tr := &trailer{Pos: t.Pos}
+		switch t.Value {
+		case ".":
+			p.next()
+			n, err := p.expectType(tokName)
+			if err != nil {
+				return nil, err
+			}
+			tr.Attr = n.Value
+		case "(":
+			p.next()
+			if tr.Call, err = p.callArgs(); err != nil {
+				return nil, err
+			}
+			if err := p.expect(")"); err != nil {
+				return nil, err
+			}
+		case "[":
+			p.next()
+			if tr.Index, err = p.subscript(); err != nil {
+				return nil, err
+			}
+			if err := p.expect("]"); err != nil {
+				return nil, err
+			}
+		default:
+			return x, nil
+		}
+		x.Trailers = append(x.Trailers, tr)
+	}
+}
+
+// subscript reads an index; the rest of a slice is kept as tokens, to be
+// reported.
+func (p *parser) subscript() (*subscript, error) {
+	s := &subscript{Pos: p.peek().Pos}
+	var err error
+	if startsExpr(p.peek()) {
+		if s.Index, err = p.expr(); err != nil {
+			return nil, err
+		}
+	}
+	s.Slice = p.accept(":")
+	for !p.is("]") {
+		t := p.peek()
+		switch {
+		case t.Type == lexer.EOF || t.Type == tokOp && (t.Value == ")" || t.Value == "}"):
+			return nil, p.unexpected()
+		case isOpen(t):
+			g, err := p.bracketed()
+			if err != nil {
+				return nil, err
+			}
+			s.Rest = append(s.Rest, &innerPart{Group: g})
+		default:
+			s.Rest = append(s.Rest, &innerPart{Token: p.next().Value})
+		}
+	}
+	return s, nil
+}
+
+func (p *parser) callArgs() (*callArgs, error) {
+	c := &callArgs{}
+	for !p.is(")") {
+		a, err := p.argument()
+		if err != nil {
+			return nil, err
+		}
+		c.Args = append(c.Args, a)
+		if !p.accept(",") {
+			break
+		}
+	}
+	return c, nil
+}
+
+func (p *parser) argument() (*argument, error) {
+	t := p.peek()
+	a := &argument{Pos: t.Pos}
+	var err error
+	switch {
+	case t.Type == tokOp && t.Value == "*":
+		p.next()
+		a.Star, err = p.expr()
+	case t.Type == tokOp && t.Value == "**":
+		p.next()
+		a.StarStr, err = p.expr()
+	default:
+		if t.Type == tokName && p.peekAt(1).Type == tokOp && p.peekAt(1).Value == "=" {
+			p.next()
+			p.next()
+			a.Keyword = t.Value
+		}
+		a.Value, err = p.expr()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (p *parser) atom() (*atom, error) {
+	t := p.peek()
+	a := &atom{Pos: t.Pos}
+	var err error
+	switch {
+	case t.Type == tokString:
+		for p.peek().Type == tokString {
+			a.Strings = append(a.Strings, &strToken{Tok: p.next()})
+		}
+	case t.Type == tokNumber:
+		a.Number = p.next().Value
+	case t.Type == tokKeyword && (t.Value == "None" || t.Value == "True" || t.Value == "False"),
+		t.Type == tokOp && t.Value == "...":
+		a.Const = p.next().Value
+	case t.Type == tokName:
+		a.Name = p.next().Value
+	case t.Type == tokOp && t.Value == "(":
+		p.next()
+		a.Paren, err = p.display(tokOp, ")")
+	case t.Type == tokOp && t.Value == "[":
+		p.next()
+		a.List, err = p.display(tokOp, "]")
+	case t.Type == tokOp && t.Value == "{":
+		p.next()
+		a.Dict, err = p.dictDisplay()
+	default:
+		return nil, p.unexpected()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// display reads the items of a tuple, parenthesised expression or list up
+// to the closing token, which it consumes when it is an operator.
+func (p *parser) display(closeType lexer.TokenType, closeValue string) (*display, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	d := &display{Pos: p.peek().Pos}
+	closing := func() bool {
+		t := p.peek()
+		return t.Type == closeType && (closeValue == "" || t.Value == closeValue)
+	}
+	for !closing() {
+		if len(d.Items) == 0 && p.is(",") {
+			p.next()
+			d.Comma = true
+			break
+		}
+		it := &item{Pos: p.peek().Pos}
+		it.Star = p.accept("*")
+		var err error
+		if it.Value, err = p.expr(); err != nil {
+			return nil, err
+		}
+		d.Items = append(d.Items, it)
+		if !p.accept(",") {
+			break
+		}
+		if closing() {
+			d.Comma = true
+		}
+	}
+	if !closing() {
+		return nil, p.unexpected()
+	}
+	if closeType == tokOp {
+		p.next()
+	}
+	return d, nil
+}
+
+func (p *parser) dictDisplay() (*dictDisplay, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	d := &dictDisplay{Pos: p.peek().Pos}
+	for !p.is("}") {
+		e := &dictEntry{Pos: p.peek().Pos}
+		var err error
+		if p.accept("**") {
+			e.Splat, err = p.expr()
+		} else if e.Key, err = p.expr(); err == nil && p.accept(":") {
+			e.Value, err = p.expr()
+		}
+		if err != nil {
+			return nil, err
+		}
+		d.Entries = append(d.Entries, e)
+		if !p.accept(",") {
+			break
+		}
+	}
+	if err := p.expect("}"); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
