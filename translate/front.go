@@ -86,7 +86,7 @@ func (p *planner) correlate(sp *spec.Spec) {
 	for hp, pubs := range byPort {
 		for i := 1; i < len(pubs); i++ {
 			if sameHostIP(pubs[0].port.HostIP, pubs[i].port.HostIP) {
-				p.errorf(CodeFront, pubs[i].port.Source, fmt.Sprintf("%s publishes it too (%s); only one can bind it, the other fails to start.", pubs[0].svc.Name, pubs[0].port.Source),
+				p.errorf(CodePortConflict, pubs[i].port.Source, fmt.Sprintf("%s publishes it too (%s); only one can bind it, the other fails to start.", pubs[0].svc.Name, pubs[0].port.Source),
 					"host port %s is published by two services", hp)
 			}
 		}

@@ -1,0 +1,211 @@
+package translate
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate/spec"
+)
+
+// Lint returns the service rules' findings for a configuration: the
+// planner's diagnostics that are about the configuration (Rules lists
+// them), with lint's severities, and the checks only lint makes. Notes
+// about what migrate could not carry over are left to migrate.
+func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
+	sp, _, planned := Plan(tree, opts)
+	severity := map[string]apacheconf.Severity{}
+	for _, r := range rules {
+		severity[r.Code] = r.Severity
+	}
+	var out apacheconf.Diagnostics
+	for _, d := range planned {
+		if s, ok := severity[d.Code]; ok {
+			d.Severity = s
+			out = append(out, d)
+		}
+	}
+	l := &linter{tree: tree}
+	l.collect()
+	l.serviceThreads()
+	l.groupsAndProxies()
+	l.publishedAround(sp)
+	return append(out, l.found...)
+}
+
+// linter holds what lint's own checks read from the configuration: the
+// daemon groups, the import scripts and the groups that serve an
+// application, as the planner reads them.
+type linter struct {
+	tree    *apacheconf.Tree
+	daemons []*daemon
+	imports []*importScript
+	apps    map[string]bool
+	found   apacheconf.Diagnostics
+}
+
+// collect reads the daemon groups, import scripts and application groups.
+func (l *linter) collect() {
+	l.apps = map[string]bool{}
+	l.tree.Walk(func(n *apacheconf.Node, _ int) bool {
+		switch {
+		case n.Is("WSGIDaemonProcess"):
+			name, rest := apacheconf.GetwordConf(n.Args)
+			if opts, ok := parseWSGIOptions(rest); ok && name != "" {
+				l.daemons = append(l.daemons, &daemon{name: name, opts: opts, node: n})
+			}
+		case n.Is("WSGIImportScript"):
+			path, rest := apacheconf.GetwordConf(n.Args)
+			if opts, ok := parseWSGIOptions(rest); ok {
+				imp := &importScript{path: path, node: n}
+				for _, o := range opts {
+					if o.Name == "process-group" {
+						imp.group = o.Value
+					}
+				}
+				l.imports = append(l.imports, imp)
+			}
+		case n.Is("WSGIScriptAlias"), n.Is("WSGIScriptAliasMatch"):
+			_, rest := apacheconf.GetwordConf(n.Args)
+			_, rest = apacheconf.GetwordConf(rest)
+			if opts, ok := parseWSGIOptions(rest); ok {
+				for _, o := range opts {
+					if o.Name == "process-group" {
+						l.apps[o.Value] = true
+					}
+				}
+			}
+		case n.Is("WSGIProcessGroup"):
+			if w := n.Words(); len(w) == 1 {
+				l.apps[w[0]] = true
+			}
+		}
+		return true
+	})
+}
+
+func (l *linter) warn(code string, pos apacheconf.Position, summary string) {
+	var help string
+	for _, r := range rules {
+		if r.Code == code {
+			help = r.Help
+		}
+	}
+	l.found = append(l.found, apacheconf.Diagnostic{Severity: apacheconf.SeverityWarning, Code: code,
+		Summary: summary, Detail: help, Subject: apacheconf.Range{Start: pos, End: pos}})
+}
+
+// serviceThreads reports daemon groups that run an import script and no
+// application, without threads=0: when the script (or the program it
+// execs) returns, such a process stays up serving no one instead of being
+// restarted.
+func (l *linter) serviceThreads() {
+	for _, d := range l.daemons {
+		if l.apps[d.name] {
+			continue
+		}
+		var imp *importScript
+		for _, i := range l.imports {
+			if i.group == d.name {
+				imp = i
+				break
+			}
+		}
+		if imp == nil {
+			continue
+		}
+		threads, ok := d.option("threads")
+		if ok && threads == "0" {
+			continue
+		}
+		if !ok {
+			threads = "15 (the default)"
+		}
+		l.warn(CodeServiceThreads, d.node.Pos(), "daemon group "+d.name+" only runs the import script of line "+strconv.Itoa(imp.node.Line)+
+			" but has threads="+threads+": when the script returns, the process idles instead of restarting")
+	}
+}
+
+// groupsAndProxies reports WSGIProcessGroup (and WSGIScriptAlias
+// process-group=) naming no daemon group, and WSGITrustedProxyHeaders with
+// no WSGITrustedProxies for the same scope.
+func (l *linter) groupsAndProxies() {
+	defined := map[string]bool{}
+	for _, d := range l.daemons {
+		defined[d.name] = true
+	}
+	checkGroup := func(n *apacheconf.Node, name string) {
+		if name == "" || strings.HasPrefix(name, "%{") || defined[name] {
+			return
+		}
+		l.warn(CodeUndefinedGroup, n.Pos(), n.Name+" names daemon group "+name+", which no WSGIDaemonProcess defines")
+	}
+	type headers struct {
+		node      *apacheconf.Node
+		ancestors []*apacheconf.Node
+	}
+	var trusted []headers
+	hasProxies := map[*apacheconf.Node]bool{}
+	var stack []*apacheconf.Node
+	l.tree.Walk(func(n *apacheconf.Node, depth int) bool {
+		stack = stack[:min(depth, len(stack))]
+		var in *apacheconf.Node
+		if len(stack) > 0 {
+			in = stack[len(stack)-1]
+		}
+		switch {
+		case n.Kind == apacheconf.KindSection:
+			stack = append(stack, n)
+		case n.Is("WSGIProcessGroup"):
+			if w := n.Words(); len(w) == 1 {
+				checkGroup(n, w[0])
+			}
+		case n.Is("WSGIScriptAlias"), n.Is("WSGIScriptAliasMatch"):
+			_, rest := apacheconf.GetwordConf(n.Args)
+			_, rest = apacheconf.GetwordConf(rest)
+			if opts, ok := parseWSGIOptions(rest); ok {
+				for _, o := range opts {
+					if o.Name == "process-group" {
+						checkGroup(n, o.Value)
+					}
+				}
+			}
+		case n.Is("WSGITrustedProxies"):
+			hasProxies[in] = true
+		case n.Is("WSGITrustedProxyHeaders"):
+			trusted = append(trusted, headers{n, append([]*apacheconf.Node{nil}, stack...)})
+		}
+		return true
+	})
+	for _, h := range trusted {
+		covered := false
+		for _, a := range h.ancestors {
+			covered = covered || hasProxies[a]
+		}
+		if !covered {
+			l.warn(CodeTrustedHeaders, h.node.Pos(), "WSGITrustedProxyHeaders "+strings.Join(h.node.Words(), " ")+
+				" is trusted from any client: no WSGITrustedProxies says which proxies may send it")
+		}
+	}
+}
+
+// publishedAround reports ports the front end proxies to that the service
+// publishes on every interface, where clients can reach it directly.
+func (l *linter) publishedAround(sp *spec.Spec) {
+	for _, s := range sp.Services {
+		proxied := map[string]string{}
+		for _, r := range s.Front {
+			if be, ok := localBackend(r.URL); ok {
+				proxied[be.port] = r.Path
+			}
+		}
+		for _, port := range s.Ports {
+			path, ok := proxied[port.HostPort]
+			if !ok || !(port.HostIP == "" || port.HostIP == "0.0.0.0" || port.HostIP == "::" || port.HostIP == "[::]") {
+				continue
+			}
+			l.warn(CodePublishedAround, port.Source, "service "+s.Name+" publishes port "+port.HostPort+
+				" on every interface, so clients can reach it without the front end's "+path)
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package translate
+
+import "github.com/wsgidock/wsgidock/apacheconf"
+
+// Codes of the service rules that only lint reports (Lint); the planner's
+// own codes are in plan.go.
+const (
+	CodePortConflict    = "port-conflict"                // two services publish one host port
+	CodeServiceThreads  = "service-threads"              // a service group without threads=0
+	CodeUndefinedGroup  = "undefined-process-group"      // WSGIProcessGroup names no WSGIDaemonProcess
+	CodeTrustedHeaders  = "trusted-proxy-headers"        // WSGITrustedProxyHeaders without WSGITrustedProxies
+	CodePublishedAround = "published-on-every-interface" // a proxied port reachable around the front end
+)
+
+// rules are the service rules, as lint reports them: the severity here is
+// lint's, whatever severity migrate gives the planner's diagnostic.
+var rules = []apacheconf.Rule{
+	{Code: CodeDaemon, Severity: apacheconf.SeverityError,
+		Summary: "a WSGIDaemonProcess that httpd refuses",
+		Help:    "Fix the line as the message says; httpd does not start with it."},
+	{Code: CodeImport, Severity: apacheconf.SeverityError,
+		Summary: "a WSGIImportScript that httpd refuses",
+		Help:    "Fix the line as the message says; httpd does not start with it."},
+	{Code: CodeScript, Severity: apacheconf.SeverityWarning,
+		Summary: "a launcher script (WSGIImportScript) that cannot be read",
+		Help:    "Make the file readable, or give -d so that relative paths resolve as on the server."},
+	{Code: CodePortConflict, Severity: apacheconf.SeverityWarning,
+		Summary: "two services publish the same host port",
+		Help:    "Give each service its own host port: only one can bind it, the other fails to start."},
+	{Code: CodeServiceThreads, Severity: apacheconf.SeverityWarning,
+		Summary: "a daemon group that only runs an import script is not in service-script mode (threads=0)",
+		Help:    "Add threads=0 to the WSGIDaemonProcess, so that mod_wsgi restarts the process when the script or its program exits."},
+	{Code: CodeUndefinedGroup, Severity: apacheconf.SeverityWarning,
+		Summary: "WSGIProcessGroup names a daemon group no WSGIDaemonProcess defines",
+		Help:    "Define the group with WSGIDaemonProcess, or fix the name: httpd starts, but every request to the application fails."},
+	{Code: CodeTrustedHeaders, Severity: apacheconf.SeverityWarning,
+		Summary: "WSGITrustedProxyHeaders without WSGITrustedProxies trusts those headers from any client",
+		Help:    "Add WSGITrustedProxies with the front end's address, or anybody can spoof the client's address and scheme."},
+	{Code: CodePublishedAround, Severity: apacheconf.SeverityWarning,
+		Summary: "a service the front end proxies to publishes its port on every interface",
+		Help:    "Publish it on 127.0.0.1 (-p 127.0.0.1:PORT:PORT), so that clients cannot go around the front end."},
+}
+
+// Rules lists the service rules lint reports for a configuration.
+func Rules() []apacheconf.Rule { return append([]apacheconf.Rule(nil), rules...) }
