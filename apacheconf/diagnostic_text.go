@@ -34,15 +34,58 @@ func DiskSource(name string) (string, bool) {
 // (FILE:LINE:COL: severity: summary), then the source line with a caret
 // under the column, then the detail.
 func WriteText(w io.Writer, ds Diagnostics, src SourceFunc) error {
+	return WriteTextStyled(w, ds, src, TextStyle{})
+}
+
+// TextStyle changes how WriteTextStyled renders diagnostics.
+type TextStyle struct {
+	// Codes appends each diagnostic's code in brackets to its first line:
+	// FILE:LINE:COL: severity: summary [CODE].
+	Codes bool
+	// Color marks up the severity, the caret and the code with ANSI
+	// colours, for a terminal.
+	Color bool
+}
+
+// ANSI colours of the styled text.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[1;31m"
+	ansiYellow = "\x1b[1;33m"
+	ansiCyan   = "\x1b[1;36m"
+	ansiGreen  = "\x1b[1;32m"
+	ansiDim    = "\x1b[2m"
+)
+
+// WriteTextStyled is WriteText with the code and colours of style.
+func WriteTextStyled(w io.Writer, ds Diagnostics, src SourceFunc, style TextStyle) error {
+	paint := func(color, s string) string {
+		if !style.Color || s == "" {
+			return s
+		}
+		return color + s + ansiReset
+	}
 	for _, d := range ds {
-		if _, err := fmt.Fprintln(w, d.Error()); err != nil {
+		sevColor := ansiCyan
+		switch d.Severity {
+		case SeverityError:
+			sevColor = ansiRed
+		case SeverityWarning:
+			sevColor = ansiYellow
+		}
+		first := paint(ansiBold, d.Subject.Start.String()+":") + " " + paint(sevColor, d.Severity.String()+":") + " " + d.Summary
+		if style.Codes && d.Code != "" {
+			first += " " + paint(ansiDim, "["+d.Code+"]")
+		}
+		if _, err := fmt.Fprintln(w, first); err != nil {
 			return err
 		}
 		if line, ok := sourceLine(d.Subject.Start, src); ok {
 			num := fmt.Sprint(d.Subject.Start.Line)
 			fmt.Fprintf(w, " %s | %s\n", num, expandTabs(line))
 			if col := d.Subject.Start.Column; col > 0 && col <= len(line)+1 {
-				fmt.Fprintf(w, " %s | %s^\n", strings.Repeat(" ", len(num)), caretPad(line[:col-1]))
+				fmt.Fprintf(w, " %s | %s%s\n", strings.Repeat(" ", len(num)), caretPad(line[:col-1]), paint(ansiGreen, "^"))
 			}
 		}
 		if d.Detail != "" {

@@ -11,10 +11,16 @@ import (
 	"github.com/wsgidock/wsgidock/apacheconf/envvars"
 )
 
-// configFlags are the flags every command that reads an Apache config
-// takes. -d, -D, -C and -c mean what they mean to httpd.
+// configFlags are the flags every command that reads one Apache config
+// takes.
 type configFlags struct {
-	File         string   `arg:"" name:"FILE" help:"The main Apache configuration file (httpd.conf, apache2.conf)." type:"path" predictor:"file"`
+	File string `arg:"" name:"FILE" help:"The main Apache configuration file (httpd.conf, apache2.conf)." type:"path" predictor:"file"`
+	readFlags
+}
+
+// readFlags say how to read a config, as httpd's command line does: -d,
+// -D, -C and -c mean what they mean to httpd.
+type readFlags struct {
 	ServerRoot   string   `short:"d" name:"server-root" placeholder:"DIR" help:"ServerRoot, as httpd's -d (default: the directory of FILE)." type:"path"`
 	Define       []string `short:"D" sep:"none" name:"define" placeholder:"NAME" help:"Define NAME for <IfDefine>, as httpd's -D (repeatable). As with httpd, NAME=VALUE defines the name \"NAME=VALUE\"; use -C 'Define NAME VALUE' to set a variable."`
 	Pre          []string `short:"C" sep:"none" name:"pre-directive" placeholder:"DIRECTIVE" help:"A directive read before FILE, as httpd's -C (repeatable)."`
@@ -26,7 +32,7 @@ type configFlags struct {
 }
 
 // options turns the flags into reader options.
-func (c *configFlags) options() (apacheconf.Options, error) {
+func (c *readFlags) options() (apacheconf.Options, error) {
 	opts := apacheconf.Options{
 		ServerRoot:     c.ServerRoot,
 		Defines:        c.Define,

@@ -33,6 +33,7 @@ type cli struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 
 	Parse   parseCmd   `cmd:"" help:"Read an Apache config as httpd does and print its tree as JSON, or the effective config (--flatten)."`
+	Lint    lintCmd    `cmd:"" help:"Check Apache configs as httpd -t does, and for what httpd accepts but is probably wrong; report as text, json, sarif, github, checkstyle or gitlab."`
 	Migrate migrateCmd `cmd:"" help:"Turn the mod_wsgi daemon groups of an Apache config into launch specs: a shell script (default), compose, Kubernetes, JSON, or the rewritten Apache config."`
 	Up      upCmd      `cmd:"" help:"Run the services of an Apache config's daemon groups and supervise them (foreground), or start them for the engine to keep (--detach)."`
 	Down    downCmd    `cmd:"" help:"Stop and remove every container and process wsgidock started for the config, by the stop schedule."`

@@ -1,0 +1,131 @@
+// Package lint finds what httpd accepts but is probably wrong in an Apache
+// configuration: reading traps, proxy and front-end mistakes, security
+// settings and httpd 2.2 leftovers. Its rules never read the configuration
+// differently from httpd (package apacheconf reads it exactly as httpd
+// does); they only say more about what was read.
+//
+// It also holds what every producer of lint findings shares: the project
+// settings (.wsgidock.yaml), suppression comments, the files a directory
+// stands for, and the order in which findings are reported.
+package lint
+
+import (
+	"github.com/wsgidock/wsgidock/apacheconf"
+)
+
+// Check runs the Apache-only rules on a tree and returns their findings,
+// each with its rule's default severity.
+func Check(tree *apacheconf.Tree) apacheconf.Diagnostics {
+	if tree == nil {
+		return nil
+	}
+	c := &checker{tree: tree}
+	c.readingTraps()
+	c.walk()
+	return c.diags
+}
+
+// checker collects the findings of one Check call.
+type checker struct {
+	tree  *apacheconf.Tree
+	diags apacheconf.Diagnostics
+}
+
+// report adds a finding of the rule with the given code at pos.
+func (c *checker) report(code string, pos apacheconf.Position, format string, args ...any) {
+	r := ruleByCode[code]
+	c.diags = append(c.diags, apacheconf.Diagnostic{
+		Severity: r.Severity,
+		Code:     code,
+		Summary:  sprintf(format, args...),
+		Detail:   r.Help,
+		Subject:  apacheconf.Range{Start: pos, End: pos},
+	})
+}
+
+// Linter runs every producer of findings on a tree and applies the
+// project's settings and the suppression comments of the files read.
+type Linter struct {
+	// Checks produce findings for a tree: this package's Check, httpd's
+	// walk-phase checks, the planner's service rules.
+	Checks []func(*apacheconf.Tree) apacheconf.Diagnostics
+	// Known are the rules of every producer, by code; a code not known is
+	// an error in settings and suppression comments.
+	Known map[string]apacheconf.Rule
+	// Disabled are the codes not to report.
+	Disabled map[string]bool
+}
+
+// Lint returns the findings for a tree: read is the reader's result (its
+// warnings and its read error, if any), and the checks run only when
+// reading succeeded, as httpd's walk phase runs only after its read phase.
+func (l *Linter) Lint(tree *apacheconf.Tree, readErr *apacheconf.ReadError) apacheconf.Diagnostics {
+	var all apacheconf.Diagnostics
+	if tree != nil {
+		all = append(all, tree.Warnings...)
+	}
+	if readErr != nil {
+		all = append(all, readErr.Diagnostic)
+	} else {
+		for _, check := range l.Checks {
+			all = append(all, check(tree)...)
+		}
+	}
+	sup := suppressions(tree, l.Known)
+	out := sup.problems
+	for _, d := range all {
+		if l.Disabled[d.Code] || sup.covers(d) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// Normalize sorts findings by file, line and column and drops repeats: a
+// file read by two of the linted configurations reports its findings once.
+func Normalize(ds apacheconf.Diagnostics) apacheconf.Diagnostics {
+	ds.Sort()
+	type key struct {
+		pos           apacheconf.Position
+		code, summary string
+	}
+	seen := map[key]bool{}
+	out := ds[:0]
+	for _, d := range ds {
+		k := key{d.Subject.Start, d.Code, d.Summary}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	return out
+}
+
+// FailOn is the least severity that makes a lint run fail.
+type FailOn string
+
+// The --fail-on values.
+const (
+	FailOnError   FailOn = "error"
+	FailOnWarning FailOn = "warning"
+	FailOnNever   FailOn = "never"
+)
+
+// Fails reports whether any finding reaches the threshold.
+func (f FailOn) Fails(ds apacheconf.Diagnostics) bool {
+	for _, d := range ds {
+		switch f {
+		case FailOnError:
+			if d.Severity >= apacheconf.SeverityError {
+				return true
+			}
+		case FailOnWarning:
+			if d.Severity >= apacheconf.SeverityWarning {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,146 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+)
+
+func TestWeakProtocols(t *testing.T) {
+	for in, want := range map[string]string{
+		"all -SSLv3":               "TLSv1, TLSv1.1",
+		"-all +TLSv1.2 +TLSv1.3":   "",
+		"TLSv1.2":                  "",
+		"all -TLSv1 -TLSv1.1":      "",
+		"+TLSv1.1 +TLSv1.2":        "TLSv1.1",
+		"TLSv1 TLSv1.2":            "",
+		"all -SSLv3 -TLSv1 +SSLv3": "SSLv3, TLSv1.1",
+	} {
+		if got := weakProtocols(strings.Fields(in)); got != want {
+			t.Errorf("SSLProtocol %s: %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCovers(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"/", "/static", true}, {"/api", "/api/v2", true}, {"/api", "/apiv2", false},
+		{"/api/", "/api/v2", true}, {"/api/v2", "/api", false}, {"/a", "/a", true},
+	} {
+		if got := covers(c.a, c.b); got != c.want {
+			t.Errorf("covers(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
+
+func load(t *testing.T, src string) *apacheconf.Tree {
+	t.Helper()
+	tree, err := apacheconf.LoadSource(filepath.Join(t.TempDir(), "httpd.conf"), []byte(src), apacheconf.Options{NoFileChecks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+func codes(ds apacheconf.Diagnostics) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, d.Pos().String()[strings.LastIndexByte(d.Pos().Filename, '/')+1:]+" "+d.Code)
+	}
+	return out
+}
+
+// TestSuppressions: a comment on the line before a directive (continued
+// lines included) turns off the named codes there, and nowhere else.
+func TestSuppressions(t *testing.T) {
+	tree := load(t, "# wsgidock:disable trace-enable, server-tokens-full\nTraceEnable \\\n  On\nTraceEnable On\n# wsgidock:disable trace-enable\n\nServerTokens Full\n")
+	l := &Linter{Checks: []func(*apacheconf.Tree) apacheconf.Diagnostics{Check}, Known: ruleByCode}
+	got := strings.Join(codes(l.Lint(tree, nil)), "; ")
+	want := "httpd.conf:4:1 trace-enable; httpd.conf:7:1 server-tokens-full"
+	if got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	d := func(file string, line int, code string) apacheconf.Diagnostic {
+		return apacheconf.Diagnostic{Code: code, Summary: "s", Subject: apacheconf.Range{Start: apacheconf.Position{Filename: file, Line: line}}}
+	}
+	got := Normalize(apacheconf.Diagnostics{d("b", 1, "x"), d("a", 2, "x"), d("a", 1, "y"), d("a", 2, "x")})
+	if len(got) != 3 || got[0].Pos().String() != "a:1" || got[1].Pos().String() != "a:2" || got[2].Pos().String() != "b:1" {
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"b.conf", "a/x.conf", "a/y.txt", "c/z.conf"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(dir, "c/z.conf"), filepath.Join(dir, "d.conf")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Files([]string{dir, filepath.Join(dir, "b.conf")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rel []string
+	for _, p := range got {
+		r, _ := filepath.Rel(dir, p)
+		rel = append(rel, r)
+	}
+	if strings.Join(rel, " ") != "a/x.conf b.conf c/z.conf" {
+		t.Errorf("got %v", rel)
+	}
+	if _, err := Files([]string{filepath.Join(dir, "none")}); err == nil {
+		t.Error("a missing path is not an error")
+	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) string {
+		p := filepath.Join(dir, ConfigName)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cfg, err := LoadConfig(write("disable: trace-enable, open-proxy\nenable: [open-proxy]\nfail-on: warning\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(cfg.Disable, ",") != "trace-enable,open-proxy" || strings.Join(cfg.Enable, ",") != "open-proxy" || cfg.FailOn != FailOnWarning {
+		t.Errorf("got %+v", cfg)
+	}
+	if err := cfg.CheckCodes(ruleByCode); err != nil {
+		t.Error(err)
+	}
+	cfg, _ = LoadConfig(write("disable:\n  - nope\n"))
+	if err := cfg.CheckCodes(ruleByCode); err == nil || !strings.Contains(err.Error(), ":2:5: unknown rule code \"nope\"") {
+		t.Errorf("unknown code: %v", err)
+	}
+	for _, bad := range []string{"fail-on: sometimes\n", "- a\n", "disable: {a: b}\n", "disabled: [a]\n"} {
+		if _, err := LoadConfig(write(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	sub := filepath.Join(dir, "x", "y")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := FindConfig(sub); got != filepath.Join(dir, ConfigName) {
+		t.Errorf("FindConfig: %q", got)
+	}
+}

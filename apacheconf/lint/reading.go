@@ -1,0 +1,220 @@
+package lint
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+)
+
+// readingTraps runs the rules that look at the source as written: what the
+// reader joined, split or skipped the way httpd does, but the writer
+// probably did not mean.
+func (c *checker) readingTraps() {
+	done := map[string]bool{}
+	for _, f := range c.tree.Files {
+		if f.Macro || f.CommandLine || done[f.Name] {
+			continue
+		}
+		done[f.Name] = true
+		c.scanLines(f)
+		c.conditionalNesting(f, f.Nodes)
+	}
+	c.tree.Walk(func(n *apacheconf.Node, _ int) bool {
+		if n.Kind == apacheconf.KindDirective {
+			c.trailingComment(n)
+		}
+		return true
+	})
+}
+
+// scanLines reads a file's physical lines as httpd's cfg_getline does:
+// a backslash right before the line end continues the logical line, and a
+// logical line whose first non-blank character is '#' is a comment.
+func (c *checker) scanLines(f *apacheconf.File) {
+	lines := strings.Split(f.Src, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSuffix(lines[i], "\r")
+	}
+	pos := func(line, col int) apacheconf.Position {
+		return apacheconf.Position{Filename: f.Name, Line: line + 1, Column: col}
+	}
+	for i := 0; i < len(lines); i++ {
+		first := i
+		for i+1 < len(lines) && strings.HasSuffix(lines[i], "\\") {
+			i++
+		}
+		if strings.HasPrefix(strings.TrimLeft(lines[first], " \t\v\f"), "#") {
+			// A comment: report it when it swallows a line that is not a
+			// comment or blank itself.
+			for j := first + 1; j <= i; j++ {
+				if t := strings.TrimSpace(lines[j]); t != "" && !strings.HasPrefix(t, "#") {
+					c.report(CodeCommentContinuation, pos(first, len(lines[first])),
+						"this comment ends in a backslash, so httpd reads line %d (%s) as part of the comment", j+1, truncate(t, 40))
+					break
+				}
+			}
+			continue
+		}
+		for j := first; j <= i; j++ {
+			line := lines[j]
+			if t := strings.TrimRight(line, " \t"); t != line && strings.HasSuffix(t, "\\") && !strings.HasSuffix(t, "\\\\") {
+				c.report(CodeBackslashSpace, pos(j, len(t)),
+					"the backslash is followed by spaces, so it does not continue the line; httpd reads it as part of the last argument")
+			}
+			if col, r, ok := nonASCIISpace(line); ok {
+				c.report(CodeNonASCIISpace, pos(j, col),
+					"%U (%s) is not whitespace to httpd: it becomes part of a word", r, spaceName(r))
+			}
+		}
+	}
+}
+
+// nonASCIISpace finds the first whitespace character outside ASCII.
+func nonASCIISpace(line string) (col int, r rune, ok bool) {
+	for i := 0; i < len(line); {
+		if line[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(line[i:])
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			return i + 1, r, true
+		}
+		i += size
+	}
+	return 0, 0, false
+}
+
+func spaceName(r rune) string {
+	switch r {
+	case '\u00a0':
+		return "no-break space"
+	case '\u202f':
+		return "narrow no-break space"
+	case '\u200b':
+		return "zero-width space"
+	case '\ufeff':
+		return "byte order mark"
+	}
+	return "a Unicode space"
+}
+
+// trailingComment finds an unquoted word starting with '#' among a
+// directive's arguments: httpd has no trailing comments, so "# note" is
+// two more arguments.
+func (c *checker) trailingComment(n *apacheconf.Node) {
+	rest := n.Args
+	for {
+		s := strings.TrimLeft(rest, " \t")
+		if s == "" {
+			return
+		}
+		if s[0] == '#' {
+			c.report(CodeTrailingComment, c.argPos(n, len(n.Args)-len(s)),
+				"%q is read as arguments of %s, not as a comment", truncate(strings.TrimSpace(s), 40), n.Name)
+			return
+		}
+		_, rest = apacheconf.GetwordConf(s)
+		if len(rest) == len(s) {
+			return
+		}
+	}
+}
+
+// argPos is the position of byte off of a directive's Args, when the
+// directive is written on one line and its arguments were not changed by
+// ${VAR} substitution; else the directive's own position.
+func (c *checker) argPos(n *apacheconf.Node, off int) apacheconf.Position {
+	p := n.Pos()
+	if n.StartLine != n.Line || n.File == nil || n.End > len(n.File.Src) {
+		return p
+	}
+	raw := strings.TrimRight(n.File.Src[n.Offset:n.End], " \t\r\n")
+	args := strings.TrimRight(n.Args, " \t")
+	if strings.HasSuffix(raw, args) {
+		p.Column = len(raw) - len(args) + off + 1 + columnOfLine(n.File.Src, n.Offset)
+	}
+	return p
+}
+
+// columnOfLine is how many bytes of its physical line come before offset.
+func columnOfLine(src string, offset int) int {
+	i := strings.LastIndexByte(src[:offset], '\n')
+	return offset - (i + 1)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// conditionalNesting re-reads the content of every false conditional
+// section as httpd would if the condition held, and reports the sections
+// that would then not nest. httpd skips a false branch looking only at the
+// first word of each line, so a typo there goes unnoticed until the module
+// is loaded or the name defined.
+func (c *checker) conditionalNesting(f *apacheconf.File, nodes []*apacheconf.Node) {
+	for _, n := range nodes {
+		if n.Kind != apacheconf.KindSection {
+			continue
+		}
+		if n.Flags&apacheconf.FlagExec != 0 && n.Flags&apacheconf.FlagCondTrue == 0 && n.CloseLine > 0 {
+			c.rereadFalseBranch(f, n)
+			continue
+		}
+		c.conditionalNesting(f, n.Children)
+	}
+}
+
+func (c *checker) rereadFalseBranch(f *apacheconf.File, n *apacheconf.Node) {
+	if n.End > n.CloseOffset || n.CloseOffset > len(f.Src) {
+		return
+	}
+	body := f.Src[n.End:n.CloseOffset]
+	if !strings.Contains(body, "<") {
+		return
+	}
+	_, err := apacheconf.LoadSource(f.Name, []byte(body), apacheconf.Options{
+		ServerRoot: c.tree.ServerRoot, NoFileChecks: true, FS: noFiles{}, LookupEnv: func(string) (string, bool) { return "", false },
+	})
+	var re *apacheconf.ReadError
+	if !errors.As(err, &re) || !isNestingError(re.Summary) {
+		return
+	}
+	at := re.Subject.Start
+	at.Line += n.Line
+	if at.Line > n.CloseLine {
+		at = n.Pos()
+	}
+	msg := re.Summary
+	if i := strings.Index(msg, ": <"); i >= 0 && strings.HasSuffix(msg, "was not closed.") {
+		msg = msg[i+2:]
+	}
+	c.report(CodeConditionalNesting, at, "if <%s %s> held, httpd would stop here: %s", n.Name, n.ArgText(), msg)
+}
+
+func isNestingError(msg string) bool {
+	return strings.Contains(msg, "without matching") || strings.Contains(msg, "but saw") ||
+		strings.Contains(msg, "was not closed") || strings.Contains(msg, "before end of configuration") ||
+		strings.Contains(msg, "missing closing")
+}
+
+// noFiles is a file system with no files, so that re-reading a false
+// branch reads nothing else.
+type noFiles struct{}
+
+func (noFiles) ReadFile(name string) ([]byte, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+func (noFiles) Stat(name string) (fs.FileInfo, error) {
+	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+}
+func (noFiles) ReadDir(name string) ([]fs.DirEntry, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}

@@ -1,0 +1,374 @@
+package lint
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+)
+
+// scope is the server, a virtual host or a section of either, with what
+// the rules need to know about its directives.
+type scope struct {
+	node   *apacheconf.Node // nil for the server
+	parent *scope
+	vhost  *scope // the enclosing virtual host scope, or nil
+	// proxies are the ProxyPass lines written directly in the scope.
+	proxies  []proxyPass
+	reverses []proxyPass
+	// Directly in the scope: access directives of httpd 2.2 and 2.4.
+	compat, require *apacheconf.Node
+	// For a virtual host: its TLS switch and the headers it sets.
+	tls            bool
+	forwardedPort  *apacheconf.Node
+	forwardedProto bool
+	firstProxy     *apacheconf.Node
+	handler        *apacheconf.Node // a SetHandler server-status/server-info
+}
+
+// proxyPass is one ProxyPass or ProxyPassReverse.
+type proxyPass struct {
+	node      *apacheconf.Node
+	path, url string
+}
+
+// walk runs the rules that look at the effective configuration.
+func (c *checker) walk() {
+	server := &scope{}
+	scopes := []*scope{server}
+	var stack []*scope
+	listens := map[string]*apacheconf.Node{}
+	c.tree.Walk(func(n *apacheconf.Node, depth int) bool {
+		stack = stack[:min(depth, len(stack))]
+		cur := server
+		if len(stack) > 0 {
+			cur = stack[len(stack)-1]
+		}
+		if n.Kind == apacheconf.KindSection {
+			s := &scope{node: n, parent: cur, vhost: cur.vhost}
+			if n.Is("VirtualHost") {
+				s.vhost = s
+			}
+			scopes = append(scopes, s)
+			stack = append(stack, s)
+			return true
+		}
+		c.directive(n, cur, listens)
+		return true
+	})
+	for _, s := range scopes {
+		c.endScope(s)
+	}
+}
+
+// directive applies the one-directive rules and records what the scope
+// rules need.
+func (c *checker) directive(n *apacheconf.Node, s *scope, listens map[string]*apacheconf.Node) {
+	w := n.Words()
+	first := ""
+	if len(w) > 0 {
+		first = strings.ToLower(w[0])
+	}
+	switch {
+	case n.Is("ProxyPass"):
+		if p, ok := readProxy(n, s, w); ok {
+			s.proxies = append(s.proxies, p)
+			if v := s.vhost; v != nil && v.firstProxy == nil && p.url != "!" {
+				v.firstProxy = n
+			}
+		}
+	case n.Is("ProxyPassReverse"):
+		if p, ok := readProxy(n, s, w); ok {
+			s.reverses = append(s.reverses, p)
+		}
+	case n.Is("ProxyRequests"):
+		if first == "on" {
+			c.report(CodeOpenProxy, n.Pos(), "ProxyRequests On makes this server an open forward proxy")
+		}
+	case n.Is("RequestHeader"):
+		if len(w) >= 3 && (strings.EqualFold(w[0], "set") || strings.EqualFold(w[0], "add")) && s.vhost != nil {
+			switch strings.ToLower(w[1]) {
+			case "x-forwarded-port":
+				s.vhost.forwardedPort = n
+			case "x-forwarded-proto":
+				s.vhost.forwardedProto = true
+			}
+		}
+	case n.Is("SSLEngine"):
+		if first == "on" && s.vhost != nil {
+			s.vhost.tls = true
+		}
+	case n.Is("SetHandler"):
+		if first == "server-status" || first == "server-info" {
+			s.handler = n
+		}
+	case n.Is("Require"):
+		s.require = n
+	case n.Is("Order"), n.Is("Allow"), n.Is("Deny"), n.Is("Satisfy"):
+		if s.compat == nil {
+			s.compat = n
+		}
+	case n.Is("Options"):
+		for _, o := range w {
+			if strings.EqualFold(o, "Indexes") || strings.EqualFold(o, "+Indexes") || strings.EqualFold(o, "All") {
+				c.report(CodeIndexes, n.Pos(), "Options %s lets anybody list the files of a directory that has no index page", o)
+				break
+			}
+		}
+	case n.Is("TraceEnable"):
+		if first == "on" || first == "extended" {
+			c.report(CodeTraceEnable, n.Pos(), "TraceEnable %s answers TRACE requests", w[0])
+		}
+	case n.Is("ServerTokens"):
+		if first == "full" {
+			c.report(CodeServerTokens, n.Pos(), "ServerTokens Full shows the server's version and modules to every client")
+		}
+	case n.Is("SSLProtocol"):
+		if weak := weakProtocols(w); weak != "" {
+			c.report(CodeWeakTLS, n.Pos(), "SSLProtocol %s allows %s", strings.Join(w, " "), weak)
+		}
+	case n.Is("Listen"):
+		c.listen(n, w, listens)
+	default:
+		if msg, ok := deprecated[strings.ToLower(n.Name)]; ok {
+			c.report(CodeDeprecated, n.Pos(), "%s %s", n.Name, msg)
+		}
+	}
+}
+
+// deprecated are directives httpd 2.4 accepts but ignores or has renamed.
+var deprecated = map[string]string{
+	"namevirtualhost":         "has no effect since httpd 2.4: remove it",
+	"defaulttype":             "has no effect since httpd 2.4: remove it, or use ForceType or AddType",
+	"maxclients":              "is httpd 2.2's name: use MaxRequestWorkers",
+	"maxrequestsperchild":     "is httpd 2.2's name: use MaxConnectionsPerChild",
+	"sslcertificatechainfile": "is deprecated since httpd 2.4.8: put the chain into the SSLCertificateFile",
+}
+
+// readProxy reads the path and URL of a ProxyPass or ProxyPassReverse: two
+// words at server or virtual-host level, one inside <Location> (whose path
+// it takes).
+func readProxy(n *apacheconf.Node, s *scope, w []string) (proxyPass, bool) {
+	if s.node != nil && (s.node.Is("Location") || s.node.Is("LocationMatch")) {
+		if len(w) < 1 {
+			return proxyPass{}, false
+		}
+		sw := s.node.Words()
+		if len(sw) == 0 {
+			return proxyPass{}, false
+		}
+		return proxyPass{node: n, path: sw[len(sw)-1], url: w[0]}, true
+	}
+	if len(w) < 2 {
+		return proxyPass{}, false
+	}
+	return proxyPass{node: n, path: w[0], url: w[1]}, true
+}
+
+// endScope applies the rules that need a whole scope.
+func (c *checker) endScope(s *scope) {
+	inLocation := s.node != nil && (s.node.Is("Location") || s.node.Is("LocationMatch"))
+	if s.node == nil || s.node.Is("VirtualHost") {
+		c.proxyOrder(s.proxies)
+	}
+	for _, p := range s.proxies {
+		if p.url == "!" {
+			continue
+		}
+		if !inLocation || s.node.Is("Location") {
+			c.proxySlash(p)
+		}
+		if !hasReverse(s, p) {
+			c.report(CodeProxyNoReverse, p.node.Pos(), "ProxyPass %s %s has no ProxyPassReverse", p.path, p.url)
+		}
+	}
+	if s.compat != nil && s.require != nil {
+		c.report(CodeAccessMixed, s.compat.Pos(), "%s (httpd 2.2) and Require (line %d) are both used in this section", s.compat.Name, s.require.Line)
+	} else if s.compat != nil {
+		c.report(CodeDeprecated, s.compat.Pos(), "%s is httpd 2.2's access control (mod_access_compat): use Require", s.compat.Name)
+	}
+	if s.handler != nil && !protected(s) {
+		c.report(CodeStatusUnprotected, s.handler.Pos(), "SetHandler %s is served to anybody: no Require limits it", s.handler.Words()[0])
+	}
+	if s.node != nil && s.node.Is("VirtualHost") {
+		c.forwarded(s)
+	}
+}
+
+// proxyOrder reports ProxyPass lines that an earlier one always matches
+// first: httpd tries them in order and uses the first whose path is a
+// prefix of the request.
+func (c *checker) proxyOrder(ps []proxyPass) {
+	for j, later := range ps {
+		for _, earlier := range ps[:j] {
+			if earlier.url == "!" || !covers(earlier.path, later.path) {
+				continue
+			}
+			if later.url == "!" {
+				c.report(CodeProxyExclusionOrder, later.node.Pos(), "ProxyPass %s ! comes after ProxyPass %s (line %d), which already sends %s to %s",
+					later.path, earlier.path, earlier.node.Line, later.path, earlier.url)
+			} else {
+				c.report(CodeProxyShadowed, later.node.Pos(), "ProxyPass %s is never used: ProxyPass %s (line %d) matches first",
+					later.path, earlier.path, earlier.node.Line)
+			}
+			break
+		}
+	}
+}
+
+// covers reports whether a ProxyPass for path a matches every request that
+// one for path b matches.
+func covers(a, b string) bool {
+	if a == b {
+		return true
+	}
+	return strings.HasPrefix(b, a) && (strings.HasSuffix(a, "/") || b[len(a)] == '/')
+}
+
+// proxySlash reports a path and URL that disagree about the trailing
+// slash, as mod_proxy's documentation warns.
+func (c *checker) proxySlash(p proxyPass) {
+	u, err := url.Parse(strings.TrimPrefix(p.url, "unix:"))
+	if err != nil || u.Scheme == "" || strings.Contains(p.url, "|") || strings.ContainsAny(p.url, "$") {
+		return
+	}
+	pathSlash := strings.HasSuffix(p.path, "/")
+	urlSlash := strings.HasSuffix(p.url, "/")
+	if pathSlash != urlSlash {
+		if pathSlash {
+			c.report(CodeProxySlash, p.node.Pos(), "the path %s ends with a slash but the URL %s does not", p.path, p.url)
+		} else {
+			c.report(CodeProxySlash, p.node.Pos(), "the URL %s ends with a slash but the path %s does not", p.url, p.path)
+		}
+	}
+}
+
+// hasReverse reports whether a ProxyPassReverse for the same path and URL
+// is in the scope or one that encloses it.
+func hasReverse(s *scope, p proxyPass) bool {
+	norm := func(x string) string { return strings.TrimSuffix(x, "/") }
+	for ; s != nil; s = s.parent {
+		for _, r := range s.reverses {
+			if norm(r.path) == norm(p.path) && norm(r.url) == norm(p.url) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// protected reports whether a Require or a 2.2 Allow/Deny applies to the
+// scope, from it or a section around it.
+func protected(s *scope) bool {
+	for ; s != nil; s = s.parent {
+		if s.require != nil || s.compat != nil {
+			return true
+		}
+		if s.node != nil && (s.node.Is("RequireAll") || s.node.Is("RequireAny") || s.node.Is("RequireNone")) {
+			return true
+		}
+	}
+	return false
+}
+
+// forwarded checks the X-Forwarded headers a proxying virtual host sends.
+func (c *checker) forwarded(v *scope) {
+	if n := v.forwardedPort; n != nil {
+		w := n.Words()
+		ports := vhostPorts(v.node)
+		if len(w) >= 3 && len(ports) > 0 && isDigits(w[2]) && !ports[w[2]] {
+			c.report(CodeForwardedPort, n.Pos(), "X-Forwarded-Port is %s but <VirtualHost %s> listens on another port", w[2], v.node.ArgText())
+		}
+	}
+	if v.tls && v.firstProxy != nil && !v.forwardedProto {
+		c.report(CodeForwardedProto, v.firstProxy.Pos(), "this TLS virtual host proxies to %s without RequestHeader set X-Forwarded-Proto https", v.firstProxy.Words()[min(1, len(v.firstProxy.Words())-1)])
+	}
+}
+
+// vhostPorts are the ports a <VirtualHost> names.
+func vhostPorts(n *apacheconf.Node) map[string]bool {
+	ports := map[string]bool{}
+	for _, a := range n.Words() {
+		if i := strings.LastIndexByte(a, ':'); i >= 0 && isDigits(a[i+1:]) && !strings.HasSuffix(a[:i+1], "::") {
+			ports[a[i+1:]] = true
+		}
+	}
+	return ports
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// weakProtocols evaluates SSLProtocol as mod_ssl does (a word with + adds,
+// with - removes, without either sets) and names the old protocols the
+// result allows.
+func weakProtocols(w []string) string {
+	all := []string{"SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}
+	set := map[string]bool{}
+	for _, word := range w {
+		action := byte(0)
+		if word != "" && (word[0] == '+' || word[0] == '-') {
+			action, word = word[0], word[1:]
+		}
+		var these []string
+		if strings.EqualFold(word, "all") {
+			// mod_ssl's "all" has left out SSLv3 since 2.4.7.
+			these = all[1:]
+		} else {
+			for _, p := range all {
+				if strings.EqualFold(word, p) {
+					these = []string{p}
+				}
+			}
+		}
+		if action == 0 {
+			set = map[string]bool{}
+		}
+		for _, p := range these {
+			set[p] = action != '-'
+		}
+	}
+	var weak []string
+	for _, p := range all[:3] {
+		if set[p] {
+			weak = append(weak, p)
+		}
+	}
+	return strings.Join(weak, ", ")
+}
+
+// listen reports a Listen on a port another Listen already takes.
+func (c *checker) listen(n *apacheconf.Node, w []string, seen map[string]*apacheconf.Node) {
+	if len(w) == 0 {
+		return
+	}
+	addr, port := "", w[0]
+	if i := strings.LastIndexByte(w[0], ':'); i >= 0 {
+		addr, port = w[0][:i], w[0][i+1:]
+	}
+	if addr == "0.0.0.0" || addr == "[::]" || addr == "*" {
+		addr = ""
+	}
+	key := addr + "|" + port
+	if prev, ok := seen[key]; ok {
+		c.report(CodeDuplicateListen, n.Pos(), "Listen %s repeats the Listen on line %d of %s", w[0], prev.Line, prev.File.Name)
+		return
+	}
+	for k, prev := range seen {
+		a, p, _ := strings.Cut(k, "|")
+		if p == port && (a == "" || addr == "") {
+			c.report(CodeDuplicateListen, n.Pos(), "Listen %s overlaps the Listen on line %d of %s: both take port %s", w[0], prev.Line, prev.File.Name, port)
+			return
+		}
+	}
+	seen[key] = n
+}

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/lint"
+	"github.com/wsgidock/wsgidock/apacheconf/lint/report"
+	"github.com/wsgidock/wsgidock/translate"
+)
+
+// lintCmd is `wsgidock lint`.
+type lintCmd struct {
+	Paths []string `arg:"" name:"FILE|DIR" help:"Configuration files to lint; a directory stands for every *.conf below it. A file another one includes is linted as part of it." type:"path" predictor:"file"`
+	readFlags
+	Format  string   `name:"format" enum:"text,json,sarif,github,checkstyle,gitlab" default:"text" help:"How to report: text, json (docs/formats.md), sarif (SARIF 2.1.0), github (workflow commands), checkstyle (XML), gitlab (Code Quality)."`
+	FailOn  string   `name:"fail-on" enum:",error,warning,never" default:"" help:"Exit 1 when a finding is at least this severe: error (default), warning or never."`
+	Disable []string `name:"disable" placeholder:"CODE,..." help:"Do not report these rule codes (repeatable)."`
+	Enable  []string `name:"enable" placeholder:"CODE,..." help:"Report these codes even when the settings file disables them (repeatable)."`
+	Config  string   `name:"config" placeholder:"FILE" help:"Project settings (default: the first .wsgidock.yaml in the first path's directory or above)." type:"path"`
+}
+
+func (c *lintCmd) Run(io *streams) error {
+	files, err := lint.Files(c.Paths)
+	if err != nil {
+		return &exitError{code: exitUsage, msg: "cannot read " + pathOf(err) + ": " + unwrapPathError(err).Error()}
+	}
+	if len(files) == 0 {
+		return &exitError{code: exitUsage, msg: "no *.conf file in " + strings.Join(c.Paths, ", ")}
+	}
+	rules := lintRules()
+	known := map[string]apacheconf.Rule{}
+	for _, r := range rules {
+		known[r.Code] = r
+	}
+	disabled, failOn, err := c.settings(known)
+	if err != nil {
+		return err
+	}
+	opts, err := c.options()
+	if err != nil {
+		return err
+	}
+	lookup := opts.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	linter := &lint.Linter{
+		Known:    known,
+		Disabled: disabled,
+		Checks: []func(*apacheconf.Tree) apacheconf.Diagnostics{
+			lint.Check,
+			func(t *apacheconf.Tree) apacheconf.Diagnostics {
+				return translate.Lint(t, translate.Options{FS: opts.FS, LookupEnv: lookup})
+			},
+		},
+	}
+
+	type loaded struct {
+		tree    *apacheconf.Tree
+		readErr *apacheconf.ReadError
+	}
+	var trees []loaded
+	included := map[string]bool{}
+	for _, f := range files {
+		tree, err := apacheconf.Load(f, opts)
+		var re *apacheconf.ReadError
+		if err != nil && !errors.As(err, &re) {
+			return &exitError{code: exitUsage, msg: fmt.Sprintf("cannot read %s: %v", f, unwrapPathError(err))}
+		}
+		for _, file := range tree.Files {
+			if file.IncludedBy != nil && !file.Macro {
+				included[realPath(file.Name)] = true
+			}
+		}
+		trees = append(trees, loaded{tree, re})
+	}
+	var all apacheconf.Diagnostics
+	for i, l := range trees {
+		if included[realPath(files[i])] {
+			continue
+		}
+		all = append(all, linter.Lint(l.tree, l.readErr)...)
+	}
+	all = lint.Normalize(all)
+
+	cwd, _ := os.Getwd()
+	source := func(name string) (string, bool) {
+		for _, l := range trees {
+			if s, ok := l.tree.Source(name); ok {
+				return s, true
+			}
+		}
+		return apacheconf.DiskSource(name)
+	}
+	w := bufio.NewWriter(io.stdout)
+	err = report.Write(w, c.Format, all, report.Options{
+		Rules: rules, Source: source, Color: c.Format == "text" && colorful(io.stdout), BaseDir: cwd, Version: version,
+	})
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		return &exitError{code: exitUsage, msg: "writing the report: " + err.Error()}
+	}
+	if failOn.Fails(all) {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// lintRules are the rules of every producer of findings.
+func lintRules() []apacheconf.Rule {
+	var rules []apacheconf.Rule
+	rules = append(rules, lint.ReadRules()...)
+	rules = append(rules, lint.Rules()...)
+	rules = append(rules, translate.Rules()...)
+	return rules
+}
+
+// settings combines the settings file with the command line: the command
+// line's --disable and --enable win over the file's.
+func (c *lintCmd) settings(known map[string]apacheconf.Rule) (map[string]bool, lint.FailOn, error) {
+	path := c.Config
+	if path == "" {
+		dir := c.Paths[0]
+		if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+			dir = filepath.Dir(dir)
+		}
+		path = lint.FindConfig(dir)
+	}
+	cfg := &lint.Config{}
+	if path != "" {
+		var err error
+		if cfg, err = lint.LoadConfig(path); err != nil {
+			return nil, "", &exitError{code: exitUsage, msg: "reading settings: " + unwrapPathError(err).Error() + pathSuffix(err)}
+		}
+		if err := cfg.CheckCodes(known); err != nil {
+			return nil, "", &exitError{code: exitUsage, msg: err.Error()}
+		}
+	}
+	disabled := map[string]bool{}
+	for _, code := range cfg.Disable {
+		disabled[code] = true
+	}
+	for _, code := range cfg.Enable {
+		delete(disabled, code)
+	}
+	for _, list := range []struct {
+		codes []string
+		on    bool
+	}{{lint.SplitCodes(c.Disable), true}, {lint.SplitCodes(c.Enable), false}} {
+		for _, code := range list.codes {
+			if _, ok := known[code]; !ok {
+				return nil, "", &exitError{code: exitUsage, msg: fmt.Sprintf("unknown rule code %q; docs/rules.md lists the codes", code)}
+			}
+			if list.on {
+				disabled[code] = true
+			} else {
+				delete(disabled, code)
+			}
+		}
+	}
+	failOn := lint.FailOn(c.FailOn)
+	if failOn == "" {
+		failOn = cfg.FailOn
+	}
+	if failOn == "" {
+		failOn = lint.FailOnError
+	}
+	return disabled, failOn, nil
+}
+
+// colorful reports whether text output should be coloured: stdout is a
+// terminal and NO_COLOR is not set.
+func colorful(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return term.IsTerminal(int(f.Fd()))
+}
+
+// realPath resolves symbolic links, so that a file reached through two
+// names counts once.
+func realPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		if a, err := filepath.Abs(r); err == nil {
+			return a
+		}
+		return r
+	}
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// pathOf is the path a *PathError names.
+func pathOf(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Path
+	}
+	return ""
+}
+
+func pathSuffix(err error) string {
+	if p := pathOf(err); p != "" {
+		return " (" + p + ")"
+	}
+	return ""
+}
