@@ -134,6 +134,10 @@ func (p *planner) correlate(sp *spec.Spec) {
 		}
 	}
 	for _, s := range sp.Services {
+		if s.App != nil {
+			// The rewritten front end proxies to it (appPorts).
+			continue
+		}
 		for _, port := range s.Ports {
 			if port.HostPort == "" || (port.Protocol != "" && port.Protocol != "tcp") {
 				continue

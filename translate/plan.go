@@ -33,6 +33,11 @@ type Options struct {
 	LookupEnv func(string) (string, bool)
 	// FS reads the launcher scripts; nil means the machine's files.
 	FS apacheconf.FileSystem
+	// Base is the kind of image WSGI applications are built on (default
+	// express); BaseImage, when set, the image their Dockerfile starts
+	// FROM instead of the base's usual one.
+	Base      spec.Base
+	BaseImage string
 }
 
 // Diagnostic codes of the planner.
@@ -57,6 +62,7 @@ type planner struct {
 	routes  []*route
 	reverse map[routeKey][]*route          // routes by what a ProxyPassReverse names
 	apps    map[string]apacheconf.Position // groups that serve a WSGI application
+	scopes  []*appScope                    // the main server and virtual hosts, for the apps
 	diags   apacheconf.Diagnostics
 	report  spec.Report
 }
@@ -90,6 +96,7 @@ func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apache
 		p.fs = apacheconf.OSFileSystem{}
 	}
 	p.collect()
+	p.collectApps()
 	sp := &spec.Spec{Project: p.project()}
 	if m := tree.Main(); m != nil {
 		sp.ConfigFile = m.Name
@@ -105,8 +112,10 @@ func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apache
 			sp.Services = append(sp.Services, svc)
 		}
 	}
-	p.reportIdleDaemons()
+	p.appServices(sp)
+	p.reportIdleDaemons(sp)
 	p.uniqueNames(sp)
+	p.appPorts(sp)
 	p.correlate(sp)
 	sp.ConfigHash = hex.EncodeToString(h.Sum(nil))[:16]
 	p.diags.Sort()
@@ -516,10 +525,13 @@ func (p *planner) mapDaemonOptions(svc *spec.Service, d *daemon) {
 }
 
 // reportIdleDaemons notes daemon groups no import script uses.
-func (p *planner) reportIdleDaemons() {
+func (p *planner) reportIdleDaemons(sp *spec.Spec) {
 	used := map[string]bool{}
 	for _, imp := range p.imports {
 		used[imp.group] = true
+	}
+	for _, s := range sp.Services {
+		used[s.Group] = true
 	}
 	for _, d := range p.daemons {
 		if used[d.name] {

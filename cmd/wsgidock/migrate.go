@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/wsgidock/wsgidock/translate"
 	"github.com/wsgidock/wsgidock/translate/emit"
 	"github.com/wsgidock/wsgidock/translate/emit/apache"
+	"github.com/wsgidock/wsgidock/translate/emit/bundle"
 	"github.com/wsgidock/wsgidock/translate/emit/kube"
 	"github.com/wsgidock/wsgidock/translate/emit/migration"
 	"github.com/wsgidock/wsgidock/translate/emit/shell"
@@ -22,7 +24,9 @@ import (
 // config: migrate, up, down, ps.
 type planFlags struct {
 	configFlags
-	Project string `name:"project" placeholder:"NAME" help:"Name of the set of services, in container names and labels (default: FILE's name without extension)."`
+	Project   string `name:"project" placeholder:"NAME" help:"Name of the set of services, in container names and labels (default: FILE's name without extension)."`
+	Base      string `name:"base" enum:"express,debian" default:"express" help:"Image a WSGI application moved into a container is built on: express (a Python slim image, mod_wsgi from pip, run by mod_wsgi-express) or debian (Debian bookworm's apache2 and libapache2-mod-wsgi-py3, no package index needed)."`
+	BaseImage string `name:"base-image" placeholder:"IMAGE" help:"Image the applications' Dockerfiles start FROM instead of the base's usual one (python:X.Y-slim, debian:bookworm-slim)."`
 }
 
 // migrateCmd is `wsgidock migrate`.
@@ -59,7 +63,8 @@ func (c *planFlags) plan(stderr io.Writer) (*apacheconf.Tree, *spec.Spec, *spec.
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	sp, report, diags := translate.Plan(tree, translate.Options{Project: c.Project, FS: opts.FS, LookupEnv: lookup})
+	sp, report, diags := translate.Plan(tree, translate.Options{Project: c.Project, FS: opts.FS, LookupEnv: lookup,
+		Base: spec.Base(c.Base), BaseImage: c.BaseImage})
 	source := func(name string) (string, bool) {
 		if s, ok := tree.Source(name); ok {
 			return s, true
@@ -173,6 +178,17 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 	}
 	for _, f := range rewritten {
 		files = append(files, emit.File{Name: filepath.Join("apache", apacheOutName(tree, f.Name)), Data: f.Data, Mode: 0o644})
+	}
+	apps, err := bundle.Files(sp)
+	if err != nil {
+		return &exitError{code: exitFindings, msg: err.Error()}
+	}
+	for _, f := range apps {
+		mode := fs.FileMode(0o644)
+		if f.Executable {
+			mode = 0o755
+		}
+		files = append(files, emit.File{Name: f.Name, Data: f.Data, Mode: mode})
 	}
 	if err := c.reportUnmapped(io.stderr, report, notes); err != nil {
 		return err

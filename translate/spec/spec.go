@@ -79,6 +79,12 @@ type Service struct {
 	Where   Positions `json:"where,omitempty"`
 	// PostStart is run in the background once the service is ready.
 	PostStart []string `json:"postStart,omitempty"`
+	// App is the WSGI application the service serves, for a daemon group
+	// moved out of Apache into its own image (pattern 2); nil otherwise.
+	App *App `json:"app,omitempty"`
+	// Build says how to build Image from the app's source tree; nil for an
+	// image that is pulled or already there.
+	Build *Build `json:"build,omitempty"`
 }
 
 // Origin says which Apache directives and script line made the service.

@@ -1,12 +1,17 @@
 // Package apache writes the front-end Apache configuration once wsgidock
 // runs the services: every WSGIDaemonProcess and WSGIImportScript pair that
-// started a service is commented out with a marker, and every other byte of
-// the user's files is kept as it was (the reader's lossless printer).
+// started a service is commented out with a marker; for a WSGI application
+// moved into a container (spec.Service.App) its WSGI directives and static
+// Aliases are commented out and proxy directives to the container take the
+// WSGIScriptAlias's place. Every other byte of the user's files is kept as
+// it was (the reader's lossless printer).
 package apache
 
 import (
 	"fmt"
+	"path"
 	"sort"
+	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/translate/spec"
@@ -39,8 +44,16 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 	}
 	for _, s := range sp.Services {
 		targets[key(s.Origin.Daemon)] = target{s, "WSGIDaemonProcess"}
+		if s.App != nil {
+			for _, p := range s.App.Directives[2:] {
+				targets[key(p)] = target{s, ""}
+			}
+			targets[key(s.App.Directives[0])] = target{s, "WSGIScriptAlias"}
+			continue
+		}
 		targets[key(s.Origin.ImportScript)] = target{s, "WSGIImportScript"}
 	}
+	modules := newModuleLoader(tree)
 	editors := map[string]*apacheconf.Editor{}
 	var order []string
 	found := map[apacheconf.Position]bool{}
@@ -54,7 +67,7 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 			for _, n := range ns {
 				walk(n.Children)
 				t, ok := targets[key(n.Pos())]
-				if !ok || !n.Active || !n.Is(t.what) || found[key(n.Pos())] {
+				if !ok || !n.Active || t.what != "" && !n.Is(t.what) || found[key(n.Pos())] {
 					continue
 				}
 				found[key(n.Pos())] = true
@@ -64,9 +77,19 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 					editors[f.Name] = ed
 					order = append(order, f.Name)
 				}
+				if t.what == "WSGIScriptAlias" {
+					if err := modules.insert(ed, n); err != nil {
+						return err
+					}
+					if err := ed.InsertBefore(n, proxyLines(f.Src, n, t.svc)); err != nil {
+						return err
+					}
+				}
 				if t.what == "WSGIDaemonProcess" {
 					how := "wsgidock up"
-					if t.svc.Kind == spec.KindContainer {
+					if t.svc.App != nil {
+						how = fmt.Sprintf("its application runs in container %s, built from image %s", t.svc.ContainerName, t.svc.Image)
+					} else if t.svc.Kind == spec.KindContainer {
 						how = fmt.Sprintf("container %s, started by wsgidock", t.svc.ContainerName)
 					}
 					if err := ed.InsertBefore(n, fmt.Sprintf("#%sservice %s now runs outside Apache (%s)\n", Marker, t.svc.Name, how)); err != nil {
@@ -76,7 +99,11 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 				if err := ed.CommentOut(n, Marker); err != nil {
 					return err
 				}
-				notes = append(notes, spec.Item{Service: t.svc.Name, What: t.what,
+				what := t.what
+				if what == "" {
+					what = n.Name
+				}
+				notes = append(notes, spec.Item{Service: t.svc.Name, What: what,
 					Why: "commented out in the front-end config: wsgidock runs the service now", Source: n.Pos()})
 			}
 			return nil
@@ -95,10 +122,106 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 		sort.Strings(missing)
 		return nil, nil, fmt.Errorf("no directive of the config is at %v; the spec does not come from this config", missing)
 	}
+	notes = append(notes, modules.notes...)
 	var files []File
 	for _, name := range order {
 		ed := editors[name]
 		files = append(files, File{Name: name, Data: ed.Bytes(), Changed: ed.Changed()})
 	}
 	return files, notes, nil
+}
+
+// proxyLines are the directives that send an app's requests to its
+// container, indented as the WSGIScriptAlias they replace.
+func proxyLines(src string, n *apacheconf.Node, s *spec.Service) string {
+	indent := ""
+	start := strings.LastIndexByte(src[:n.Offset], '\n') + 1
+	for i := start; i < len(src) && (src[i] == ' ' || src[i] == '\t'); i++ {
+		indent += string(src[i])
+	}
+	if start != n.Offset {
+		// The node does not start its line; n.Offset is where it starts.
+		indent = ""
+	}
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "%s#%sapplication %s now runs in container %s (image %s)\n", indent, Marker, s.Name, s.ContainerName, s.Image)
+	fmt.Fprintf(b, "%sProxyPreserveHost On\n", indent)
+	for _, r := range s.Front {
+		fmt.Fprintf(b, "%sProxyPass %s %s\n", indent, quote(r.Path), quote(r.URL))
+		fmt.Fprintf(b, "%sProxyPassReverse %s %s\n", indent, quote(r.Path), quote(r.URL))
+	}
+	fmt.Fprintf(b, "%sRequestHeader set X-Forwarded-Port %s\n", indent, quote(s.App.ForwardedPort))
+	if s.App.TLS {
+		fmt.Fprintf(b, "%sRequestHeader set X-Forwarded-Proto https\n", indent)
+	}
+	return b.String()
+}
+
+// quote writes an argument so that ap_getword_conf reads it back as is.
+func quote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\"'\\") {
+		return s
+	}
+	return "\"" + strings.NewReplacer("\\", "\\\\", "\"", "\\\"").Replace(s) + "\""
+}
+
+// moduleLoader loads the modules the proxy directives need, once, from
+// the directory the configuration loads its other modules from, before
+// the first top-level section holding an app.
+type moduleLoader struct {
+	dir   string
+	done  bool
+	notes []spec.Item
+}
+
+// proxyModules are the modules ProxyPass to http:// and RequestHeader
+// need.
+var proxyModules = []struct{ name, file string }{
+	{"proxy_module", "mod_proxy.so"},
+	{"proxy_http_module", "mod_proxy_http.so"},
+	{"headers_module", "mod_headers.so"},
+}
+
+func newModuleLoader(tree *apacheconf.Tree) *moduleLoader {
+	m := &moduleLoader{}
+	var find func([]*apacheconf.Node)
+	find = func(ns []*apacheconf.Node) {
+		for _, n := range ns {
+			if m.dir != "" || !n.Active {
+				return
+			}
+			if n.Is("LoadModule") {
+				if w := n.Words(); len(w) == 2 {
+					m.dir = path.Dir(w[1])
+				}
+			}
+			find(n.Children)
+		}
+	}
+	for _, f := range tree.Files {
+		find(f.Nodes)
+	}
+	return m
+}
+
+func (m *moduleLoader) insert(ed *apacheconf.Editor, n *apacheconf.Node) error {
+	if m.done {
+		return nil
+	}
+	m.done = true
+	if m.dir == "" {
+		m.notes = append(m.notes, spec.Item{What: "mod_proxy, mod_proxy_http, mod_headers",
+			Why: "the configuration loads no module by LoadModule, so wsgidock cannot tell where they are: enable them (a2enmod proxy_http headers)", Source: n.Pos()})
+		return nil
+	}
+	top := n
+	for top.Parent != nil {
+		top = top.Parent
+	}
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "#%smodules for the proxy to the application containers\n", Marker)
+	for _, pm := range proxyModules {
+		fmt.Fprintf(b, "<IfModule !%s>\n    LoadModule %s %s\n</IfModule>\n", pm.name, pm.name, quote(path.Join(m.dir, pm.file)))
+	}
+	return ed.InsertBefore(top, b.String())
 }

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/wsgidock/wsgidock/translate/emit/bundle"
 	"github.com/wsgidock/wsgidock/translate/emit/internal/check"
 	"github.com/wsgidock/wsgidock/translate/emit/internal/oneline"
 	"github.com/wsgidock/wsgidock/translate/spec"
@@ -68,9 +69,12 @@ func File(sp *spec.Spec) ([]byte, []spec.Item, error) {
 			return nil, nil, err
 		}
 		services.set(s.Name, svc.node)
+		from := "launcher " + s.Origin.Script + " run at " + s.Origin.Exec.String() + "."
+		if s.App != nil {
+			from = "its WSGI application at " + s.App.Directives[0].String() + ", built from " + s.Build.Context + "."
+		}
 		services.comment(s.Name, comment(
-			"Daemon group "+s.Group+": WSGIDaemonProcess at "+s.Origin.Daemon.String()+",",
-			"launcher "+s.Origin.Script+" run at "+s.Origin.Exec.String()+"."))
+			"Daemon group "+s.Group+": WSGIDaemonProcess at "+s.Origin.Daemon.String()+",", from))
 		notes = append(notes, svcNotes...)
 	}
 	if len(networks.node.Content) > 0 {
@@ -103,6 +107,18 @@ func service(sp *spec.Spec, s *spec.Service, networks, volumes mapping) (mapping
 	var notes []spec.Item
 	svc := newMapping()
 	svc.set("image", str(s.Image))
+	if s.Build != nil {
+		// The Dockerfile is written out in the file: compose reads a
+		// dockerfile path relative to the context, the app's source tree,
+		// which does not hold the bundle.
+		files, err := bundle.App(s)
+		if err != nil {
+			return mapping{}, nil, err
+		}
+		b := svc.sub("build")
+		b.set("context", str(s.Build.Context))
+		b.set("dockerfile_inline", str(string(files[0].Data)))
+	}
 	svc.set("container_name", str(s.ContainerName))
 	if s.Entrypoint != nil {
 		// docker run takes one entrypoint word; "" resets the image's.

@@ -6,6 +6,7 @@ package migration
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -81,7 +82,11 @@ func (w *writer) service(s *spec.Service) {
 	w.line("## " + text(s.Name) + " (" + string(s.Kind) + ")")
 	w.line("")
 	w.line("- Daemon group " + code(s.Group) + ": WSGIDaemonProcess at " + pos(s.Origin.Daemon))
-	w.line("- Launcher " + code(s.Origin.Script) + ": WSGIImportScript at " + pos(s.Origin.ImportScript) + ", started at " + pos(s.Origin.Exec))
+	if s.App != nil {
+		w.app(s)
+	} else {
+		w.line("- Launcher " + code(s.Origin.Script) + ": WSGIImportScript at " + pos(s.Origin.ImportScript) + ", started at " + pos(s.Origin.Exec))
+	}
 	if s.Kind == spec.KindProcess && s.Process != nil {
 		w.line("- Program " + code(s.Process.Program) + ", arguments " + codeList(s.Process.Args))
 	} else {
@@ -112,6 +117,29 @@ func (w *writer) service(s *spec.Service) {
 		w.line("- Ready when " + code(s.Ready.URL) + " answers (" + pos(s.Ready.Source) + ")")
 	}
 	w.line("- Stops with " + code(s.StopSignal()) + ", killed " + s.StopTimeout().String() + " later")
+}
+
+// app describes a WSGI application moved into its own image: where its
+// source and dependencies come from, and how to build and push the image.
+func (w *writer) app(s *spec.Service) {
+	a, b := s.App, s.Build
+	w.line("- WSGI application " + code(a.Script) + " mounted at " + code(a.MountPoint) + ", callable " + code(a.Callable) + ", application group " + code(a.ApplicationGroup) + " (" + pos(a.Directives[0]) + ")")
+	if b == nil {
+		return
+	}
+	w.line("- Build context " + code(b.Context) + ": the nearest common directory of the script's directory, home= and python-path=; the image holds it at the same path")
+	switch b.Requirements.Kind {
+	case "python-home":
+		w.line("- Dependencies: pinned from the virtualenv " + code(a.PythonHome) + " (its site-packages' *.dist-info) into " + code(path.Dir(b.Dockerfile)+"/requirements.txt"))
+	case "none":
+		w.line("- Dependencies: none found (no requirements.txt, Pipfile.lock, poetry.lock, pyproject.toml or python-home)")
+	default:
+		w.line("- Dependencies: " + code(b.Requirements.File) + " of the source tree")
+	}
+	w.line("- Base " + code(string(b.Base)) + ": FROM " + code(b.BaseImage))
+	w.line("- Build: " + code("docker build -f "+b.Dockerfile+" -t "+s.Image+" "+b.Context) + " (run.sh and `wsgidock up` do it; compose builds it from `build:`)")
+	w.line("- For Kubernetes, push the image where the cluster pulls from and name it in k8s.yaml: " +
+		code("docker tag "+s.Image+" REGISTRY/"+s.Image+" && docker push REGISTRY/"+s.Image))
 }
 
 func (w *writer) items(title string, items []spec.Item) {

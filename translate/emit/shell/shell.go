@@ -104,15 +104,33 @@ func writeHeader(b *bytes.Buffer, sp *spec.Spec) {
 	comment(b, "Starts the containers of project "+sp.Project+" detached; the engine restarts")
 	comment(b, "them (--restart "+Restart+"). Running the script again replaces them.")
 	b.WriteString(header)
+	for _, s := range sp.Services {
+		if s.Build != nil {
+			b.WriteByte('\n')
+			comment(b, "The application images are built from the Dockerfiles of the bundle")
+			comment(b, "(apps/NAME/) that `wsgidock migrate -o DIR` writes beside this script.")
+			b.WriteString("bundle=$(dirname \"${BASH_SOURCE[0]}\")\n")
+			break
+		}
+	}
 }
 
 func writeContainer(b *bytes.Buffer, sp *spec.Spec, s *spec.Service, engine string) error {
 	comment(b, s.Name+" (daemon group "+s.Group+")")
-	comment(b, "  WSGIDaemonProcess at "+s.Origin.Daemon.String()+", WSGIImportScript at "+s.Origin.ImportScript.String())
-	comment(b, "  launcher "+s.Origin.Script+", run at "+s.Origin.Exec.String())
+	if s.App != nil {
+		comment(b, "  WSGIDaemonProcess at "+s.Origin.Daemon.String()+", its application at "+s.App.Directives[0].String())
+	} else {
+		comment(b, "  WSGIDaemonProcess at "+s.Origin.Daemon.String()+", WSGIImportScript at "+s.Origin.ImportScript.String())
+		comment(b, "  launcher "+s.Origin.Script+", run at "+s.Origin.Exec.String())
+	}
 	eng, err := quote(engine)
 	if err != nil {
 		return fmt.Errorf("%s: service %q: engine %q: %w", check.Where(s), s.Name, engine, err)
+	}
+	if s.Build != nil {
+		if err := writeBuild(b, s, eng); err != nil {
+			return err
+		}
 	}
 	filters := []string{
 		"label=" + spec.LabelProject + "=" + sp.Project,
@@ -144,6 +162,21 @@ func writeContainer(b *bytes.Buffer, sp *spec.Spec, s *spec.Service, engine stri
 		b.WriteString(q)
 	}
 	b.WriteByte('\n')
+	return nil
+}
+
+// writeBuild writes the build of an app's image from its source tree.
+func writeBuild(b *bytes.Buffer, s *spec.Service, eng string) error {
+	comment(b, "  the image is built from the application's source tree "+s.Build.Context)
+	var words []string
+	for _, w := range []string{s.Build.Dockerfile, s.Image, s.Build.Context} {
+		q, err := quote(w)
+		if err != nil {
+			return fmt.Errorf("%s: service %q: build: %q: %w", check.Where(s), s.Name, w, err)
+		}
+		words = append(words, q)
+	}
+	fmt.Fprintf(b, "%s build -f \"$bundle\"/%s -t %s %s\n", eng, words[0], words[1], words[2])
 	return nil
 }
 

@@ -1,0 +1,636 @@
+package translate
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate/express"
+	"github.com/wsgidock/wsgidock/translate/spec"
+)
+
+// CodeApp is the diagnostic code of a WSGI application that cannot be
+// moved into a container as written.
+const CodeApp = "wsgi-app"
+
+// appFirstPort is where the search for a free loopback port for an app
+// starts.
+const appFirstPort = 8000
+
+// scriptAlias is one WSGIScriptAlias or WSGIScriptAliasMatch.
+type scriptAlias struct {
+	node        *apacheconf.Node
+	match       bool
+	url, script string
+	opts        map[string]string
+	vhost       *appScope
+}
+
+// appScope is what a virtual host (or the main server, vhost == nil) says
+// about the WSGI applications in it.
+type appScope struct {
+	node     *apacheconf.Node // the <VirtualHost>, nil for the main server
+	name     string
+	aliases  []string
+	port     string
+	tls      bool
+	settings []*wsgiSetting
+	statics  []spec.Alias
+	scripts  []*scriptAlias
+}
+
+// wsgiSetting is one WSGIProcessGroup, WSGIApplicationGroup or
+// WSGICallableObject with the section it is in.
+type wsgiSetting struct {
+	node    *apacheconf.Node
+	name    string // lower-case directive name
+	value   string
+	section string // "", "location", "directory"
+	path    string // the section's argument
+	match   bool   // a *Match section or ~ form
+}
+
+// collectApps walks the configuration for WSGI applications: the script
+// aliases, the settings that select their groups, and what the virtual
+// host says about names, ports and static files.
+func (p *planner) collectApps() {
+	main := &appScope{}
+	p.scopes = []*appScope{main}
+	var stack []*apacheconf.Node
+	scopes := map[*apacheconf.Node]*appScope{}
+	p.tree.Walk(func(n *apacheconf.Node, depth int) bool {
+		stack = append(stack[:depth], n)
+		cur := main
+		var section *apacheconf.Node
+		for _, s := range stack[:depth] {
+			if s.Is("VirtualHost") {
+				cur = scopes[s]
+			} else if s.Kind == apacheconf.KindSection {
+				section = s
+			}
+		}
+		switch {
+		case n.Kind == apacheconf.KindSection && n.Is("VirtualHost"):
+			sc := &appScope{node: n, port: "80"}
+			for _, a := range n.Words() {
+				if i := strings.LastIndexByte(a, ':'); i >= 0 && !strings.HasSuffix(a, "]") {
+					sc.port = a[i+1:]
+				}
+			}
+			scopes[n] = sc
+			p.scopes = append(p.scopes, sc)
+		case n.Is("ServerName"):
+			if w := n.Words(); len(w) > 0 && cur != main {
+				cur.name = hostOnly(w[0])
+			}
+		case n.Is("ServerAlias"):
+			cur.aliases = append(cur.aliases, n.Words()...)
+		case n.Is("SSLEngine"):
+			if w := n.Words(); len(w) == 1 && strings.EqualFold(w[0], "on") {
+				cur.tls = true
+			}
+		case n.Is("Alias") && section == nil:
+			if w := n.Words(); len(w) == 2 {
+				cur.statics = append(cur.statics, spec.Alias{URL: w[0], Path: w[1], Source: n.Pos()})
+			}
+		case n.Is("WSGIScriptAlias"), n.Is("WSGIScriptAliasMatch"):
+			url, rest := apacheconf.GetwordConf(n.Args)
+			script, rest := apacheconf.GetwordConf(rest)
+			opts, ok := parseWSGIOptions(rest)
+			if !ok || script == "" {
+				return true
+			}
+			sa := &scriptAlias{node: n, match: n.Is("WSGIScriptAliasMatch"), url: url, script: script, opts: map[string]string{}, vhost: cur}
+			for _, o := range opts {
+				sa.opts[o.Name] = o.Value
+			}
+			cur.scripts = append(cur.scripts, sa)
+		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"):
+			w := n.Words()
+			if len(w) != 1 {
+				return true
+			}
+			s := &wsgiSetting{node: n, name: lowerASCII(n.Name), value: w[0]}
+			if section != nil {
+				sw := section.Words()
+				switch {
+				case section.Is("Location"), section.Is("LocationMatch"):
+					s.section = "location"
+				case section.Is("Directory"), section.Is("DirectoryMatch"):
+					s.section = "directory"
+				default:
+					s.section = lowerASCII(section.Name)
+				}
+				s.match = strings.HasSuffix(lowerASCII(section.Name), "match") || len(sw) > 1 && sw[0] == "~"
+				if len(sw) > 0 {
+					s.path = sw[len(sw)-1]
+				}
+			}
+			cur.settings = append(cur.settings, s)
+		}
+		return true
+	})
+}
+
+// resolve finds the value of a WSGI setting for a script alias as mod_wsgi
+// does for a request to its mount point: the alias's own option, else the
+// per-directory configuration (<Location> over <Directory>, the longest
+// matching <Directory>, later <Location>s over earlier ones), else the
+// virtual host's, else the main server's.
+func (p *planner) resolve(sa *scriptAlias, name, option, dflt string) (string, *apacheconf.Node) {
+	if v, ok := sa.opts[option]; ok {
+		return v, sa.node
+	}
+	scopes := []*appScope{sa.vhost}
+	if sa.vhost != p.scopes[0] {
+		scopes = append(scopes, p.scopes[0])
+	}
+	for _, sc := range scopes {
+		var loc, dir, top *wsgiSetting
+		for _, s := range sc.settings {
+			if s.name != name {
+				continue
+			}
+			switch s.section {
+			case "":
+				top = s
+			case "location":
+				if !s.match && pathPrefix(s.path, sa.url) {
+					loc = s
+				}
+			case "directory":
+				if !s.match && pathPrefix(strings.TrimSuffix(s.path, "/"), filepath.Dir(sa.script)) && (dir == nil || len(s.path) >= len(dir.path)) {
+					dir = s
+				}
+			}
+		}
+		for _, s := range []*wsgiSetting{loc, dir, top} {
+			if s != nil {
+				return s.value, s.node
+			}
+		}
+	}
+	return dflt, nil
+}
+
+// pathPrefix reports whether prefix is p or a parent of it, by path
+// segments.
+func pathPrefix(prefix, p string) bool {
+	if prefix == "/" || prefix == p {
+		return true
+	}
+	return strings.HasPrefix(p, strings.TrimSuffix(prefix, "/")+"/")
+}
+
+// appServices makes one service per daemon group that serves a WSGI
+// application.
+func (p *planner) appServices(sp *spec.Spec) {
+	launched := map[string]bool{}
+	for _, s := range sp.Services {
+		launched[s.Group] = true
+	}
+	byGroup := map[string]*spec.Service{}
+	for _, sc := range p.scopes {
+		for _, sa := range sc.scripts {
+			group, gnode := p.resolve(sa, "wsgiprocessgroup", "process-group", "%{GLOBAL}")
+			if group == "" || group == "%{GLOBAL}" {
+				p.unmapped("", "WSGIScriptAlias "+sa.url, "the application runs embedded in Apache's own processes (no daemon group): it stays with Apache", sa.node.Pos())
+				continue
+			}
+			if strings.Contains(group, "%{") {
+				p.unmapped("", "WSGIScriptAlias "+sa.url, fmt.Sprintf("the process group %s is chosen per request; wsgidock moves only applications of a named group", group), sa.node.Pos())
+				continue
+			}
+			p.apps[group] = sa.node.Pos()
+			d := p.daemonNamed(group)
+			if d == nil {
+				p.errorf(CodeApp, sa.node.Pos(), fmt.Sprintf("Define WSGIDaemonProcess %s before this line; httpd refuses a script alias whose group is not defined.", group),
+					"WSGI process group not yet configured.")
+				continue
+			}
+			if launched[d.name] {
+				continue
+			}
+			if other, ok := byGroup[d.name]; ok {
+				p.unmapped(other.Name, "WSGIScriptAlias "+sa.url, fmt.Sprintf("a second application of group %s; one container serves one application (the one at %s): give this one its own WSGIDaemonProcess", d.name, other.App.Directives[0]), sa.node.Pos())
+				continue
+			}
+			if svc := p.appService(sp, sa, d, gnode); svc != nil {
+				byGroup[d.name] = svc
+				sp.Services = append(sp.Services, svc)
+			}
+		}
+	}
+}
+
+func (p *planner) daemonNamed(name string) *daemon {
+	for _, d := range p.daemons {
+		if d.name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// appService builds the service of one application.
+func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *apacheconf.Node) *spec.Service {
+	name := safeName(d.name)
+	if sa.match {
+		p.errorf(CodeApp, sa.node.Pos(), "Write a WSGIScriptAlias for the application's mount point: express mounts one script at one URL path.",
+			"WSGIScriptAliasMatch %s cannot be moved into a container", sa.url)
+		return nil
+	}
+	app := &spec.App{
+		Script: sa.script, MountPoint: sa.url, ProcessGroup: d.name,
+		ServerName: serverNameOf(&vhost{serverName: sa.vhost.name}, p.global), ServerAliases: sa.vhost.aliases,
+		TLS: sa.vhost.tls, ForwardedPort: sa.vhost.port, User: "app", Group: "app",
+		Directives: []apacheconf.Position{sa.node.Pos(), d.node.Pos()},
+	}
+	if !filepath.IsAbs(app.Script) {
+		app.Script = filepath.Join(p.tree.ServerRoot, app.Script)
+	}
+	if gnode != nil && gnode != sa.node {
+		app.Directives = append(app.Directives, gnode.Pos())
+	}
+	var ag, cb *apacheconf.Node
+	app.ApplicationGroup, ag = p.resolve(sa, "wsgiapplicationgroup", "application-group", "%{RESOURCE}")
+	app.Callable, cb = p.resolve(sa, "wsgicallableobject", "callable-object", "application")
+	for _, n := range []*apacheconf.Node{ag, cb} {
+		if n != nil && n != sa.node {
+			app.Directives = append(app.Directives, n.Pos())
+		}
+	}
+	svc := &spec.Service{
+		Name: name, Kind: spec.KindContainer, Group: d.name, Engine: "docker",
+		Origin: spec.Origin{Daemon: d.node.Pos()},
+		Where:  spec.Positions{"app": sa.node.Pos()},
+		App:    app,
+	}
+	svc.ContainerName = sp.Project + "-" + name
+	svc.Image = strings.ToLower("wsgidock-" + sp.Project + "-" + name)
+	p.mapped(name, "WSGIScriptAlias "+sa.url+" "+sa.script, fmt.Sprintf("the application of group %s, served by its own container %s from image %s", d.name, svc.ContainerName, svc.Image), sa.node.Pos())
+	if app.ApplicationGroup == "%{RESOURCE}" {
+		p.mapped(name, "WSGIApplicationGroup (default %{RESOURCE})", "one application per container: the interpreter is the only one, as with %{GLOBAL}", sa.node.Pos())
+	}
+	app.ExpressArgs = []string{app.Script}
+	if app.MountPoint != "/" {
+		app.ExpressArgs = append(app.ExpressArgs, "--mount-point", app.MountPoint)
+	}
+	if app.Callable != "application" {
+		app.ExpressArgs = append(app.ExpressArgs, "--callable-object", app.Callable)
+	}
+	app.ExpressArgs = append(app.ExpressArgs, "--process-group", d.name)
+	if app.ApplicationGroup != "%{RESOURCE}" {
+		app.ExpressArgs = append(app.ExpressArgs, "--application-group", app.ApplicationGroup)
+	}
+	p.mapAppOptions(svc, d)
+	if app.ServerName != "" {
+		// No --server-name: it would make express refuse the readiness
+		// probe's Host; the front end already selects the host.
+		p.mapped(name, "ServerName "+app.ServerName, "the front end keeps selecting the virtual host and proxies with ProxyPreserveHost On, so the application sees this name", sa.node.Pos())
+	}
+	for _, sc := range sa.vhost.statics {
+		app.Aliases = append(app.Aliases, sc)
+		app.Directives = append(app.Directives, sc.Source)
+		app.ExpressArgs = append(app.ExpressArgs, "--url-alias", sc.URL, sc.Path)
+		p.mapped(name, "Alias "+sc.URL+" "+sc.Path, "static files served by the container (--url-alias); the front end proxies them with the application", sc.Source)
+	}
+	app.ExpressArgs = append(app.ExpressArgs, "--trust-proxy-header", "X-Forwarded-For", "--trust-proxy-header", "X-Forwarded-Port", "--trust-proxy-header", "X-Forwarded-Proto")
+	// httpd stops at once on SIGTERM, after its daemons' shutdown-timeout.
+	svc.Stop.Signal = "SIGTERM"
+	if svc.Stop.Timeout == 0 {
+		svc.Stop.Timeout = 10 * time.Second
+		svc.Stop.Source = d.node.Pos()
+		svc.Where["stop.timeout"] = d.node.Pos()
+	}
+	if !p.appBuild(svc, d) {
+		return nil
+	}
+	return svc
+}
+
+// mapAppOptions carries the group's options into express flags and the
+// container, and reports each.
+func (p *planner) mapAppOptions(svc *spec.Service, d *daemon) {
+	app := svc.App
+	pos := d.node.Pos()
+	for _, o := range d.opts {
+		what := o.Name + "=" + o.Value
+		m, ok := express.Options[o.Name]
+		if !ok {
+			p.unmapped(svc.Name, what, "an option this version of wsgidock does not know; check it by hand", pos)
+			continue
+		}
+		keep := true
+		switch o.Name {
+		case "home":
+			app.Home = o.Value
+		case "python-path":
+			app.PythonPath = append(app.PythonPath, strings.Split(o.Value, ":")...)
+		case "python-home":
+			app.PythonHome = o.Value
+			keep = false
+		case "user", "group":
+			v := strings.TrimPrefix(o.Value, "#")
+			if v == "root" || v == "0" {
+				p.errorf(CodeApp, pos, "mod_wsgi refuses to run daemon processes as root; name another account.", "WSGI process blocked from running as root.")
+				continue
+			}
+			if !validAccount(o.Value) {
+				p.unmapped(svc.Name, what, "a numeric or unusual account name; the image's processes run as app instead", pos)
+				continue
+			}
+			if o.Name == "user" {
+				app.User = o.Value
+			} else {
+				app.Group = o.Value
+			}
+			keep = false
+		case "umask":
+			app.Umask = o.Value
+		case "lang":
+			svc.Env = append(svc.Env, spec.EnvVar{Name: "LANG", Value: o.Value, HasValue: true, Source: pos})
+		case "locale":
+			svc.Env = append(svc.Env, spec.EnvVar{Name: "LC_ALL", Value: o.Value, HasValue: true, Source: pos})
+		case "memory-limit", "virtual-memory-limit":
+			if n, err := strconv.ParseInt(o.Value, 10, 64); err == nil && n > 0 {
+				svc.Extra = append(svc.Extra, spec.Flag{Name: "--memory", Value: o.Value, HasValue: true, Source: pos})
+			}
+		case "shutdown-timeout":
+			if secs, err := parseSeconds(o.Value); err == nil {
+				svc.Stop.Timeout = secs + 5*time.Second
+				svc.Stop.Source = pos
+				svc.Where["stop.timeout"] = pos
+			}
+		case "display-name":
+			if o.Value != "%{GROUP}" {
+				p.unmapped(svc.Name, what, "express names the daemon processes (wsgi:"+d.name+"); a display name of its own cannot be set", pos)
+				continue
+			}
+		case "chroot":
+			keep = false
+		}
+		if keep && m.How != express.Unsupported {
+			app.DaemonOptions = append(app.DaemonOptions, o.Name+"="+quoteOption(o.Value))
+		}
+		switch {
+		case m.How == express.Unsupported:
+			p.unmapped(svc.Name, what, m.Why, pos)
+		case o.Name == "user" || o.Name == "group":
+			// Given once below, with the default account when unset.
+			p.mapped(svc.Name, what, m.Why, pos)
+		default:
+			app.ExpressArgs = append(app.ExpressArgs, express.Args(o.Name, o.Value)...)
+			why := m.Why
+			if m.Flag != "" && m.How == express.Flag {
+				why = strings.TrimSuffix("mod_wsgi-express "+m.Flag+"; "+why, "; ")
+			}
+			p.mapped(svc.Name, what, why, pos)
+		}
+	}
+	app.ExpressArgs = append(app.ExpressArgs, "--user", app.User, "--group", app.Group)
+}
+
+// quoteOption writes an option value so that httpd reads it back as is.
+func quoteOption(v string) string {
+	if v != "" && !strings.ContainsAny(v, " \t\"'\\") {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", "\\'") + "'"
+}
+
+func validAccount(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' && i > 0) {
+			return false
+		}
+	}
+	return s[0] < '0' || s[0] > '9'
+}
+
+// systemDirs are directories that are never an app's build context: the
+// whole of them would be sent to the engine.
+var systemDirs = map[string]bool{
+	"/": true, "/bin": true, "/boot": true, "/dev": true, "/etc": true, "/home": true, "/lib": true,
+	"/lib64": true, "/media": true, "/mnt": true, "/opt": true, "/proc": true, "/root": true, "/run": true,
+	"/sbin": true, "/srv": true, "/sys": true, "/tmp": true, "/usr": true, "/usr/lib": true,
+	"/usr/local": true, "/usr/share": true, "/var": true, "/var/lib": true, "/var/www": true,
+}
+
+// appBuild fills the service's build: the context, the dependencies and
+// the base image.
+func (p *planner) appBuild(svc *spec.Service, d *daemon) bool {
+	app := svc.App
+	dirs := []string{filepath.Dir(app.Script)}
+	if app.Home != "" {
+		dirs = append(dirs, app.Home)
+	}
+	for _, pp := range app.PythonPath {
+		if pp != "" {
+			dirs = append(dirs, pp)
+		}
+	}
+	ctx := commonRoot(dirs)
+	if systemDirs[ctx] {
+		p.errorf(CodeApp, app.Directives[0], fmt.Sprintf("The script's directory, home= and python-path= (%s) have %s as their nearest common directory, which would send a system directory to the engine as the build context; keep the application in a directory of its own.", strings.Join(dirs, ", "), ctx),
+			"the application of group %s has no source tree of its own", d.name)
+		return false
+	}
+	b := &spec.Build{Context: ctx, Base: p.opts.Base, BaseImage: p.opts.BaseImage, Source: app.Directives[0]}
+	if b.Base == "" {
+		b.Base = spec.BaseExpress
+	}
+	p.mapped(svc.Name, "build context "+ctx, "the nearest common directory of the script's directory, home= and python-path=; it is copied into the image at the same path", app.Directives[0])
+	b.Requirements, b.PythonVersion = p.requirements(svc, ctx, app.PythonHome, d.node.Pos())
+	if b.PythonVersion == "" {
+		b.PythonVersion = "3.12"
+	}
+	if b.BaseImage == "" {
+		if b.Base == spec.BaseDebian {
+			b.BaseImage = "debian:bookworm-slim"
+		} else {
+			b.BaseImage = "python:" + b.PythonVersion + "-slim"
+		}
+	}
+	svc.Build = b
+	return true
+}
+
+// commonRoot is the nearest directory that holds every one of dirs.
+func commonRoot(dirs []string) string {
+	root := filepath.Clean(dirs[0])
+	for _, d := range dirs[1:] {
+		d = filepath.Clean(d)
+		for !pathPrefix(root, d) {
+			root = filepath.Dir(root)
+		}
+	}
+	return root
+}
+
+// requirementFiles are the dependency files looked for at the top of the
+// context, in order of preference.
+var requirementFiles = []string{"requirements.txt", "Pipfile.lock", "poetry.lock", "pyproject.toml"}
+
+// requirements finds the app's dependencies and the Python version.
+func (p *planner) requirements(svc *spec.Service, ctx, home string, pos apacheconf.Position) (spec.Requirements, string) {
+	version := ""
+	if home != "" {
+		version = pyvenvVersion(p.fs, home)
+	}
+	for _, dir := range []string{svc.App.Home, ctx} {
+		if dir == "" || !pathPrefix(ctx, dir) {
+			continue
+		}
+		for _, f := range requirementFiles {
+			full := filepath.Join(dir, f)
+			if _, err := p.fs.ReadFile(full); err == nil {
+				rel, _ := filepath.Rel(ctx, full)
+				p.mapped(svc.Name, "dependencies "+rel, "installed in the image by the build script", pos)
+				return spec.Requirements{Kind: f, File: filepath.ToSlash(rel)}, version
+			}
+		}
+	}
+	if home != "" {
+		pinned, err := pinnedFromVenv(home)
+		if err == nil {
+			p.mapped(svc.Name, "python-home="+home, fmt.Sprintf("no requirements file: %d packages pinned from the virtualenv's site-packages into a generated requirements.txt", len(pinned)), pos)
+			return spec.Requirements{Kind: "python-home", Pinned: pinned}, version
+		}
+		p.unmapped(svc.Name, "python-home="+home, fmt.Sprintf("no requirements file in %s and the virtualenv cannot be read (%v): the image gets no dependencies; add a requirements.txt", ctx, unwrap(err)), pos)
+		return spec.Requirements{Kind: "none"}, version
+	}
+	p.unmapped(svc.Name, "dependencies", fmt.Sprintf("no requirements.txt, Pipfile.lock, poetry.lock or pyproject.toml in %s and no python-home: the image gets no dependencies", ctx), pos)
+	return spec.Requirements{Kind: "none"}, version
+}
+
+// pyvenvVersion reads the major.minor Python version of a virtualenv.
+func pyvenvVersion(fsys apacheconf.FileSystem, home string) string {
+	src, err := fsys.ReadFile(filepath.Join(home, "pyvenv.cfg"))
+	if err != nil {
+		return ""
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(src)))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		k = strings.TrimSpace(k)
+		if !ok || k != "version" && k != "version_info" {
+			continue
+		}
+		parts := strings.Split(strings.TrimSpace(v), ".")
+		if len(parts) >= 2 {
+			return parts[0] + "." + parts[1]
+		}
+	}
+	return ""
+}
+
+// pinnedFromVenv lists name==version for each distribution installed in
+// a virtualenv, from its *.dist-info METADATA.
+func pinnedFromVenv(home string) ([]string, error) {
+	metas, err := filepath.Glob(filepath.Join(home, "lib", "python*", "site-packages", "*.dist-info", "METADATA"))
+	if err != nil {
+		return nil, err
+	}
+	if len(metas) == 0 {
+		if _, err := os.Stat(home); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("no *.dist-info in its site-packages")
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range metas {
+		name, version := readMetadata(m)
+		key := strings.ToLower(name)
+		if name == "" || version == "" || seen[key] || key == "pip" || key == "setuptools" || key == "wheel" || key == "mod-wsgi" || key == "mod_wsgi" {
+			continue
+		}
+		seen[key] = true
+		out = append(out, name+"=="+version)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func readMetadata(file string) (name, version string) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return "", ""
+	}
+	for _, line := range strings.Split(string(src), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if line == "" {
+			break
+		}
+		if v, ok := strings.CutPrefix(line, "Name: "); ok {
+			name = strings.TrimSpace(v)
+		} else if v, ok := strings.CutPrefix(line, "Version: "); ok {
+			version = strings.TrimSpace(v)
+		}
+	}
+	return name, version
+}
+
+// appPorts gives each app a loopback host port that no other service
+// publishes and no ProxyPass of the front end already sends requests to,
+// and its readiness URL and front-end route.
+func (p *planner) appPorts(sp *spec.Spec) {
+	used := map[int]bool{}
+	for _, s := range sp.Services {
+		for _, port := range s.Ports {
+			for _, hp := range expandRange(port.HostPort) {
+				if n, err := strconv.Atoi(hp); err == nil {
+					used[n] = true
+				}
+			}
+		}
+	}
+	for _, r := range p.routes {
+		if be, ok := localBackend(r.url); ok {
+			if n, err := strconv.Atoi(be.port); err == nil {
+				used[n] = true
+			}
+		}
+	}
+	next := appFirstPort
+	for _, s := range sp.Services {
+		if s.App == nil {
+			continue
+		}
+		for used[next] {
+			next++
+		}
+		used[next] = true
+		hp := strconv.Itoa(next)
+		pos := s.App.Directives[0]
+		s.Build.Dockerfile = path.Join("apps", s.Name, "Dockerfile")
+		s.Ports = append(s.Ports, spec.Port{HostIP: "127.0.0.1", HostPort: hp, ContainerPort: "80", Source: pos})
+		backend := "http://127.0.0.1:" + hp
+		s.Ready = &spec.Ready{URL: backend + s.App.MountPoint, Source: pos}
+		paths := []string{s.App.MountPoint}
+		if s.App.MountPoint != "/" {
+			for _, a := range s.App.Aliases {
+				if !pathPrefix(s.App.MountPoint, a.URL) {
+					paths = append(paths, a.URL)
+				}
+			}
+		}
+		for _, pth := range paths {
+			s.Front = append(s.Front, spec.Route{Directive: "ProxyPass", Path: pth, URL: backend + pth, ServerName: s.App.ServerName,
+				ForwardedPort: s.App.ForwardedPort, ForwardedProto: map[bool]string{true: "https"}[s.App.TLS], HasReverse: true, Source: pos})
+		}
+		p.mapped(s.Name, "port "+hp, "published on 127.0.0.1 for the front end, which proxies "+s.App.MountPoint+" to it; the service is ready when "+s.Ready.URL+" answers", pos)
+	}
+}

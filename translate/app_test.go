@@ -1,0 +1,339 @@
+package translate_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate"
+	"github.com/wsgidock/wsgidock/translate/express"
+	"github.com/wsgidock/wsgidock/translate/spec"
+)
+
+// RenderAppFixture writes fixtures/apps/NAME/httpd.conf.in into a new
+// directory with @APP@ replaced by the absolute path of the fixture's
+// app/ directory, and returns the config's path.
+func renderAppFixture(t testing.TB, name string) string {
+	t.Helper()
+	root := repoRoot(t)
+	src, err := os.ReadFile(filepath.Join(root, "fixtures", "apps", name, "httpd.conf.in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(t.TempDir(), "httpd.conf")
+	app := filepath.Join(root, "fixtures", "apps", name, "app")
+	if err := os.WriteFile(conf, bytes.ReplaceAll(src, []byte("@APP@"), []byte(app)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return conf
+}
+
+// planConf plans one config file.
+func planConf(t testing.TB, conf string, opts translate.Options) (*spec.Spec, *spec.Report, apacheconf.Diagnostics) {
+	t.Helper()
+	tree, err := apacheconf.Load(conf, apacheconf.Options{})
+	if err != nil {
+		t.Fatalf("reading %s: %v", conf, err)
+	}
+	return translate.Plan(tree, opts)
+}
+
+// planText plans a config given as text, written with a directory app/
+// beside it that holds files (name -> content); @DIR@ in the text and in
+// the files stands for that directory.
+func planText(t testing.TB, conf string, files map[string]string) (*spec.Spec, *spec.Report, apacheconf.Diagnostics, string) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.ReplaceAll(data, "@DIR@", dir)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(conf, "@DIR@", dir)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sp, rep, diags := planConf(t, path, translate.Options{})
+	return sp, rep, diags, dir
+}
+
+// TestAppFixturesGolden plans every fixture under fixtures/apps and
+// compares spec, report and diagnostics with its plan.golden.json.
+func TestAppFixturesGolden(t *testing.T) {
+	root := repoRoot(t)
+	ins, _ := filepath.Glob(filepath.Join(root, "fixtures", "apps", "*", "httpd.conf.in"))
+	if len(ins) < 2 {
+		t.Fatalf("only %d app fixtures", len(ins))
+	}
+	for _, in := range ins {
+		name := filepath.Base(filepath.Dir(in))
+		t.Run(name, func(t *testing.T) {
+			conf := renderAppFixture(t, name)
+			sp, rep, diags := planConf(t, conf, translate.Options{Project: name})
+			out := struct {
+				Spec        *spec.Spec   `json:"spec"`
+				Report      *spec.Report `json:"report"`
+				Diagnostics []diagJSON   `json:"diagnostics"`
+			}{sp, rep, []diagJSON{}}
+			for _, d := range diags {
+				out.Diagnostics = append(out.Diagnostics, diagJSON{d.Severity.String(), d.Code, d.Subject.Start.String(), d.Summary, d.Detail})
+			}
+			got, err := json.MarshalIndent(out, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = bytes.ReplaceAll(append(got, '\n'), []byte(filepath.Dir(conf)), []byte("$CONF"))
+			got = bytes.ReplaceAll(got, []byte(root), []byte("$ROOT"))
+			golden := filepath.Join(filepath.Dir(in), "plan.golden.json")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./translate -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("plan differs from %s (run with -update and review the diff):\n%s", golden, firstDiff(string(want), string(got)))
+			}
+		})
+	}
+}
+
+const appHead = `LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so
+ServerName localhost
+`
+
+func onlyApp(t *testing.T, sp *spec.Spec, diags apacheconf.Diagnostics) *spec.Service {
+	t.Helper()
+	if diags.HasErrors() {
+		t.Fatalf("errors: %v", diags)
+	}
+	var apps []*spec.Service
+	for _, s := range sp.Services {
+		if s.App != nil {
+			apps = append(apps, s)
+		}
+	}
+	if len(apps) != 1 {
+		t.Fatalf("%d app services, want 1", len(apps))
+	}
+	return apps[0]
+}
+
+// TestAppGroupPrecedence checks that the group, application group and
+// callable are found as mod_wsgi finds them for the mount point.
+func TestAppGroupPrecedence(t *testing.T) {
+	cases := []struct {
+		name, body             string
+		group, appGroup, callb string
+	}{
+		{"alias option wins", `WSGIProcessGroup b
+WSGIScriptAlias / @DIR@/app/wsgi.py process-group=a application-group=x callable-object=app2
+<Location />
+WSGIProcessGroup b
+</Location>`, "a", "x", "app2"},
+		{"location over directory and vhost", `WSGIProcessGroup c
+WSGIScriptAlias /shop @DIR@/app/wsgi.py
+<Directory @DIR@/app>
+WSGIProcessGroup b
+WSGICallableObject fromdir
+</Directory>
+<Location /shop>
+WSGIProcessGroup a
+</Location>
+<Location /other>
+WSGIProcessGroup c
+</Location>`, "a", "%{RESOURCE}", "fromdir"},
+		{"longest directory", `WSGIScriptAlias / @DIR@/app/wsgi.py
+<Directory @DIR@>
+WSGIProcessGroup b
+</Directory>
+<Directory @DIR@/app>
+WSGIProcessGroup a
+WSGIApplicationGroup %{GLOBAL}
+</Directory>`, "a", "%{GLOBAL}", "application"},
+		{"vhost level", `WSGIProcessGroup a
+WSGIScriptAlias / @DIR@/app/wsgi.py`, "a", "%{RESOURCE}", "application"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			conf := appHead + "<VirtualHost *:80>\nServerName x.example\nWSGIDaemonProcess a home=@DIR@/app\nWSGIDaemonProcess b\nWSGIDaemonProcess c\n" + c.body + "\n</VirtualHost>\n"
+			sp, _, diags, _ := planText(t, conf, map[string]string{"app/wsgi.py": ""})
+			s := onlyApp(t, sp, diags)
+			if s.App.ProcessGroup != c.group || s.App.ApplicationGroup != c.appGroup || s.App.Callable != c.callb {
+				t.Errorf("group %q, application group %q, callable %q; want %q, %q, %q", s.App.ProcessGroup, s.App.ApplicationGroup, s.App.Callable, c.group, c.appGroup, c.callb)
+			}
+		})
+	}
+}
+
+// TestAppRefusals checks the positioned errors and reports for what cannot
+// move into a container.
+func TestAppRefusals(t *testing.T) {
+	cases := []struct {
+		name, conf string
+		want       string // a diagnostic (file line and summary part) or report item
+	}{
+		{"context is /", appHead + "WSGIDaemonProcess a home=/ \nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "httpd.conf:6:1: error: the application of group a has no source tree of its own"},
+		{"context is /srv", appHead + "WSGIDaemonProcess a python-path=/srv/one:/srv/two\nWSGIProcessGroup a\nWSGIScriptAlias / /srv/one/wsgi.py\n", "httpd.conf:6:1: error: the application of group a has no source tree of its own"},
+		{"match", appHead + "WSGIDaemonProcess a\nWSGIScriptAliasMatch ^/(x) @DIR@/app/wsgi.py process-group=a\n", "httpd.conf:5:1: error: WSGIScriptAliasMatch ^/(x) cannot be moved"},
+		{"undefined group", appHead + "WSGIProcessGroup nope\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "httpd.conf:5:1: error: WSGI process group not yet configured."},
+		{"root", appHead + "WSGIDaemonProcess a user=root\nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "httpd.conf:4:1: error: WSGI process blocked from running as root."},
+		{"embedded", appHead + "WSGIScriptAlias / @DIR@/app/wsgi.py\n", "unmapped WSGIScriptAlias /: the application runs embedded"},
+		{"per request", appHead + "WSGIProcessGroup %{ENV:G}\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "unmapped WSGIScriptAlias /: the process group %{ENV:G} is chosen per request"},
+		{"second app", appHead + "WSGIDaemonProcess a\nWSGIProcessGroup a\nWSGIScriptAlias /one @DIR@/app/wsgi.py\nWSGIScriptAlias /two @DIR@/app/wsgi.py\n", "unmapped WSGIScriptAlias /two: a second application of group a"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, rep, diags, dir := planText(t, c.conf, map[string]string{"app/wsgi.py": ""})
+			var lines []string
+			for _, d := range diags {
+				lines = append(lines, strings.TrimPrefix(d.Error(), dir+"/"))
+			}
+			for _, it := range rep.Unmapped {
+				lines = append(lines, "unmapped "+it.What+": "+it.Why)
+			}
+			for _, l := range lines {
+				if strings.Contains(l, c.want) {
+					return
+				}
+			}
+			t.Errorf("no %q among:\n%s", c.want, strings.Join(lines, "\n"))
+		})
+	}
+}
+
+// TestAppPortAvoidsOthers checks that an app's loopback port collides with
+// no port another service publishes or the front end proxies to.
+func TestAppPortAvoidsOthers(t *testing.T) {
+	conf := appHead + `WSGIDaemonProcess web
+WSGIImportScript @DIR@/launch.py process-group=web application-group=%{GLOBAL}
+ProxyPass /old http://127.0.0.1:8001/
+ProxyPass /web http://127.0.0.1:8000/
+ProxyPassReverse /web http://127.0.0.1:8000/
+WSGIDaemonProcess a home=@DIR@/app
+WSGIDaemonProcess b home=@DIR@/app
+WSGIScriptAlias /a @DIR@/app/wsgi.py process-group=a
+WSGIScriptAlias /b @DIR@/app/wsgi.py process-group=b
+`
+	sp, _, diags, _ := planText(t, conf, map[string]string{
+		"app/wsgi.py": "",
+		"launch.py":   "import os\nos.execl('/usr/bin/docker', 'docker', 'run', '-p', '8000:80', 'web')\n",
+	})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	ports := map[string]string{}
+	for _, s := range sp.Services {
+		for _, p := range s.Ports {
+			ports[s.Name] = p.HostIP + ":" + p.HostPort
+		}
+	}
+	want := map[string]string{"web": ":8000", "a": "127.0.0.1:8002", "b": "127.0.0.1:8003"}
+	for k, v := range want {
+		if ports[k] != v {
+			t.Errorf("%s publishes %q, want %q (all: %v)", k, ports[k], v, ports)
+		}
+	}
+	for _, s := range sp.Services {
+		if s.Name == "a" && (s.Ready == nil || s.Ready.URL != "http://127.0.0.1:8002/a") {
+			t.Errorf("a's readiness: %+v", s.Ready)
+		}
+	}
+}
+
+// TestEveryDaemonOptionCarried gives a group every WSGIDaemonProcess
+// option and checks that each is reported, mapped or not, with the
+// directive's position: none is dropped silently.
+func TestEveryDaemonOptionCarried(t *testing.T) {
+	var opts []string
+	for name := range express.Options {
+		v := "1"
+		switch name {
+		case "home", "python-path":
+			v = "@DIR@/app"
+		case "python-home", "python-eggs", "chroot":
+			v = "@DIR@/venv"
+		case "user", "group", "socket-user", "script-user":
+			v = "www-data"
+		case "script-group":
+			continue // only one of script-user and script-group
+		case "lang", "locale":
+			v = "C.UTF-8"
+		case "server-metrics":
+			v = "On"
+		case "display-name":
+			v = "%{GROUP}"
+		}
+		opts = append(opts, name+"="+v)
+	}
+	slices.Sort(opts)
+	conf := appHead + "WSGIDaemonProcess a " + strings.Join(opts, " ") + "\nWSGIScriptAlias / @DIR@/app/wsgi.py process-group=a\n"
+	sp, rep, diags, dir := planText(t, conf, map[string]string{"app/wsgi.py": "", "app/requirements.txt": "flask\n"})
+	s := onlyApp(t, sp, diags)
+	reported := map[string]bool{}
+	for _, it := range append(append([]spec.Item{}, rep.Mapped...), rep.Unmapped...) {
+		if it.Source.Line == 4 {
+			reported[strings.SplitN(it.What, "=", 2)[0]] = true
+		}
+	}
+	for _, o := range opts {
+		name := strings.SplitN(o, "=", 2)[0]
+		if !reported[name] {
+			t.Errorf("%s is not in the report", name)
+		}
+	}
+	args := strings.Join(s.App.ExpressArgs, " ")
+	for _, want := range []string{"--processes 1", "--daemon-backlog 1", "--python-path " + dir + "/app", "--working-directory " + dir + "/app", "--user www-data --group www-data", "--server-metrics", "--locale C.UTF-8"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("express args lack %q: %s", want, args)
+		}
+	}
+	if s.Stop.Timeout != 6*time.Second || s.Stop.Signal != "SIGTERM" {
+		t.Errorf("stop %v %s, want 6s (shutdown-timeout + 5) SIGTERM", s.Stop.Timeout, s.Stop.Signal)
+	}
+	if len(s.Extra) == 0 || s.Extra[0].Name != "--memory" {
+		t.Errorf("memory-limit not on the container: %+v", s.Extra)
+	}
+	if s.Build.Requirements.Kind != "requirements.txt" || s.Build.Requirements.File != "requirements.txt" {
+		t.Errorf("requirements %+v", s.Build.Requirements)
+	}
+}
+
+// TestAppRequirementsFromVirtualenv pins the virtualenv's distributions
+// when the app has no requirements file, and takes its Python version.
+func TestAppRequirementsFromVirtualenv(t *testing.T) {
+	conf := appHead + "WSGIDaemonProcess a python-home=@DIR@/venv\nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n"
+	meta := func(name, version string) string {
+		return "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\nSummary: x\n\nName: not-this\n"
+	}
+	sp, _, diags, _ := planText(t, conf, map[string]string{
+		"app/wsgi.py":     "",
+		"venv/pyvenv.cfg": "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.2\n",
+		"venv/lib/python3.11/site-packages/Flask-3.0.0.dist-info/METADATA":      meta("Flask", "3.0.0"),
+		"venv/lib/python3.11/site-packages/pip-23.0.1.dist-info/METADATA":       meta("pip", "23.0.1"),
+		"venv/lib/python3.11/site-packages/markupsafe-2.1.3.dist-info/METADATA": meta("MarkupSafe", "2.1.3"),
+	})
+	s := onlyApp(t, sp, diags)
+	b := s.Build
+	if b.Requirements.Kind != "python-home" || strings.Join(b.Requirements.Pinned, " ") != "Flask==3.0.0 MarkupSafe==2.1.3" {
+		t.Errorf("requirements %+v", b.Requirements)
+	}
+	if b.PythonVersion != "3.11" || b.BaseImage != "python:3.11-slim" {
+		t.Errorf("python %q, base image %q", b.PythonVersion, b.BaseImage)
+	}
+}

@@ -1,0 +1,149 @@
+package apache_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
+	"github.com/wsgidock/wsgidock/translate"
+	"github.com/wsgidock/wsgidock/translate/emit/apache"
+)
+
+// TestRewriteApps rewrites front ends whose daemon groups serve WSGI
+// applications: the application's directives are commented out, the
+// proxy to its container (with the modules it needs) is inserted, every
+// other line is kept, httpd accepts the result, and planning it again
+// finds no application left.
+func TestRewriteApps(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, conf string
+		inserted   []string
+	}{
+		{"seed000", filepath.Join(root, "fixtures", "seed000", "httpd.conf"), []string{
+			"# wsgidock: modules for the proxy to the application containers",
+			"<IfModule !proxy_module>", "    LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so", "</IfModule>",
+			"<IfModule !proxy_http_module>", "    LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so", "</IfModule>",
+			"<IfModule !headers_module>", "    LoadModule headers_module /usr/lib/apache2/modules/mod_headers.so", "</IfModule>",
+			"# wsgidock: service shop.example.com now runs outside Apache (its application runs in container httpd-shop.example.com, built from image wsgidock-httpd-shop.example.com)",
+			"    # wsgidock: application shop.example.com now runs in container httpd-shop.example.com (image wsgidock-httpd-shop.example.com)",
+			"    ProxyPreserveHost On",
+			"    ProxyPass / http://127.0.0.1:8000/",
+			"    ProxyPassReverse / http://127.0.0.1:8000/",
+			"    RequestHeader set X-Forwarded-Port 80",
+		}},
+		{"hello", "", []string{
+			"# wsgidock: modules for the proxy to the application containers",
+			"<IfModule !proxy_module>", "    LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so", "</IfModule>",
+			"<IfModule !proxy_http_module>", "    LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so", "</IfModule>",
+			"<IfModule !headers_module>", "    LoadModule headers_module /usr/lib/apache2/modules/mod_headers.so", "</IfModule>",
+			"# wsgidock: service hello now runs outside Apache (its application runs in container httpd-hello, built from image wsgidock-httpd-hello)",
+			"    # wsgidock: application hello now runs in container httpd-hello (image wsgidock-httpd-hello)",
+			"    ProxyPreserveHost On",
+			"    ProxyPass / http://127.0.0.1:8000/",
+			"    ProxyPassReverse / http://127.0.0.1:8000/",
+			"    RequestHeader set X-Forwarded-Port 80",
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			conf := filepath.Join(dir, "httpd.conf")
+			src := c.conf
+			if src == "" {
+				in, err := os.ReadFile(filepath.Join(root, "fixtures", "apps", c.name, "httpd.conf.in"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				app := filepath.Join(root, "fixtures", "apps", c.name, "app")
+				if err := os.WriteFile(conf, bytes.ReplaceAll(in, []byte("@APP@"), []byte(app)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				data, err := os.ReadFile(src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(conf, data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tree, err := apacheconf.Load(conf, apacheconf.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sp, _, diags := translate.Plan(tree, translate.Options{})
+			if diags.HasErrors() || len(sp.Services) != 1 || sp.Services[0].App == nil {
+				t.Fatalf("plan: %d services, %v", len(sp.Services), diags)
+			}
+			files, _, err := apache.Rewrite(tree, sp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(files) != 1 {
+				t.Fatalf("rewrote %d files", len(files))
+			}
+			// The directives the app came from, which must be commented out;
+			// no other line may be.
+			commented := map[int]bool{}
+			for _, p := range append(sp.Services[0].App.Directives, sp.Services[0].Origin.Daemon) {
+				for _, n := range tree.Main().Nodes {
+					commentedLines(n, p.Line, commented)
+				}
+			}
+			orig := strings.Split(tree.Main().Src, "\n")
+			got := strings.Split(string(files[0].Data), "\n")
+			var inserted []string
+			j := 0
+			for i, line := range orig {
+				want := line
+				if commented[i+1] {
+					want = "#" + apache.Marker + line
+				}
+				for j < len(got) && got[j] != want {
+					inserted = append(inserted, got[j])
+					j++
+				}
+				if j == len(got) {
+					t.Fatalf("line %d %q is missing from the rewritten file", i+1, want)
+				}
+				j++
+			}
+			if strings.Join(inserted, "\n") != strings.Join(c.inserted, "\n") {
+				t.Errorf("inserted lines:\n%s\nwant:\n%s", strings.Join(inserted, "\n"), strings.Join(c.inserted, "\n"))
+			}
+			if err := os.WriteFile(conf, files[0].Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if res := httpdtest.Run(t, nil, "-d", dir, "-f", conf); !res.OK {
+				t.Fatalf("httpd refuses the rewritten config:\n%s", res.Stderr)
+			}
+			again, err := apacheconf.Load(conf, apacheconf.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sp2, _, _ := translate.Plan(again, translate.Options{}); len(sp2.Services) != 0 {
+				t.Errorf("the rewritten config still has %d services", len(sp2.Services))
+			}
+		})
+	}
+}
+
+// commentedLines marks the physical lines of the node at httpd line line.
+func commentedLines(n *apacheconf.Node, line int, out map[int]bool) {
+	if n.Line == line && n.Kind != apacheconf.KindSection {
+		for l := n.StartLine; l <= n.Line; l++ {
+			out[l] = true
+		}
+	}
+	for _, c := range n.Children {
+		commentedLines(c, line, out)
+	}
+}

@@ -1,0 +1,111 @@
+package spec
+
+import "github.com/wsgidock/wsgidock/apacheconf"
+
+// Label wsgidock puts on every image it builds: the hash of the build's
+// inputs, so that a later run rebuilds only when they changed.
+const LabelInputsHash = "io.wsgidock.inputs-hash"
+
+// Base names the kind of image an app is built on.
+type Base string
+
+// Bases of app images.
+const (
+	// BaseExpress is a Python slim image with mod_wsgi installed by pip
+	// and run as mod_wsgi-express.
+	BaseExpress Base = "express"
+	// BaseDebian is Debian bookworm with apache2 and
+	// libapache2-mod-wsgi-py3 from the distribution, running a generated
+	// httpd configuration that keeps the group's own options.
+	BaseDebian Base = "debian"
+)
+
+// App is a WSGI application served by a mod_wsgi daemon group, as the
+// front end's configuration described it. Paths are the server's; the
+// image keeps the source tree at the same absolute path, so that they stay
+// valid inside the container.
+type App struct {
+	// Script is the WSGI script file (WSGIScriptAlias's second argument).
+	Script string `json:"script"`
+	// MountPoint is the URL path the application is mounted at.
+	MountPoint string `json:"mountPoint"`
+	// Callable is the WSGICallableObject ("application" by default).
+	Callable string `json:"callable"`
+	// ProcessGroup and ApplicationGroup are the groups the script runs in,
+	// as mod_wsgi resolves them.
+	ProcessGroup     string   `json:"processGroup"`
+	ApplicationGroup string   `json:"applicationGroup"`
+	ServerName       string   `json:"serverName,omitempty"`
+	ServerAliases    []string `json:"serverAliases,omitempty"`
+	// Aliases are the static files Alias directives of the same virtual
+	// host serve; the container serves them.
+	Aliases []Alias `json:"aliases,omitempty"`
+	// Home is the working directory (home=); PythonPath the python-path
+	// entries; PythonHome the virtualenv (python-home=), rebuilt in the
+	// image rather than copied.
+	Home       string   `json:"home,omitempty"`
+	PythonPath []string `json:"pythonPath,omitempty"`
+	PythonHome string   `json:"pythonHome,omitempty"`
+	// User and Group are the accounts the application's processes run as
+	// in the container (user=/group=, "app" by default); never root.
+	User  string `json:"user"`
+	Group string `json:"group"`
+	// Umask is the umask= option, applied by the start script.
+	Umask string `json:"umask,omitempty"`
+	// ExpressArgs are the mod_wsgi-express start-server arguments the
+	// group's options map to, after the script: the image's CMD for the
+	// express base.
+	ExpressArgs []string `json:"expressArgs"`
+	// DaemonOptions are the WSGIDaemonProcess options the container-side
+	// httpd configuration of the debian base keeps, name=value as written.
+	DaemonOptions []string `json:"daemonOptions,omitempty"`
+	// TLS is true when the front end's virtual host speaks TLS.
+	TLS bool `json:"tls,omitempty"`
+	// ForwardedPort is the port the front end's virtual host listens on,
+	// sent to the app as X-Forwarded-Port.
+	ForwardedPort string `json:"forwardedPort"`
+	// Directives are the front-end lines the app came from, which the
+	// rewritten front end comments out; the first is the WSGIScriptAlias,
+	// where the proxy directives go.
+	Directives []apacheconf.Position `json:"directives"`
+}
+
+// Alias is one static-files Alias.
+type Alias struct {
+	URL    string              `json:"url"`
+	Path   string              `json:"path"`
+	Source apacheconf.Position `json:"source"`
+}
+
+// Build is how an app's image is built: from Context, the app's own
+// source tree, with a Dockerfile of the bundle that holds its scripts.
+type Build struct {
+	// Context is the build context: the nearest common directory of the
+	// script's directory, python-path and home.
+	Context string `json:"context"`
+	// Base is the kind of image; BaseImage the image FROM names.
+	Base      Base   `json:"base"`
+	BaseImage string `json:"baseImage"`
+	// PythonVersion is the Python version of the base image (express),
+	// from the virtualenv's pyvenv.cfg when there is one.
+	PythonVersion string `json:"pythonVersion,omitempty"`
+	// Requirements says where the dependencies come from.
+	Requirements Requirements `json:"requirements"`
+	// Dockerfile is the path of the Dockerfile inside the bundle
+	// directory ("apps/NAME/Dockerfile").
+	Dockerfile string              `json:"dockerfile"`
+	Source     apacheconf.Position `json:"source"`
+}
+
+// Requirements are an app's dependencies.
+type Requirements struct {
+	// Kind is "requirements.txt", "Pipfile.lock", "poetry.lock",
+	// "pyproject.toml", "python-home" (pinned from the virtualenv's
+	// *.dist-info) or "none".
+	Kind string `json:"kind"`
+	// File is the file's path relative to Context, for the kinds that are
+	// files of the app.
+	File string `json:"file,omitempty"`
+	// Pinned is the generated requirements.txt for "python-home".
+	Pinned []string `json:"pinned,omitempty"`
+}
