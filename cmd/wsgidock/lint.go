@@ -18,7 +18,7 @@ import (
 
 // lintCmd is `wsgidock lint`.
 type lintCmd struct {
-	Paths []string `arg:"" name:"FILE|DIR" help:"Configuration files to lint; a directory stands for every *.conf below it. A file another one includes is linted as part of it." type:"path" predictor:"file"`
+	Paths []string `arg:"" name:"FILE|DIR" help:"Configuration files to lint; a directory stands for every *.conf below it. A file another one includes is linted as part of it." predictor:"file"`
 	readFlags
 	Format  string   `name:"format" enum:"text,json,sarif,github,checkstyle,gitlab" default:"text" help:"How to report: text, json (docs/formats.md), sarif (SARIF 2.1.0), github (workflow commands), checkstyle (XML), gitlab (Code Quality)."`
 	FailOn  string   `name:"fail-on" enum:",error,warning,never" default:"" help:"Exit 1 when a finding is at least this severe: error (default), warning or never."`

@@ -19,7 +19,7 @@ type checkstyleFile struct {
 }
 
 type checkstyleError struct {
-	Line     int    `xml:"line,attr"`
+	Line     int    `xml:"line,attr,omitempty"`
 	Column   int    `xml:"column,attr,omitempty"`
 	Severity string `xml:"severity,attr"`
 	Message  string `xml:"message,attr"`

@@ -56,6 +56,7 @@ func writeGitLab(w io.Writer, ds apacheconf.Diagnostics, opts Options) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(issues)
 }
 

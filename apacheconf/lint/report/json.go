@@ -49,5 +49,6 @@ func writeJSON(w io.Writer, ds apacheconf.Diagnostics) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
 }

@@ -105,7 +105,7 @@ func writeSARIF(w io.Writer, ds apacheconf.Diagnostics, opts Options) error {
 		index[r.Code] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, sarifRule{
 			ID: r.Code, ShortDescription: sarifText{r.Summary}, FullDescription: sarifText{r.Summary + "."},
-			Help: sarifText{r.Help}, HelpURI: RulesURL + "#" + r.Code,
+			Help: sarifText{r.Help}, HelpURI: RulesURL + "#" + strings.ToLower(r.Code),
 			DefaultConfiguration: sarifConfiguration{sarifLevel(r.Severity)},
 		})
 	}
@@ -129,6 +129,7 @@ func writeSARIF(w io.Writer, ds apacheconf.Diagnostics, opts Options) error {
 	run.Tool.Driver = driver
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(sarifLog{
 		Schema:  "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
 		Version: "2.1.0",
