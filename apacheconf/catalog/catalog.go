@@ -22,6 +22,16 @@ type Directive struct {
 	Section bool
 	// Context is where httpd accepts the directive.
 	Context Context
+	// ReqOverride is the req_override mask of the module's command table
+	// (RSRC_CONF, ACCESS_CONF, the OR_* classes, EXEC_ON_READ), which
+	// httpd holds against the place of each use.
+	ReqOverride ReqOverride
+	// ArgsHow is how httpd splits the directive's arguments before its
+	// handler runs.
+	ArgsHow ArgsHow
+	// Usage is the module's description of the arguments, which httpd
+	// appends to its argument-count errors; empty when it has none.
+	Usage string
 }
 
 // Module names one httpd module the three ways configuration refers to it.

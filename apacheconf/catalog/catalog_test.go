@@ -58,8 +58,41 @@ func TestLookup(t *testing.T) {
 			t.Errorf("Lookup(%q) found = %v, want %v", tt.name, ok, !tt.missing)
 			continue
 		}
+		// The command-table fields have a test of their own.
+		got.ReqOverride, got.ArgsHow, got.Usage = 0, 0, ""
 		if got != tt.want {
 			t.Errorf("Lookup(%q) = %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCommandFields checks the fields read from the modules' command
+// tables for directives whose definitions httpd's source shows.
+func TestCommandFields(t *testing.T) {
+	tests := []struct {
+		name  string
+		how   catalog.ArgsHow
+		req   catalog.ReqOverride
+		usage string
+	}{
+		{"Alias", catalog.Take12, catalog.RsrcConf | catalog.AccessConf, "a fakename and a realname, or a realname in a Location"},
+		{"ServerName", catalog.Take1, catalog.RsrcConf, "The hostname and port of the server"},
+		{"KeepAlive", catalog.Flag, catalog.RsrcConf, "Whether persistent connections should be On or Off"},
+		{"Options", catalog.RawArgs, catalog.OrOptions, "Set a number of attributes for a given directory"},
+		{"DirectoryIndex", catalog.RawArgs, catalog.OrIndexes, "a list of file names"},
+		{"AddType", catalog.Iterate2, catalog.OrFileInfo, "a mime type followed by one or more file extensions"},
+		{"Define", catalog.Take12, catalog.RsrcConf | catalog.AccessConf | catalog.ExecOnRead, "Define a variable, optionally to a value.  Same as passing -D to the command line."},
+		{"<VirtualHost", catalog.RawArgs, catalog.RsrcConf, "Container to map directives to a particular virtual host, takes one or more host addresses"},
+		{"RewriteCond", catalog.RawArgs, catalog.OrFileInfo, "an input string and a to be applied regexp-pattern"},
+	}
+	for _, tt := range tests {
+		d, ok := catalog.Lookup(tt.name)
+		if !ok {
+			t.Errorf("%s is not in the catalog", tt.name)
+			continue
+		}
+		if d.ArgsHow != tt.how || d.ReqOverride != tt.req || d.Usage != tt.usage {
+			t.Errorf("%s: %v %#x %q, want %v %#x %q", tt.name, d.ArgsHow, d.ReqOverride, d.Usage, tt.how, tt.req, tt.usage)
 		}
 	}
 }

@@ -101,6 +101,9 @@ func Collect(opts Options) (*Table, error) {
 	if t.Modules, t.Static, t.Directives, err = m.result(); err != nil {
 		return nil, err
 	}
+	if err := addCommands(t, opts); err != nil {
+		return nil, err
+	}
 	if t.Packages, err = packageVersions(httpdPackage, wsgiPackage); err != nil {
 		return nil, err
 	}
@@ -373,4 +376,46 @@ func upstreamVersion(v string) string {
 		v = v[:i]
 	}
 	return v
+}
+
+// addCommands reads every module's command table from its .so (or, for a
+// static module, from the apache2 binary) and gives each directive its
+// args_how, req_override and usage text.
+func addCommands(t *Table, opts Options) error {
+	bySource := map[string][]Command{}
+	images := map[string]*image{}
+	for _, mod := range t.Modules {
+		file := opts.Apache2
+		if mod.File != "" {
+			file = filepath.Join(opts.ModuleDir, mod.File)
+		}
+		im, ok := images[file]
+		if !ok {
+			var err error
+			if im, err = openImage(file); err != nil {
+				return err
+			}
+			images[file] = im
+		}
+		cmds, err := im.commandTable(mod.Name)
+		if err != nil {
+			return err
+		}
+		bySource[mod.Source] = cmds
+	}
+	for i := range t.Directives {
+		d := &t.Directives[i]
+		found := false
+		for _, c := range bySource[d.Module] {
+			if c.Name == d.Name {
+				d.ReqOverride, d.ArgsHow, d.Usage = c.ReqOverride, c.ArgsHow, c.Usage
+				found = true
+				break
+			}
+		}
+		if !found {
+			return fmt.Errorf("apache2 -L lists %s (%s), but that module's command table has no such entry", d.Name, d.Module)
+		}
+	}
+	return nil
 }

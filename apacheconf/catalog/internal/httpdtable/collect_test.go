@@ -155,16 +155,16 @@ func TestMergerRejectsDisagreement(t *testing.T) {
 	run1 := &run{
 		staticSymbols: []string{"core_module"},
 		loaded:        []Module{{"cgid_module", "mod_cgid.c", "mod_cgid.so"}},
-		directives:    []Directive{{"ScriptSock", "mod_cgid.c", Context{Outside: true}}},
+		directives:    []Directive{{Name: "ScriptSock", Module: "mod_cgid.c", Context: Context{Outside: true}}},
 	}
 	tests := []struct {
 		name string
 		run  *run
 		want string
 	}{
-		{"context", &run{staticSymbols: []string{"core_module"}, loaded: run1.loaded, directives: []Directive{{"ScriptSock", "mod_cgid.c", Context{Inside: true}}}}, "in an earlier run"},
+		{"context", &run{staticSymbols: []string{"core_module"}, loaded: run1.loaded, directives: []Directive{{Name: "ScriptSock", Module: "mod_cgid.c", Context: Context{Inside: true}}}}, "in an earlier run"},
 		{"source", &run{staticSymbols: []string{"core_module"}, loaded: []Module{{"cgid_module", "mod_cgi.c", "mod_cgid.so"}}}, "in an earlier run"},
-		{"unknown module", &run{staticSymbols: []string{"core_module"}, directives: []Directive{{"X", "mod_x.c", Context{Outside: true}}}}, "no loaded module's source name"},
+		{"unknown module", &run{staticSymbols: []string{"core_module"}, directives: []Directive{{Name: "X", Module: "mod_x.c", Context: Context{Outside: true}}}}, "no loaded module's source name"},
 		{"static", &run{staticSymbols: []string{"so_module"}}, "static modules"},
 	}
 	for _, tt := range tests {

@@ -40,12 +40,12 @@ func TestParseDirectiveList(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Directive{
-		{"<VirtualHost", "core.c", Context{Outside: true}},
-		{"Require", "mod_authz_core.c", Context{Inside: true, Overrides: OverrideAuthConfig}},
-		{"AuthLDAPURL", "mod_authnz_ldap.c", Context{Inside: true, Overrides: OverrideAuthConfig | OverrideLimit}},
-		{"NoHelp", "mod_x.c", Context{Outside: true, Inside: true}},
-		{"<IfVersion", "mod_version.c", Context{Outside: true, Inside: true, NoPerDir: true, Overrides: allOverrides}},
-		{"IndexOptions", "mod_autoindex.c", Context{Outside: true, Inside: true, Overrides: OverrideFileInfo | OverrideIndexes}},
+		{Name: "<VirtualHost", Module: "core.c", Context: Context{Outside: true}},
+		{Name: "Require", Module: "mod_authz_core.c", Context: Context{Inside: true, Overrides: OverrideAuthConfig}},
+		{Name: "AuthLDAPURL", Module: "mod_authnz_ldap.c", Context: Context{Inside: true, Overrides: OverrideAuthConfig | OverrideLimit}},
+		{Name: "NoHelp", Module: "mod_x.c", Context: Context{Outside: true, Inside: true}},
+		{Name: "<IfVersion", Module: "mod_version.c", Context: Context{Outside: true, Inside: true, NoPerDir: true, Overrides: allOverrides}},
+		{Name: "IndexOptions", Module: "mod_autoindex.c", Context: Context{Outside: true, Inside: true, Overrides: OverrideFileInfo | OverrideIndexes}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ParseDirectiveList:\n got %+v\nwant %+v", got, want)

@@ -50,7 +50,7 @@ func Render(t *Table) ([]byte, error) {
 
 	b.WriteString("// directives are sorted by lower-case name, then module.\nvar directives = []Directive{\n")
 	for _, d := range t.Directives {
-		fmt.Fprintf(&b, "\t{%q, %q, %s, %s},\n", d.Name, d.Module, strconv.FormatBool(strings.HasPrefix(d.Name, "<")), contextExpr(d.Context))
+		fmt.Fprintf(&b, "\t{%q, %q, %s, %s, %d, %s, %q},\n", d.Name, d.Module, strconv.FormatBool(strings.HasPrefix(d.Name, "<")), contextExpr(d.Context), d.ReqOverride, d.ArgsHow, d.Usage)
 	}
 	b.WriteString("}\n")
 

@@ -27,11 +27,11 @@ func sampleTable() *Table {
 		},
 		Static: []string{"core_module", "version_module"},
 		Directives: []Directive{
-			{"<IfVersion", "mod_version.c", Context{Outside: true, Inside: true, NoPerDir: true, Overrides: allOverrides}},
-			{"<Limit", "core.c", Context{Inside: true, Overrides: OverrideAuthConfig | OverrideLimit}},
-			{"Define", "core.c", Context{Outside: true, Inside: true}},
-			{"StartServers", "event.c", Context{Outside: true}},
-			{"WSGIDaemonProcess", "mod_wsgi.c", Context{Outside: true}},
+			{Name: "<IfVersion", Module: "mod_version.c", Context: Context{Outside: true, Inside: true, NoPerDir: true, Overrides: allOverrides}},
+			{Name: "<Limit", Module: "core.c", Context: Context{Inside: true, Overrides: OverrideAuthConfig | OverrideLimit}},
+			{Name: "Define", Module: "core.c", Context: Context{Outside: true, Inside: true}, ReqOverride: 448, ArgsHow: Take12, Usage: "Define a variable, optionally to a value.  Same as passing -D to the command line."},
+			{Name: "StartServers", Module: "event.c", Context: Context{Outside: true}},
+			{Name: "WSGIDaemonProcess", Module: "mod_wsgi.c", Context: Context{Outside: true}, ReqOverride: 128, ArgsHow: RawArgs},
 		},
 	}
 }

@@ -40,6 +40,11 @@ type Directive struct {
 	Name    string
 	Module  string
 	Context Context
+	// ReqOverride, ArgsHow and Usage come from the module's command
+	// table.
+	ReqOverride int
+	ArgsHow     ArgsHow
+	Usage       string
 }
 
 // Override is a set of AllowOverride classes.
