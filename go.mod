@@ -7,6 +7,7 @@ require (
 	github.com/alecthomas/participle/v2 v2.1.4
 	github.com/compose-spec/compose-go/v2 v2.16.2
 	github.com/distribution/reference v0.6.0
+	github.com/dlclark/regexp2/v2 v2.13.0
 	github.com/docker/go-units v0.5.0
 	github.com/moby/buildkit v0.34.2
 	github.com/posener/complete v1.2.3

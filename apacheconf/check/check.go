@@ -1,0 +1,322 @@
+// Package check is httpd's walk phase: after `httpd -t` has read its
+// configuration (package apacheconf does that part), it walks the tree and
+// runs every directive's handler, which refuses unknown directives,
+// directives out of their context, wrong argument counts and values the
+// handler cannot use. Check does the same from the tree the reader built,
+// without httpd, and reports httpd's own message at the file and line httpd
+// names.
+//
+// httpd stops at its first error; Check goes on and reports every error it
+// finds, the first being httpd's. Each diagnostic has a code of ours (see
+// Rules), httpd's message as its Summary and, where that helps, what to do
+// in its Detail.
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/catalog"
+)
+
+// Options adjust what Check assumes about the server.
+type Options struct {
+	// Modules are extra modules to treat as loaded, by symbol
+	// ("ssl_module") or source file name ("mod_ssl.c"), as the reader's
+	// Options.Modules (the CLI's --module). The tree already holds the
+	// static modules and those LoadModule loaded.
+	Modules []string
+}
+
+// Check walks tree as httpd's ap_process_config_tree does and returns the
+// errors httpd's handlers would report, in walk order: the first is the one
+// `httpd -t` stops at.
+func Check(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
+	c := newChecker(tree, opts)
+	top := &scope{}
+	st := state{override: catalog.RsrcConf | catalog.OrOptions | catalog.OrFileInfo | catalog.OrIndexes}
+	for _, f := range tree.Files {
+		if f.IncludedBy == nil {
+			c.list(f.Nodes, st, top)
+		}
+	}
+	return c.diags
+}
+
+// state is the part of httpd's cmd_parms that decides what a directive may
+// do where it stands.
+type state struct {
+	// override is cmd->override: the req_override bits allowed here.
+	override catalog.ReqOverride
+	// virtual is cmd->server->is_virtual: inside <VirtualHost>.
+	virtual bool
+	// path is cmd->path != NULL: inside <Directory>, <Location>, <Files>,
+	// <If> or <Proxy>.
+	path bool
+	// limited is cmd->limited != -1: inside <Limit> or <LimitExcept>.
+	limited bool
+	// parent is the enclosing section of httpd's tree, nil at the top;
+	// ancestors are all of them, innermost last.
+	parent    *apacheconf.Node
+	ancestors []*apacheconf.Node
+	// vhost is the enclosing <VirtualHost>, nil outside one.
+	vhost *apacheconf.Node
+}
+
+// scope is one per-directory configuration being filled: httpd checks
+// <Else> against the last <If> of the same one.
+type scope struct {
+	// lastIf is set when the last <If>-like section of this scope was
+	// <If> or <ElseIf>.
+	lastIf bool
+}
+
+type checker struct {
+	tree    *apacheconf.Tree
+	sources map[string]bool
+	diags   apacheconf.Diagnostics
+	// regexps caches compiled patterns by text, so a pattern repeated in
+	// every virtual host is compiled once.
+	regexps map[string]error
+	wsgi    wsgiState
+	// hasAuthzAlias and customMethods are set once the walk has seen an
+	// <AuthzProviderAlias> or a method registration: Require providers and
+	// methods are then not judged.
+	hasAuthzAlias, customMethods bool
+}
+
+func newChecker(tree *apacheconf.Tree, opts Options) *checker {
+	c := &checker{tree: tree, sources: map[string]bool{}, regexps: map[string]error{}}
+	for _, m := range append(append([]string(nil), tree.Modules...), opts.Modules...) {
+		if mod, ok := catalog.ModuleByName(m); ok {
+			c.sources[mod.Source] = true
+		} else if _, ok := catalog.ModuleBySource(m); ok {
+			c.sources[m] = true
+		}
+	}
+	c.wsgi.init()
+	return c
+}
+
+func (c *checker) hasSource(src string) bool { return c.sources[src] }
+
+// hasModule reports whether the module with symbol sym is loaded.
+func (c *checker) hasModule(sym string) bool {
+	m, ok := catalog.ModuleByName(sym)
+	return ok && c.sources[m.Source]
+}
+
+// list walks the effective nodes among nodes, splicing true conditional
+// sections and included files in as httpd's tree holds them.
+func (c *checker) list(nodes []*apacheconf.Node, st state, sc *scope) {
+	for _, n := range nodes {
+		if !n.Active {
+			continue
+		}
+		if n.Flags&apacheconf.FlagExec != 0 {
+			if n.Kind == apacheconf.KindSection {
+				c.list(n.Children, st, sc)
+			}
+			for _, f := range n.Included {
+				c.list(f.Nodes, st, sc)
+			}
+			continue
+		}
+		c.node(n, st, sc)
+	}
+}
+
+// node is ap_walk_config_sub and invoke_cmd for one directive or section.
+func (c *checker) node(n *apacheconf.Node, st state, sc *scope) {
+	name := n.Name
+	if n.Kind == apacheconf.KindSection {
+		name = "<" + name
+	}
+	d, ok := catalog.LookupIn(name, c.hasSource)
+	if !ok {
+		c.unknown(n, name)
+		return
+	}
+	if d.ReqOverride&catalog.ExecOnRead != 0 {
+		return
+	}
+	if st.override&d.ReqOverride == 0 {
+		msg := d.Name + " not allowed here"
+		if st.parent != nil {
+			msg = d.Name + " not allowed in " + c.canonical(st.parent) + "> context"
+		}
+		c.errorf(n, codeContext, contextHelp(d), "%s", msg)
+		return
+	}
+	if msg := arity(d, n.Args); msg != "" {
+		c.errorf(n, codeArgs, "", "%s", msg)
+		return
+	}
+	if forbidden, ok := forbiddenIn[d.Name]; ok {
+		if msg := checkContext(d.Name, forbidden, st); msg != "" {
+			c.errorf(n, codeContext, contextHelp(d), "%s", msg)
+			return
+		}
+	}
+	if n.Kind == apacheconf.KindSection {
+		c.section(n, d, st, sc)
+		return
+	}
+	c.values(n, d, st)
+}
+
+// canonical is a section's name as httpd's tree holds it: its module's
+// spelling when known.
+func (c *checker) canonical(n *apacheconf.Node) string {
+	if d, ok := catalog.LookupIn("<"+n.Name, c.hasSource); ok {
+		return d.Name
+	}
+	return "<" + n.Name
+}
+
+// checkContext is ap_check_cmd_context for the handlers that call it.
+func checkContext(name string, forbidden uint8, st state) string {
+	gt := ""
+	if name[0] == '<' && name[len(name)-1] != '>' {
+		gt = ">"
+	}
+	if forbidden&notInVirtualHost != 0 && st.virtual {
+		return name + gt + " cannot occur within <VirtualHost> section"
+	}
+	if forbidden&notInLimit != 0 && st.limited {
+		return name + gt + " cannot occur within <Limit> or <LimitExcept> section"
+	}
+	if forbidden&notInDirLocFile == notInDirLocFile && st.path {
+		return name + gt + " cannot occur within directory context"
+	}
+	find := func(names ...string) string {
+		for i := len(st.ancestors) - 1; i >= 0; i-- {
+			a := st.ancestors[i]
+			for _, s := range names {
+				if strings.EqualFold(a.Name, s) {
+					return "<" + a.Name
+				}
+			}
+		}
+		return ""
+	}
+	var found string
+	if forbidden&notInDirectory != 0 {
+		found = find("Directory", "DirectoryMatch")
+	}
+	if found == "" && forbidden&notInLocation != 0 {
+		found = find("Location", "LocationMatch")
+	}
+	if found == "" && forbidden&notInFiles != 0 {
+		found = find("Files", "FilesMatch", "If", "ElseIf", "Else")
+	}
+	if found == "" && forbidden&notInProxy != 0 {
+		found = find("Proxy", "ProxyMatch")
+	}
+	if found != "" {
+		return name + gt + " cannot occur within " + found + "> section"
+	}
+	return ""
+}
+
+// arity is invoke_cmd's check of the argument count for d's args_how.
+func arity(d catalog.Directive, args string) string {
+	usage := ""
+	if d.Usage != "" {
+		usage = ", " + d.Usage
+	}
+	w, rest := apacheconf.GetwordConf(args)
+	switch d.ArgsHow {
+	case catalog.NoArgs:
+		if args != "" {
+			return d.Name + " takes no arguments"
+		}
+	case catalog.Take1:
+		if w == "" || rest != "" {
+			return d.Name + " takes one argument" + usage
+		}
+	case catalog.Take2:
+		w2, rest := apacheconf.GetwordConf(rest)
+		if w == "" || w2 == "" || rest != "" {
+			return d.Name + " takes two arguments" + usage
+		}
+	case catalog.Take12:
+		_, rest := apacheconf.GetwordConf(rest)
+		if w == "" || rest != "" {
+			return d.Name + " takes 1-2 arguments" + usage
+		}
+	case catalog.Take3:
+		w2, rest := apacheconf.GetwordConf(rest)
+		w3, rest := apacheconf.GetwordConf(rest)
+		if w == "" || w2 == "" || w3 == "" || rest != "" {
+			return d.Name + " takes three arguments" + usage
+		}
+	case catalog.Take23:
+		w2, rest := apacheconf.GetwordConf(rest)
+		if rest != "" {
+			_, rest = apacheconf.GetwordConf(rest)
+		}
+		if w == "" || w2 == "" || rest != "" {
+			return d.Name + " takes two or three arguments" + usage
+		}
+	case catalog.Take123:
+		if rest != "" {
+			_, rest = apacheconf.GetwordConf(rest)
+		}
+		if rest != "" {
+			_, rest = apacheconf.GetwordConf(rest)
+		}
+		if w == "" || rest != "" {
+			return d.Name + " takes one, two or three arguments" + usage
+		}
+	case catalog.Take13:
+		has2, has3 := false, false
+		w2 := ""
+		if rest != "" {
+			w2, rest = apacheconf.GetwordConf(rest)
+			has2 = true
+		}
+		if rest != "" {
+			_, rest = apacheconf.GetwordConf(rest)
+			has3 = true
+		}
+		if w == "" || (has2 && w2 != "" && !has3) || rest != "" {
+			return d.Name + " takes one or three arguments" + usage
+		}
+	case catalog.Iterate:
+		if w == "" {
+			return d.Name + " requires at least one argument" + usage
+		}
+	case catalog.Iterate2:
+		if w == "" || rest == "" {
+			return d.Name + " requires at least two arguments" + usage
+		}
+	case catalog.Flag:
+		if !strings.EqualFold(w, "on") && !strings.EqualFold(w, "off") {
+			return d.Name + " must be On or Off"
+		}
+	}
+	return ""
+}
+
+// errorf records an error about n, placed where the user can see it: a
+// directive that came out of a mod_macro Use is reported on the Use line,
+// and the Detail names the line of the macro httpd names.
+func (c *checker) errorf(n *apacheconf.Node, code, detail, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	d := apacheconf.Diagnostic{Severity: apacheconf.SeverityError, Code: code, Summary: msg, Detail: detail, Subject: n.Range()}
+	if n.File.Macro {
+		use := n.File.IncludedBy
+		for use.File.Macro {
+			use = use.File.IncludedBy
+		}
+		where := fmt.Sprintf("httpd: Syntax error on line %d of %s", n.Line, n.File.Name)
+		if detail != "" {
+			where += "\n" + detail
+		}
+		d.Detail = where
+		d.Subject = use.Range()
+	}
+	c.diags = append(c.diags, d)
+}

@@ -1,0 +1,300 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/catalog"
+)
+
+// wsgiState is what mod_wsgi's handlers remember across directives: the
+// daemon process groups defined so far, and each server's name as far as
+// the walk has come (mod_wsgi compares them).
+type wsgiState struct {
+	groups map[string]*server
+	main   server
+	vhosts map[*apacheconf.Node]*server
+}
+
+// server is a server_rec as far as mod_wsgi looks at it.
+type server struct {
+	hostname string
+	named    bool
+	virtual  bool
+}
+
+func (w *wsgiState) init() {
+	w.groups = map[string]*server{}
+	w.vhosts = map[*apacheconf.Node]*server{}
+}
+
+// server returns the server_rec the directive at st belongs to.
+func (c *checker) server(st state) *server {
+	if st.vhost == nil {
+		return &c.wsgi.main
+	}
+	s, ok := c.wsgi.vhosts[st.vhost]
+	if !ok {
+		s = &server{virtual: true}
+		c.wsgi.vhosts[st.vhost] = s
+	}
+	return s
+}
+
+// setServerName records ServerName as core's server_hostname_port does:
+// the host without scheme and port.
+func (c *checker) setServerName(n *apacheconf.Node, st state) {
+	name, _ := apacheconf.GetwordConf(n.Args)
+	if i := strings.Index(name, "://"); i >= 0 {
+		name = name[i+3:]
+	}
+	if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.Contains(name[i:], "]") {
+		name = name[:i]
+	}
+	s := c.server(st)
+	s.hostname, s.named = name, true
+}
+
+// daemonNumeric are WSGIDaemonProcess's integer options that must not be
+// negative, with the words of their message.
+var daemonNumeric = map[string]string{
+	"maximum-requests": "request count", "startup-timeout": "startup timeout", "shutdown-timeout": "shutdown timeout",
+	"deadlock-timeout": "deadlock timeout", "inactivity-timeout": "inactivity timeout", "request-timeout": "request timeout",
+	"graceful-timeout": "graceful timeout", "eviction-timeout": "eviction timeout", "restart-interval": "restart interval",
+	"connect-timeout": "connect timeout", "socket-timeout": "socket timeout", "queue-timeout": "queue timeout",
+	"listen-backlog": "listen backlog", "response-socket-timeout": "response socket timeout",
+}
+
+// daemonOther are WSGIDaemonProcess's other options, checked only for a
+// value where mod_wsgi requires one.
+var daemonOther = map[string]string{
+	"user": "user", "group": "group", "supplementary-groups": "", "umask": "", "chroot": "", "home": "",
+	"lang": "", "locale": "", "python-home": "", "python-path": "", "python-eggs": "", "stack-size": "",
+	"display-name": "", "send-buffer-size": "", "receive-buffer-size": "", "header-buffer-size": "",
+	"response-buffer-size": "", "socket-user": "", "script-user": "", "script-group": "", "cpu-time-limit": "",
+	"cpu-priority": "", "memory-limit": "", "virtual-memory-limit": "", "server-metrics": "",
+	"newrelic-config-file": "", "newrelic-environment": "",
+}
+
+// atoi is C's atoi: leading blanks, a sign, digits, and 0 for anything
+// else.
+func atoi(s string) int {
+	s = strings.TrimLeft(s, " \t\n\r\f\v")
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	n := 0
+	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = n*10 + int(s[i]-'0')
+		if n > 1<<31 {
+			break
+		}
+	}
+	if neg {
+		return -n
+	}
+	return n
+}
+
+// checkWSGIDaemonProcess is mod_wsgi's wsgi_add_daemon_process.
+func checkWSGIDaemonProcess(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	name, rest := apacheconf.GetwordConf(n.Args)
+	if name == "" {
+		c.errorf(n, codeWSGI, "", "Name of WSGI daemon process not supplied.")
+		return
+	}
+	scriptUser, scriptGroup := false, false
+	msg, ok := parseWSGIOptions(rest, func(opt, value string) string {
+		switch opt {
+		case "processes":
+			if value == "" || atoi(value) < 1 {
+				return "Invalid process count for WSGI daemon process."
+			}
+		case "threads":
+			if v := atoi(value); value == "" || v < 0 {
+				return "Invalid thread count for WSGI daemon process."
+			}
+		case "user":
+			if value == "" {
+				return "Invalid user for WSGI daemon process."
+			}
+			if value == "root" || value == "#0" {
+				return "WSGI process blocked from running as root."
+			}
+		case "group":
+			if value == "" {
+				return "Invalid group for WSGI daemon process."
+			}
+		case "script-user":
+			scriptUser = true
+		case "script-group":
+			scriptGroup = true
+		default:
+			if what, ok := daemonNumeric[opt]; ok {
+				if value == "" || atoi(value) < 0 {
+					return "Invalid " + what + " for WSGI daemon process."
+				}
+				return ""
+			}
+			if _, ok := daemonOther[opt]; !ok {
+				return "Invalid option to WSGI daemon process definition."
+			}
+		}
+		return ""
+	})
+	if !ok {
+		msg = "Invalid option to WSGI daemon process definition."
+	}
+	if msg == "" && scriptUser && scriptGroup {
+		msg = "Only one of script-user and script-group allowed."
+	}
+	if msg != "" {
+		c.errorf(n, codeWSGI, "The options are name=value pairs with no space around '='; see mod_wsgi's WSGIDaemonProcess.", "%s", msg)
+		return
+	}
+	if _, dup := c.wsgi.groups[name]; dup {
+		c.errorf(n, codeWSGI, "Give every WSGIDaemonProcess group its own name, once in the whole configuration.", "Name duplicates previous WSGI daemon definition.")
+		return
+	}
+	c.wsgi.groups[name] = c.server(st)
+}
+
+// parseWSGIOptions is wsgiOptions with the option name passed along.
+func parseWSGIOptions(s string, fn func(name, value string) string) (string, bool) {
+	for {
+		i := 0
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		s = s[i:]
+		if s == "" {
+			return "", true
+		}
+		if s[0] == '=' {
+			return "", false
+		}
+		n := 0
+		for n < len(s) && !isSpace(s[n]) && s[n] != '=' {
+			n++
+		}
+		if n == len(s) || s[n] != '=' {
+			return "", false
+		}
+		name := s[:n]
+		var value string
+		value, s = apacheconf.GetwordConf(s[n+1:])
+		if msg := fn(name, value); msg != "" {
+			return msg, true
+		}
+	}
+}
+
+// checkWSGIImportScript is mod_wsgi's wsgi_add_import_script.
+func checkWSGIImportScript(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	script, rest := apacheconf.GetwordConf(n.Args)
+	if script == "" {
+		c.errorf(n, codeWSGI, "", "Location of import script not supplied.")
+		return
+	}
+	var app, group *string
+	msg, ok := parseWSGIOptions(rest, func(opt, value string) string {
+		switch opt {
+		case "application-group":
+			if value == "" {
+				return "Invalid name for WSGI application group."
+			}
+			app = &value
+		case "process-group":
+			if value == "" {
+				return "Invalid name for WSGI process group."
+			}
+			group = &value
+		default:
+			return "Invalid option to WSGI import script definition."
+		}
+		return ""
+	})
+	switch {
+	case !ok:
+		msg = "Invalid option to WSGI import script definition."
+	case msg != "":
+	case app == nil:
+		msg = "Name of WSGI application group required."
+	case group == nil:
+		msg = "Name of WSGI process group required."
+	}
+	if msg != "" {
+		c.errorf(n, codeWSGI, "WSGIImportScript takes the script, then application-group=... and process-group=...", "%s", msg)
+		return
+	}
+	if *group == "%{GLOBAL}" {
+		return
+	}
+	g, defined := c.wsgi.groups[*group]
+	if !defined {
+		c.errorf(n, codeWSGI, "Define the group with WSGIDaemonProcess before this line, in this virtual host or globally.", "WSGI process group not yet configured.")
+		return
+	}
+	cur := c.server(st)
+	switch {
+	case cur.named && g.named && cur.hostname != g.hostname && g.virtual:
+		c.errorf(n, codeWSGI, "The group belongs to a virtual host with another ServerName; use it from that virtual host, or define the group globally.", "WSGI process group not accessible.")
+	case !cur.named && g.named && g.virtual, cur.named && !g.named && g.virtual:
+		c.errorf(n, codeWSGI, "Give both virtual hosts a ServerName before the WSGI directives, or define the group globally.", "WSGI process group not matchable.")
+	}
+}
+
+// checkWSGIScriptAlias is mod_wsgi's wsgi_add_script_alias.
+func checkWSGIScriptAlias(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	l, rest := apacheconf.GetwordConf(n.Args)
+	usage := ""
+	if d.Usage != "" {
+		usage = ", " + d.Usage
+	}
+	if l == "" || rest == "" {
+		c.errorf(n, codeArgs, "", "%s requires at least two arguments%s", d.Name, usage)
+		return
+	}
+	a, rest := apacheconf.GetwordConf(rest)
+	if a == "" {
+		c.errorf(n, codeArgs, "", "%s requires at least two arguments%s", d.Name, usage)
+		return
+	}
+	msg, ok := parseWSGIOptions(rest, func(opt, value string) string {
+		switch opt {
+		case "application-group":
+			if value == "" {
+				return "Invalid name for WSGI application group."
+			}
+		case "process-group":
+			if value == "" {
+				return "Invalid name for WSGI process group."
+			}
+		case "callable-object":
+			if value == "" {
+				return "Invalid name for WSGI callable object."
+			}
+		case "pass-authorization":
+			if !strings.EqualFold(value, "On") && !strings.EqualFold(value, "Off") {
+				return "Invalid value for authorization flag."
+			}
+		default:
+			return "Invalid option to WSGI script alias definition."
+		}
+		return ""
+	})
+	if !ok {
+		msg = "Invalid option to WSGI script alias definition."
+	}
+	if msg != "" {
+		c.errorf(n, codeWSGI, "", "%s", msg)
+		return
+	}
+	if strings.HasSuffix(d.Name, "Match") {
+		if m := c.regexError(l); m != "" {
+			c.errorf(n, codeRegex, m, "Regular expression could not be compiled.")
+		}
+	}
+}
