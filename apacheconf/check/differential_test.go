@@ -133,6 +133,10 @@ func TestCorpusMatchesHTTPD(t *testing.T) {
 	httpdtest.Binary(t)
 	version := httpdtest.Version(t)
 	seen := map[string]bool{}
+	codes := map[string]bool{}
+	for _, r := range check.Rules() {
+		codes[r.Code] = true
+	}
 	fails := 0
 	for _, c := range corpus {
 		if seen[c.name] {
@@ -146,6 +150,11 @@ func TestCorpusMatchesHTTPD(t *testing.T) {
 			got, ds := checkVerdict(t, file, opts)
 			if !want.ok {
 				fails++
+			}
+			for _, d := range ds {
+				if !codes[d.Code] {
+					t.Errorf("code %s of %v is not in Rules()", d.Code, d)
+				}
 			}
 			if got != want {
 				t.Errorf("\nhttpd: %s\ncheck: %s\nall:   %v", want, got, ds)
