@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/translate/dockerrun"
@@ -31,7 +33,8 @@ type Options struct {
 	// LookupEnv resolves os.environ reads in launcher scripts; nil means
 	// nothing is set, so that a plan does not depend on who runs it.
 	LookupEnv func(string) (string, bool)
-	// FS reads the launcher scripts; nil means the machine's files.
+	// FS reads the launcher scripts; nil means the machine's files. It is
+	// called from several goroutines at once, as is LookupEnv.
 	FS apacheconf.FileSystem
 	// Base is the kind of image WSGI applications are built on (default
 	// express); BaseImage, when set, the image their Dockerfile starts
@@ -107,6 +110,7 @@ func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apache
 		h.Write([]byte{0})
 		h.Write([]byte(f.Src))
 	}
+	p.readLaunchers()
 	for _, imp := range p.imports {
 		if svc := p.service(sp, imp, h); svc != nil {
 			sp.Services = append(sp.Services, svc)
@@ -384,12 +388,8 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 		p.warnf(CodeName, d.node.Pos(), "Container and DNS names allow letters, digits, '.', '_' and '-'.",
 			"daemon group %q becomes service %q", d.name, svc.Name)
 	}
-	script := imp.path
-	if !filepath.IsAbs(script) {
-		script = filepath.Join(p.tree.ServerRoot, script)
-	}
+	script, src, err := imp.script, imp.src, imp.readErr
 	svc.Origin.Script = script
-	src, err := p.fs.ReadFile(script)
 	if err != nil {
 		p.errorf(CodeScript, imp.node.Pos(), "wsgidock reads the launcher to know what it starts; make the file readable, or give -d so that relative paths resolve as on the server.",
 			"cannot read launcher script %s: %v", script, unwrap(err))
@@ -398,7 +398,7 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 	h.Write([]byte(p.hashName(script)))
 	h.Write([]byte{0})
 	h.Write(src)
-	launch, diags := importscript.Parse(script, src, p.lookupEnv())
+	launch, diags := imp.launch, imp.diags
 	p.diags = append(p.diags, diags...)
 	if launch == nil || diags.HasErrors() {
 		return nil
@@ -454,6 +454,36 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 	p.mapped(svc.Name, launch.Call, "a process service: wsgidock's supervisor runs "+launch.Program+" itself", launch.Pos)
 	p.unmapped(svc.Name, launch.Call, "the launcher runs "+launch.Program+", not a container: compose and Kubernetes cannot run it; wsgidock up supervises it as a process", launch.Pos)
 	return svc
+}
+
+// readLaunchers reads and parses every launcher script, on as many
+// goroutines as there are CPUs: each script is independent of the others,
+// and a config of thousands of daemon groups has thousands of them. The
+// results are used in the imports' order, so the plan is the same.
+func (p *planner) readLaunchers() {
+	lookup := p.lookupEnv()
+	work := make(chan *importScript)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(p.imports))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for imp := range work {
+				imp.script = imp.path
+				if !filepath.IsAbs(imp.script) {
+					imp.script = filepath.Join(p.tree.ServerRoot, imp.script)
+				}
+				if imp.src, imp.readErr = p.fs.ReadFile(imp.script); imp.readErr == nil {
+					imp.launch, imp.diags = importscript.Parse(imp.script, imp.src, lookup)
+				}
+			}
+		}()
+	}
+	for _, imp := range p.imports {
+		work <- imp
+	}
+	close(work)
+	wg.Wait()
 }
 
 func (p *planner) lookupEnv() func(string) (string, bool) {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate/importscript"
 )
 
 // wsgiOption is one name=value option of a mod_wsgi directive.
@@ -87,6 +88,14 @@ type importScript struct {
 	path, group, appGroup string
 	node                  *apacheconf.Node
 	vhost                 *vhost
+
+	// What readLaunchers found: the script's path below ServerRoot, its
+	// text or why it could not be read, and what importscript made of it.
+	script  string
+	src     []byte
+	readErr error
+	launch  *importscript.Launch
+	diags   apacheconf.Diagnostics
 }
 
 // vhost is a <VirtualHost> with what the front end sets in it.

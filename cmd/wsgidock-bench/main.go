@@ -4,6 +4,9 @@
 //
 //   - reading: `wsgidock parse` against `apache2 -t` on configurations of
 //     the seed's shape with 1,000 and 10,000 virtual hosts;
+//   - migrating: `wsgidock migrate --format F` for every format on the same
+//     configurations, each virtual host a daemon group with its own
+//     launcher, against `apache2 -t` on the same file;
 //   - starting: `wsgidock up --detach --wait` against `docker-compose up
 //     -d` plus a readiness poll, for 10 services;
 //   - recovering: from `docker kill` to serving again, under wsgidock's
@@ -35,11 +38,18 @@ func main() {
 	apache := flag.String("apache2", "apache2", "the httpd binary to compare with")
 	runs := flag.Int("runs", 5, "runs of each command; the median is reported")
 	parse := flag.Bool("parse", true, "measure reading")
+	migrate := flag.Bool("migrate", true, "measure migrate in every format")
 	launch := flag.Bool("launch", true, "measure starting and recovering containers")
 	flag.Parse()
 	fmt.Printf("Machine: %s, %d CPUs, %s/%s; %s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
 	if *parse {
 		if err := run(*wsgidock, *apache, *runs); err != nil {
+			fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
+			os.Exit(1)
+		}
+	}
+	if *migrate {
+		if err := benchMigrate(*wsgidock, *apache, *runs); err != nil {
 			fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
 			os.Exit(1)
 		}
@@ -84,6 +94,49 @@ func run(wsgidock, apache string, runs int) error {
 	return nil
 }
 
+// benchMigrate times migrate in every format on 1,000 and 10,000 virtual
+// hosts, each with its own launcher, beside apache2 -t on the same file,
+// and the growth from 1,000 to 10,000.
+func benchMigrate(wsgidock, apache string, runs int) error {
+	dir, err := os.MkdirTemp("", "wsgidock-bench-migrate")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	formats := []string{"sh", "json", "compose", "kube"}
+	fmt.Println()
+	fmt.Println("| vhosts | apache2 -t | " + strings.Join(formats, " | ") + " |")
+	fmt.Println("|---:|---:|" + strings.Repeat("---:|", len(formats)))
+	times := map[string][]time.Duration{}
+	for _, n := range []int{1000, 10000} {
+		conf, err := httpdtest.WriteSeedTree(filepath.Join(dir, fmt.Sprint(n)), n)
+		if err != nil {
+			return err
+		}
+		cmds := [][]string{{apache, "-t", "-d", filepath.Dir(conf), "-f", conf}}
+		for _, f := range formats {
+			cmds = append(cmds, []string{wsgidock, "migrate", "--format", f, conf})
+		}
+		res, err := measureInterleaved(runs, cmds)
+		if err != nil {
+			return err
+		}
+		theirs := res[0].time
+		row := fmt.Sprintf("| %d | %s (%d MB) |", n, ms(theirs), res[0].peak>>10)
+		for i, f := range formats {
+			r := res[i+1]
+			times[f] = append(times[f], r.time)
+			row += fmt.Sprintf(" %s, %d MB, %.2f× apache2 -t |", ms(r.time), r.peak>>10, float64(r.time)/float64(theirs))
+		}
+		fmt.Println(row)
+	}
+	fmt.Println()
+	for _, f := range formats {
+		fmt.Printf("migrate --format %s, 10,000 vhosts against 1,000: %.1f×\n", f, float64(times[f][1])/float64(times[f][0]))
+	}
+	return nil
+}
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
 
 // measure runs a command several times, output discarded, and returns the
@@ -106,6 +159,36 @@ func measure(runs int, name string, args ...string) (time.Duration, int64, error
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	return times[len(times)/2], peak, nil
+}
+
+// result is a command's median wall time and largest peak resident set,
+// in KiB.
+type result struct {
+	time time.Duration
+	peak int64
+}
+
+// measureInterleaved runs every command once per round, runs rounds, so
+// that a machine whose load changes slows all of them alike; it returns
+// each command's median and peak.
+func measureInterleaved(runs int, cmds [][]string) ([]result, error) {
+	times := make([][]time.Duration, len(cmds))
+	out := make([]result, len(cmds))
+	for range runs {
+		for i, c := range cmds {
+			t, peak, err := measure(1, c[0], c[1:]...)
+			if err != nil {
+				return nil, err
+			}
+			times[i] = append(times[i], t)
+			out[i].peak = max(out[i].peak, peak)
+		}
+	}
+	for i, ts := range times {
+		sort.Slice(ts, func(a, b int) bool { return ts[a] < ts[b] })
+		out[i].time = ts[len(ts)/2]
+	}
+	return out, nil
 }
 
 // writeConfig writes a front-end config of n virtual hosts in the shape

@@ -59,11 +59,16 @@ func strSeq(values []string) *yaml.Node {
 	return n
 }
 
-// mapping is a YAML mapping that keeps its keys in insertion order.
-type mapping struct{ node *yaml.Node }
+// mapping is a YAML mapping that keeps its keys in insertion order, with
+// an index from key to place so that a file of many services is written
+// in linear time.
+type mapping struct {
+	node *yaml.Node
+	keys map[string]int // key -> index of the key node in node.Content
+}
 
 func newMapping() mapping {
-	return mapping{&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}}
+	return mapping{node: &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, keys: map[string]int{}}
 }
 
 // set adds key, or replaces its value when the key is already there.
@@ -72,14 +77,13 @@ func (m mapping) set(key string, value *yaml.Node) {
 		*v = *value
 		return
 	}
+	m.keys[key] = len(m.node.Content)
 	m.node.Content = append(m.node.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, value)
 }
 
 func (m mapping) get(key string) *yaml.Node {
-	for i := 0; i+1 < len(m.node.Content); i += 2 {
-		if m.node.Content[i].Value == key {
-			return m.node.Content[i+1]
-		}
+	if i, ok := m.keys[key]; ok {
+		return m.node.Content[i+1]
 	}
 	return nil
 }
@@ -101,15 +105,16 @@ func (m mapping) sub(key string) mapping {
 		m.set(key, newMapping().node)
 		v = m.get(key)
 	}
-	return mapping{v}
+	sub := mapping{node: v, keys: map[string]int{}}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		sub.keys[v.Content[i].Value] = i
+	}
+	return sub
 }
 
 // comment puts a comment line above key, which must be present.
 func (m mapping) comment(key, text string) {
-	for i := 0; i+1 < len(m.node.Content); i += 2 {
-		if m.node.Content[i].Value == key {
-			m.node.Content[i].HeadComment = text
-			return
-		}
+	if i, ok := m.keys[key]; ok {
+		m.node.Content[i].HeadComment = text
 	}
 }

@@ -9,11 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
+	"go.yaml.in/yaml/v2"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation"
-	"sigs.k8s.io/yaml"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/translate/emit/internal/check"
@@ -204,10 +203,7 @@ func render(obj runtime.Object) ([]byte, error) {
 	}
 	delete(m, "status")
 	dropEmpty(m)
-	if data, err = json.Marshal(m); err != nil {
-		return nil, err
-	}
-	return yaml.JSONToYAML(escapeUnprintable(data))
+	return yaml.Marshal(m)
 }
 
 // dropEmpty removes the "strategy" and "resources" keys whose value is an
@@ -228,22 +224,4 @@ func dropEmpty(v any) {
 			dropEmpty(e)
 		}
 	}
-}
-
-// escapeUnprintable writes as \uXXXX the characters JSON leaves raw but a
-// YAML reader refuses in its input (DEL, C1 controls other than NEL, U+FFFE
-// and U+FFFF). In JSON text they can only be inside strings, where the
-// escape means the same character.
-func escapeUnprintable(data []byte) []byte {
-	var b bytes.Buffer
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == 0x7f || r >= 0x80 && r <= 0x9f && r != 0x85 || r == 0xfffe || r == 0xffff {
-			fmt.Fprintf(&b, `\u%04x`, r)
-		} else {
-			b.Write(data[i : i+size])
-		}
-		i += size
-	}
-	return b.Bytes()
 }
