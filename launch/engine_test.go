@@ -429,6 +429,13 @@ type child struct {
 
 func startChild(t *testing.T, sp *spec.Spec, lockDir string) *child {
 	t.Helper()
+	return startChildWith(t, sp, lockDir, nil)
+}
+
+// startChildWith is startChild where edit, when not nil, may change the
+// command before it starts (its streams, its session).
+func startChildWith(t *testing.T, sp *spec.Spec, lockDir string, edit func(*exec.Cmd)) *child {
+	t.Helper()
 	data, err := json.Marshal(sp)
 	if err != nil {
 		t.Fatal(err)
@@ -444,6 +451,9 @@ func startChild(t *testing.T, sp *spec.Spec, lockDir string) *child {
 	c := &child{cmd: exec.Command(self), stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), envHelper+"=up", envSpec+"="+path, envLockDir+"="+lockDir)
 	c.cmd.Stdout, c.cmd.Stderr = c.stdout, c.stderr
+	if edit != nil {
+		edit(c.cmd)
+	}
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -523,7 +533,7 @@ func TestRealSIGTERMStopsEverything(t *testing.T) {
 		t.Errorf("containers left: %q", left)
 	}
 	stderr := c.stderr.String()
-	for _, s := range []string{"terminated: stopping", "still running after 1s: SIGINT", "still running after 2s: SIGINT", "still running after 3s: SIGKILL", "stopped (exit code 137)"} {
+	for _, s := range []string{"SIGTERM: stopping", "still running after 1s: SIGINT", "still running after 2s: SIGINT", "still running after 3s: SIGKILL", "stopped (exit code 137)"} {
 		if !strings.Contains(stderr, s) {
 			t.Errorf("stderr lacks %q:\n%s", s, stderr)
 		}

@@ -56,9 +56,11 @@ type Options struct {
 	// Clock is the time source of back-off and stop schedules
 	// (SystemClock when nil).
 	Clock Clock
-	// Signals, when set, replaces SIGINT and SIGTERM: the first value
-	// received stops the services by their schedules, the second kills
-	// them at once. Up listens for SIGINT and SIGTERM itself when nil.
+	// Signals, when set, replaces the process's signals: each value is
+	// handled as the table Signals says (one not in it stops), the first
+	// stopping one stops the services by their schedules, the second
+	// kills them at once. Up listens for the signals of the table itself
+	// when nil.
 	Signals <-chan os.Signal
 	// LockDir holds the per-project lock files (os.TempDir() when empty).
 	LockDir string

@@ -241,7 +241,7 @@ func TestSecondSignalKillsAtOnce(t *testing.T) {
 	if got, want := f.engine.matching(" kill "), []string{"0s kill blog SIGINT", "0s kill blog SIGKILL"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("kills %q, want %q", got, want)
 	}
-	if !strings.Contains(f.stderr.String(), "interrupt again: killing at once") {
+	if !strings.Contains(f.stderr.String(), "SIGINT again: killing at once") {
 		t.Errorf("stderr:\n%s", f.stderr.String())
 	}
 }

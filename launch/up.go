@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -29,9 +27,11 @@ var ErrInterrupted = errors.New("interrupted")
 // from the same argv after a back-off (Options.Restart); exit codes 125,
 // 126 and 127 are configuration errors, reported and not retried. Process
 // services (spec.KindProcess) are children in their own process group,
-// under the same rules. SIGINT or SIGTERM (or Options.Signals, or ctx
-// ending) stops every service by its Schedule, through the engine by
-// container name; a second signal kills at once. Up returns once every
+// under the same rules. SIGINT, SIGTERM and the other stopping signals
+// of Signals (or ctx ending) stop every service by its Schedule, through
+// the engine by container name; a second one kills at once. The other
+// signals of Signals are ignored, so that nothing but SIGKILL ends Up with
+// containers left running. Up returns once every
 // container it started is gone: nil after a requested stop, the failures
 // (Errors) when services failed for good.
 //
@@ -127,9 +127,8 @@ func newStopper(ctx context.Context, o Options, con *console) *stopper {
 	st.killed, st.cancelKill = context.WithCancel(context.WithoutCancel(ctx))
 	sigs := o.Signals
 	if sigs == nil {
-		ch := make(chan os.Signal, 2)
-		signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
-		st.release = func() { signal.Stop(ch) }
+		ch := make(chan os.Signal, 4)
+		st.release = notifySignals(ch)
 		sigs = ch
 	}
 	go func() {
@@ -142,13 +141,19 @@ func newStopper(ctx context.Context, o Options, con *console) *stopper {
 				done = nil
 				st.stop()
 			case sig := <-sigs:
-				select {
-				case <-st.stopCh:
-					con.printf("", "%v again: killing at once", sig)
-					st.kill()
+				switch actionOf(sig) {
+				case sigSilent:
+				case sigIgnore:
+					con.printf("", "%s ignored: the services go on (SIGINT or SIGTERM stops them)", signalLabel(sig))
 				default:
-					con.printf("", "%v: stopping; send it again to kill at once", sig)
-					st.stop()
+					select {
+					case <-st.stopCh:
+						con.printf("", "%s again: killing at once", signalLabel(sig))
+						st.kill()
+					default:
+						con.printf("", "%s: stopping; send it again to kill at once", signalLabel(sig))
+						st.stop()
+					}
 				}
 			}
 		}
