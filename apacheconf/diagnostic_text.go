@@ -66,6 +66,7 @@ func WriteTextStyled(w io.Writer, ds Diagnostics, src SourceFunc, style TextStyl
 		}
 		return color + s + ansiReset
 	}
+	lines := NewSourceLines(src)
 	for _, d := range ds {
 		sevColor := ansiCyan
 		switch d.Severity {
@@ -81,7 +82,7 @@ func WriteTextStyled(w io.Writer, ds Diagnostics, src SourceFunc, style TextStyl
 		if _, err := fmt.Fprintln(w, first); err != nil {
 			return err
 		}
-		if line, ok := sourceLine(d.Subject.Start, src); ok {
+		if line, ok := lines.Line(d.Subject.Start); ok {
 			num := fmt.Sprint(d.Subject.Start.Line)
 			fmt.Fprintf(w, " %s | %s\n", num, expandTabs(line))
 			if col := d.Subject.Start.Column; col > 0 && col <= len(line)+1 {
@@ -99,26 +100,52 @@ func WriteTextStyled(w io.Writer, ds Diagnostics, src SourceFunc, style TextStyl
 	return nil
 }
 
-// sourceLine returns the physical line at p, without its line end.
-func sourceLine(p Position, src SourceFunc) (string, bool) {
-	if src == nil || !p.IsValid() {
+// SourceLines finds the physical lines of the files a SourceFunc gives,
+// indexing each file once, so that rendering many diagnostics of a large
+// file stays linear.
+type SourceLines struct {
+	src   SourceFunc
+	files map[string]*lineIndex
+}
+
+type lineIndex struct {
+	text   string
+	starts []int // offset of each line
+	ok     bool
+}
+
+// NewSourceLines returns a SourceLines reading files through src.
+func NewSourceLines(src SourceFunc) *SourceLines {
+	return &SourceLines{src: src, files: map[string]*lineIndex{}}
+}
+
+// Line returns the physical line at p, without its line end.
+func (s *SourceLines) Line(p Position) (string, bool) {
+	if s == nil || s.src == nil || !p.IsValid() {
 		return "", false
 	}
-	s, ok := src(p.Filename)
+	ix, ok := s.files[p.Filename]
 	if !ok {
+		ix = &lineIndex{}
+		ix.text, ix.ok = s.src(p.Filename)
+		if ix.ok {
+			ix.starts = append(ix.starts, 0)
+			for i := 0; i < len(ix.text); i++ {
+				if ix.text[i] == '\n' {
+					ix.starts = append(ix.starts, i+1)
+				}
+			}
+		}
+		s.files[p.Filename] = ix
+	}
+	if !ix.ok || p.Line > len(ix.starts) {
 		return "", false
 	}
-	for n := 1; n < p.Line; n++ {
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			return "", false
-		}
-		s = s[i+1:]
+	line := ix.text[ix.starts[p.Line-1]:]
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
 	}
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.TrimSuffix(s, "\r"), true
+	return strings.TrimSuffix(line, "\r"), true
 }
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }

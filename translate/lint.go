@@ -100,17 +100,17 @@ func (l *linter) warn(code string, pos apacheconf.Position, summary string) {
 // execs) returns, such a process stays up serving no one instead of being
 // restarted.
 func (l *linter) serviceThreads() {
+	firstImport := map[string]*importScript{}
+	for _, i := range l.imports {
+		if firstImport[i.group] == nil {
+			firstImport[i.group] = i
+		}
+	}
 	for _, d := range l.daemons {
 		if l.apps[d.name] {
 			continue
 		}
-		var imp *importScript
-		for _, i := range l.imports {
-			if i.group == d.name {
-				imp = i
-				break
-			}
-		}
+		imp := firstImport[d.name]
 		if imp == nil {
 			continue
 		}

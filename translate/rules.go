@@ -13,14 +13,11 @@ const (
 )
 
 // rules are the service rules, as lint reports them: the severity here is
-// lint's, whatever severity migrate gives the planner's diagnostic.
+// lint's, whatever severity migrate gives the planner's diagnostic. The
+// planner's CodeDaemon and CodeImport errors are not among them: they
+// repeat httpd's own verdicts on those lines, which lint reports from its
+// walk-phase checks (package apacheconf/check).
 var rules = []apacheconf.Rule{
-	{Code: CodeDaemon, Severity: apacheconf.SeverityError,
-		Summary: "a WSGIDaemonProcess that httpd refuses",
-		Help:    "Fix the line as the message says; httpd does not start with it."},
-	{Code: CodeImport, Severity: apacheconf.SeverityError,
-		Summary: "a WSGIImportScript that httpd refuses",
-		Help:    "Fix the line as the message says; httpd does not start with it."},
 	{Code: CodeScript, Severity: apacheconf.SeverityWarning,
 		Summary: "a launcher script (WSGIImportScript) that cannot be read",
 		Help:    "Make the file readable, or give -d so that relative paths resolve as on the server."},

@@ -10,6 +10,8 @@
 package lint
 
 import (
+	"sync"
+
 	"github.com/wsgidock/wsgidock/apacheconf"
 )
 
@@ -67,8 +69,16 @@ func (l *Linter) Lint(tree *apacheconf.Tree, readErr *apacheconf.ReadError) apac
 	if readErr != nil {
 		all = append(all, readErr.Diagnostic)
 	} else {
-		for _, check := range l.Checks {
-			all = append(all, check(tree)...)
+		// The checks only read the tree: they run side by side, and their
+		// findings are kept in the order of Checks.
+		found := make([]apacheconf.Diagnostics, len(l.Checks))
+		var wg sync.WaitGroup
+		for i, check := range l.Checks {
+			wg.Go(func() { found[i] = check(tree) })
+		}
+		wg.Wait()
+		for _, f := range found {
+			all = append(all, f...)
 		}
 	}
 	sup := suppressions(tree, l.Known)

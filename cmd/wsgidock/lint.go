@@ -11,6 +11,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/catalog"
+	"github.com/wsgidock/wsgidock/apacheconf/check"
 	"github.com/wsgidock/wsgidock/apacheconf/lint"
 	"github.com/wsgidock/wsgidock/apacheconf/lint/report"
 	"github.com/wsgidock/wsgidock/translate"
@@ -52,10 +54,27 @@ func (c *lintCmd) Run(io *streams) error {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
+	// A configuration that loads no MPM cannot start httpd: it is a
+	// fragment another configuration includes (a site, a module's .conf).
+	// Which modules that one loads is not known here, so a fragment is read
+	// and judged as if every module were loaded.
+	fragment := map[*apacheconf.Tree]bool{}
+	var everyModule []string
+	for _, m := range catalog.Modules() {
+		everyModule = append(everyModule, m.Name)
+	}
+	fragmentOpts := opts
+	fragmentOpts.Modules = append(append([]string(nil), opts.Modules...), everyModule...)
 	linter := &lint.Linter{
 		Known:    known,
 		Disabled: disabled,
 		Checks: []func(*apacheconf.Tree) apacheconf.Diagnostics{
+			func(t *apacheconf.Tree) apacheconf.Diagnostics {
+				if fragment[t] {
+					return check.Check(t, check.Options{Modules: fragmentOpts.Modules})
+				}
+				return check.Check(t, check.Options{Modules: opts.Modules})
+			},
 			lint.Check,
 			func(t *apacheconf.Tree) apacheconf.Diagnostics {
 				return translate.Lint(t, translate.Options{FS: opts.FS, LookupEnv: lookup})
@@ -74,6 +93,14 @@ func (c *lintCmd) Run(io *streams) error {
 		var re *apacheconf.ReadError
 		if err != nil && !errors.As(err, &re) {
 			return &exitError{code: exitUsage, msg: fmt.Sprintf("cannot read %s: %v", f, unwrapPathError(err))}
+		}
+		if !loadsMPM(tree) {
+			re = nil
+			tree, err = apacheconf.Load(f, fragmentOpts)
+			if err != nil && !errors.As(err, &re) {
+				return &exitError{code: exitUsage, msg: fmt.Sprintf("cannot read %s: %v", f, unwrapPathError(err))}
+			}
+			fragment[tree] = true
 		}
 		for _, file := range tree.Files {
 			if file.IncludedBy != nil && !file.Macro {
@@ -116,10 +143,22 @@ func (c *lintCmd) Run(io *streams) error {
 	return nil
 }
 
+// loadsMPM reports whether a configuration loads a multi-processing
+// module, without which httpd does not start.
+func loadsMPM(t *apacheconf.Tree) bool {
+	for _, m := range t.Modules {
+		if strings.HasPrefix(m, "mpm_") {
+			return true
+		}
+	}
+	return false
+}
+
 // lintRules are the rules of every producer of findings.
 func lintRules() []apacheconf.Rule {
 	var rules []apacheconf.Rule
 	rules = append(rules, lint.ReadRules()...)
+	rules = append(rules, check.Rules()...)
 	rules = append(rules, lint.Rules()...)
 	rules = append(rules, translate.Rules()...)
 	return rules

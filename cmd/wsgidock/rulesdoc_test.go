@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/check"
 	"github.com/wsgidock/wsgidock/apacheconf/lint"
 	"github.com/wsgidock/wsgidock/translate"
 )
@@ -46,6 +47,7 @@ This file is generated from the rules and fixtures by
 		{"What httpd cannot see: Apache", "Package `apacheconf/lint`: reading traps, proxy and front end, security, httpd 2.2 leftovers.", lint.Rules()},
 		{"What httpd cannot see: mod_wsgi and services", "From translate's planner (`translate.Rules`): what the daemon groups and their launchers start.", translate.Rules()},
 		{"httpd's verdicts: the read phase", "What `httpd -t` reports while reading (package `apacheconf`), and suppression comments.", lint.ReadRules()},
+		{"httpd's verdicts: the walk phase", "What `httpd -t` reports when it runs each directive's handler (package `apacheconf/check`; [docs/checks.md](checks.md) says how each is checked and tested). A configuration that loads no MPM is a fragment of another (a site, a module's `.conf`): lint reads and judges it as if every module were loaded.", check.Rules()},
 	}
 	for _, s := range sections {
 		fmt.Fprintf(&b, "## %s\n\n%s\n\n", s.title, s.intro)
@@ -53,7 +55,6 @@ This file is generated from the rules and fixtures by
 			writeRuleDoc(t, &b, r)
 		}
 	}
-	b.WriteString("## httpd's verdicts: the walk phase\n\nThe checks `httpd -t` makes after reading (unknown directives, context, arguments,\nvalues, ap_expr, regular expressions) come from package `apacheconf/check`; their\ncodes are listed here once it is part of `wsgidock lint`.\n")
 	path := "../../docs/rules.md"
 	if *update {
 		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {

@@ -35,9 +35,11 @@ type gitlabLines struct {
 func writeGitLab(w io.Writer, ds apacheconf.Diagnostics, opts Options) error {
 	issues := []gitlabIssue{}
 	seen := map[string]int{}
+	lines := apacheconf.NewSourceLines(opts.Source)
 	for _, d := range ds {
 		path := relPath(d.Subject.Start.Filename, opts.BaseDir)
-		line := strings.TrimSpace(sourceLine(d.Subject.Start, opts.Source))
+		text, _ := lines.Line(d.Subject.Start)
+		line := strings.TrimSpace(text)
 		key := path + "\x00" + d.Code + "\x00" + line
 		n := seen[key]
 		seen[key] = n + 1
@@ -58,26 +60,4 @@ func writeGitLab(w io.Writer, ds apacheconf.Diagnostics, opts Options) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(issues)
-}
-
-// sourceLine is the text of the line at p, or "" when it is not known.
-func sourceLine(p apacheconf.Position, src apacheconf.SourceFunc) string {
-	if src == nil || p.Line <= 0 {
-		return ""
-	}
-	s, ok := src(p.Filename)
-	if !ok {
-		return ""
-	}
-	for n := 1; n < p.Line; n++ {
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			return ""
-		}
-		s = s[i+1:]
-	}
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return s
 }
