@@ -163,4 +163,20 @@ var corpus = []corpusCase{
 	{name: "wsgi-scriptalias-one", conf: "WSGIScriptAlias /\n"},
 	{name: "wsgi-scriptalias-bad-option", conf: "WSGIScriptAlias / /srv/a.wsgi group=a\n"},
 	{name: "wsgi-scriptalias-pass-auth", conf: "WSGIScriptAlias / /srv/a.wsgi pass-authorization=yes\n"},
+
+	// ap_expr.
+	{name: "expr-if-unquoted", conf: "<If \"%{HTTP_HOST} == example.com\">\n  Require all denied\n</If>\n"},
+	{name: "expr-if-ok", conf: "<If \"%{HTTP_HOST} == 'example.com' && %{REQUEST_URI} =~ m#^/(?!static/)#\">\n  Header set X-A b\n</If>\n<ElseIf \"-n %{HTTP:X-Forwarded-Proto}\">\n</ElseIf>\n<Else>\n</Else>\n"},
+	{name: "expr-elseif-unknown-var", conf: "<If \"true\">\n</If>\n<ElseIf \"%{HTTP_HOSTNAME} == 'a'\">\n</ElseIf>\n"},
+	{name: "expr-if-unbalanced", conf: "<Directory /srv>\n  <If \"(%{HTTPS} == 'on'\">\n  </If>\n</Directory>\n"},
+	{name: "expr-require-bad", conf: "<Directory /srv>\n  Require expr \"%{REMOTE_ADDR} -ipmatch 10.0.0.0/8\"\n</Directory>\n"},
+	{name: "expr-require-ok", conf: "<Directory /srv>\n  Require expr \"%{REMOTE_ADDR} -ipmatch '10.0.0.0/8'\"\n</Directory>\n"},
+	{name: "expr-setenvifexpr-bad", conf: "SetEnvIfExpr \"tolower(%{HTTP_HOST}) = 'a' 'b'\" X=1\n"},
+	{name: "expr-setenvifexpr-missing", conf: "SetEnvIfExpr \"\" X=1\n"},
+	{name: "expr-header-bad", conf: "Header set X-A b \"expr=%{REQUEST_URI} =~ /a(/\"\n"},
+	{name: "expr-header-ok", conf: "Header set X-A b \"expr=%{REQUEST_STATUS} -ge 400\"\nHeader set X-B \"expr=%{HTTP_HOST}\"\n"},
+	{name: "expr-rewritecond-bad", conf: "RewriteEngine On\nRewriteCond expr \"%{HTTP_HOST} ==\"\nRewriteRule ^ - [F]\n"},
+	{name: "expr-alias-location-ok", conf: "<Location /x>\n  Alias \"/srv/%{HTTP_HOST}\"\n</Location>\n"},
+	{name: "expr-ssl-var-ok", conf: lm("socache_shmcb") + lm("ssl") + "<If \"%{SSL_PROTOCOL} == 'TLSv1.3'\">\n</If>\n"},
+	{name: "expr-ssl-var-not-loaded", conf: "<If \"%{SSL_PROTOCOL} == 'TLSv1.3'\">\n</If>\n"},
 }

@@ -158,7 +158,7 @@ func checkRewriteCond(c *checker, n *apacheconf.Node, d catalog.Directive, st st
 	p := strings.TrimPrefix(a2, "!")
 	if strings.EqualFold(a1, "expr") {
 		if msg := c.exprError(p, false); msg != "" {
-			c.errorf(n, codeExpr, "", "RewriteCond: cannot compile expression \"%s\": %s", p, msg)
+			c.errorf(n, codeExpr, "", "RewriteCond: cannot compile expression \"%s\" %s", p, msg)
 		}
 		return
 	}

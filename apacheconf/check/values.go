@@ -591,6 +591,10 @@ func headerFormat(s string) string {
 // checkSetEnvIfExpr is mod_setenvif's add_setenvifexpr.
 func checkSetEnvIfExpr(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 	w, _ := apacheconf.GetwordConf(n.Args)
+	if w == "" {
+		c.errorf(n, codeArgs, "", "Missing expression for %s", d.Name)
+		return
+	}
 	if msg := c.exprError(w, false); msg != "" {
 		c.errorf(n, codeExpr, "", "Could not parse expression \"%s\": %s", w, msg)
 	}
