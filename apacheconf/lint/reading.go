@@ -12,7 +12,8 @@ import (
 
 // readingTraps runs the rules that look at the source as written: what the
 // reader joined, split or skipped the way httpd does, but the writer
-// probably did not mean.
+// probably did not mean. (Trailing comments are looked for in walk, with
+// the other rules that look at each directive.)
 func (c *checker) readingTraps() {
 	done := map[string]bool{}
 	for _, f := range c.tree.Files {
@@ -23,12 +24,6 @@ func (c *checker) readingTraps() {
 		c.scanLines(f)
 		c.conditionalNesting(f, f.Nodes)
 	}
-	c.tree.Walk(func(n *apacheconf.Node, _ int) bool {
-		if n.Kind == apacheconf.KindDirective {
-			c.trailingComment(n)
-		}
-		return true
-	})
 }
 
 // scanLines reads a file's physical lines as httpd's cfg_getline does:

@@ -53,6 +53,7 @@ func (c *checker) walk() {
 			stack = append(stack, s)
 			return true
 		}
+		c.trailingComment(n)
 		c.directive(n, cur, listens)
 		return true
 	})
@@ -61,31 +62,91 @@ func (c *checker) walk() {
 	}
 }
 
+// Kinds of directive the rules look at.
+const (
+	kindOther uint8 = iota
+	kindProxyPass
+	kindProxyPassReverse
+	kindProxyRequests
+	kindRequestHeader
+	kindSSLEngine
+	kindSetHandler
+	kindRequire
+	kindCompat
+	kindOptions
+	kindTraceEnable
+	kindServerTokens
+	kindSSLProtocol
+	kindListen
+	kindDeprecated
+)
+
+var directiveKinds = map[string]uint8{
+	"proxypass": kindProxyPass, "proxypassreverse": kindProxyPassReverse, "proxyrequests": kindProxyRequests,
+	"requestheader": kindRequestHeader, "sslengine": kindSSLEngine, "sethandler": kindSetHandler,
+	"require": kindRequire, "order": kindCompat, "allow": kindCompat, "deny": kindCompat, "satisfy": kindCompat,
+	"options": kindOptions, "traceenable": kindTraceEnable, "servertokens": kindServerTokens,
+	"sslprotocol": kindSSLProtocol, "listen": kindListen,
+	"namevirtualhost": kindDeprecated, "defaulttype": kindDeprecated, "maxclients": kindDeprecated,
+	"maxrequestsperchild": kindDeprecated, "sslcertificatechainfile": kindDeprecated,
+}
+
+// kindOf looks a directive's name up case-insensitively without
+// allocating: most directives are of no interest to the rules.
+func kindOf(name string) uint8 {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return kindOther
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return directiveKinds[string(buf[:len(name)])]
+}
+
 // directive applies the one-directive rules and records what the scope
 // rules need.
 func (c *checker) directive(n *apacheconf.Node, s *scope, listens map[string]*apacheconf.Node) {
+	kind := kindOf(n.Name)
+	if kind == kindOther {
+		return
+	}
+	if kind == kindRequire {
+		s.require = n
+		return
+	}
+	if kind == kindCompat {
+		if s.compat == nil {
+			s.compat = n
+		}
+		return
+	}
 	w := n.Words()
 	first := ""
 	if len(w) > 0 {
 		first = strings.ToLower(w[0])
 	}
-	switch {
-	case n.Is("ProxyPass"):
+	switch kind {
+	case kindProxyPass:
 		if p, ok := readProxy(n, s, w); ok {
 			s.proxies = append(s.proxies, p)
 			if v := s.vhost; v != nil && v.firstProxy == nil && p.url != "!" {
 				v.firstProxy = n
 			}
 		}
-	case n.Is("ProxyPassReverse"):
+	case kindProxyPassReverse:
 		if p, ok := readProxy(n, s, w); ok {
 			s.reverses = append(s.reverses, p)
 		}
-	case n.Is("ProxyRequests"):
+	case kindProxyRequests:
 		if first == "on" {
 			c.report(CodeOpenProxy, n.Pos(), "ProxyRequests On makes this server an open forward proxy")
 		}
-	case n.Is("RequestHeader"):
+	case kindRequestHeader:
 		if len(w) >= 3 && (strings.EqualFold(w[0], "set") || strings.EqualFold(w[0], "add")) && s.vhost != nil {
 			switch strings.ToLower(w[1]) {
 			case "x-forwarded-port":
@@ -94,45 +155,37 @@ func (c *checker) directive(n *apacheconf.Node, s *scope, listens map[string]*ap
 				s.vhost.forwardedProto = true
 			}
 		}
-	case n.Is("SSLEngine"):
+	case kindSSLEngine:
 		if first == "on" && s.vhost != nil {
 			s.vhost.tls = true
 		}
-	case n.Is("SetHandler"):
+	case kindSetHandler:
 		if first == "server-status" || first == "server-info" {
 			s.handler = n
 		}
-	case n.Is("Require"):
-		s.require = n
-	case n.Is("Order"), n.Is("Allow"), n.Is("Deny"), n.Is("Satisfy"):
-		if s.compat == nil {
-			s.compat = n
-		}
-	case n.Is("Options"):
+	case kindOptions:
 		for _, o := range w {
 			if strings.EqualFold(o, "Indexes") || strings.EqualFold(o, "+Indexes") || strings.EqualFold(o, "All") {
 				c.report(CodeIndexes, n.Pos(), "Options %s lets anybody list the files of a directory that has no index page", o)
 				break
 			}
 		}
-	case n.Is("TraceEnable"):
+	case kindTraceEnable:
 		if first == "on" || first == "extended" {
 			c.report(CodeTraceEnable, n.Pos(), "TraceEnable %s answers TRACE requests", w[0])
 		}
-	case n.Is("ServerTokens"):
+	case kindServerTokens:
 		if first == "full" {
 			c.report(CodeServerTokens, n.Pos(), "ServerTokens Full shows the server's version and modules to every client")
 		}
-	case n.Is("SSLProtocol"):
+	case kindSSLProtocol:
 		if weak := weakProtocols(w); weak != "" {
 			c.report(CodeWeakTLS, n.Pos(), "SSLProtocol %s allows %s", strings.Join(w, " "), weak)
 		}
-	case n.Is("Listen"):
+	case kindListen:
 		c.listen(n, w, listens)
-	default:
-		if msg, ok := deprecated[strings.ToLower(n.Name)]; ok {
-			c.report(CodeDeprecated, n.Pos(), "%s %s", n.Name, msg)
-		}
+	case kindDeprecated:
+		c.report(CodeDeprecated, n.Pos(), "%s %s", n.Name, deprecated[strings.ToLower(n.Name)])
 	}
 }
 

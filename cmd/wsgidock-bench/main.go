@@ -2,6 +2,8 @@
 // whole process against whole process, and prints Markdown tables for
 // BENCHMARKS.md:
 //
+//   - linting: `wsgidock lint` against `apache2 -t` on the same
+//     configurations, with their launchers absent and present;
 //   - reading: `wsgidock parse` against `apache2 -t` on configurations of
 //     the seed's shape with 1,000 and 10,000 virtual hosts;
 //   - migrating: `wsgidock migrate --format F` for every format on the same
@@ -38,12 +40,19 @@ func main() {
 	apache := flag.String("apache2", "apache2", "the httpd binary to compare with")
 	runs := flag.Int("runs", 5, "runs of each command; the median is reported")
 	parse := flag.Bool("parse", true, "measure reading")
+	lint := flag.Bool("lint", true, "measure lint")
 	migrate := flag.Bool("migrate", true, "measure migrate in every format")
 	launch := flag.Bool("launch", true, "measure starting and recovering containers")
 	flag.Parse()
 	fmt.Printf("Machine: %s, %d CPUs, %s/%s; %s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
 	if *parse {
 		if err := run(*wsgidock, *apache, *runs); err != nil {
+			fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
+			os.Exit(1)
+		}
+	}
+	if *lint {
+		if err := benchLint(*wsgidock, *apache, *runs); err != nil {
 			fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
 			os.Exit(1)
 		}
@@ -62,6 +71,57 @@ func main() {
 	}
 }
 
+// benchLint times `wsgidock lint` against `apache2 -t` on 1,000 and
+// 10,000 virtual hosts, interleaved: on the config parse measures (its
+// launchers absent, so every daemon group gets a finding) and on the same
+// config with every launcher present, which the planner then reads.
+func benchLint(wsgidock, apache string, runs int) error {
+	dir, err := os.MkdirTemp("", "wsgidock-bench-lint")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	fmt.Println()
+	fmt.Println("| vhosts | launchers | apache2 -t | peak RSS | wsgidock lint | peak RSS | speed-up |")
+	fmt.Println("|---:|---|---:|---:|---:|---:|---:|")
+	var times []time.Duration
+	for _, withLaunchers := range []bool{false, true} {
+		for _, n := range []int{1000, 10000} {
+			var conf string
+			if withLaunchers {
+				conf, err = httpdtest.WriteSeedTree(filepath.Join(dir, fmt.Sprint(n)), n)
+			} else {
+				conf = filepath.Join(dir, fmt.Sprintf("vhosts-%d.conf", n))
+				_, err = writeConfig(conf, n)
+			}
+			if err != nil {
+				return err
+			}
+			root := filepath.Dir(conf)
+			res, err := measureInterleaved(runs, [][]string{
+				{apache, "-t", "-d", root, "-f", conf},
+				{wsgidock, "lint", "--format", "json", "-d", root, conf},
+			})
+			if err != nil {
+				return err
+			}
+			theirs, ours := res[0], res[1]
+			if !withLaunchers {
+				times = append(times, ours.time)
+			}
+			which := "absent"
+			if withLaunchers {
+				which = "present"
+			}
+			fmt.Printf("| %d | %s | %s | %d MB | %s | %d MB | %.1f× |\n", n, which, ms(theirs.time), theirs.peak>>10,
+				ms(ours.time), ours.peak>>10, float64(theirs.time)/float64(ours.time))
+		}
+	}
+	fmt.Printf("\nwsgidock lint, 10,000 vhosts against 1,000 (launchers absent): %.1f× the time for 10× the input.\n",
+		float64(times[1])/float64(times[0]))
+	return nil
+}
+
 func run(wsgidock, apache string, runs int) error {
 	dir, err := os.MkdirTemp("", "wsgidock-bench")
 	if err != nil {
@@ -77,14 +137,14 @@ func run(wsgidock, apache string, runs int) error {
 		if err != nil {
 			return err
 		}
-		ours, oursRSS, err := measure(runs, wsgidock, "parse", "-d", dir, conf)
+		res, err := measureInterleaved(runs, [][]string{
+			{wsgidock, "parse", "-d", dir, conf},
+			{apache, "-t", "-d", dir, "-f", conf},
+		})
 		if err != nil {
 			return err
 		}
-		theirs, theirsRSS, err := measure(runs, apache, "-t", "-d", dir, "-f", conf)
-		if err != nil {
-			return err
-		}
+		ours, oursRSS, theirs, theirsRSS := res[0].time, res[0].peak, res[1].time, res[1].peak
 		parseTimes = append(parseTimes, ours)
 		fmt.Printf("| %d | %.1f MB | %s | %d MB | %s | %d MB | %.1f× |\n", n, float64(size)/1e6,
 			ms(ours), oursRSS>>10, ms(theirs), theirsRSS>>10, float64(theirs)/float64(ours))

@@ -214,3 +214,59 @@ func TestTextColor(t *testing.T) {
 		t.Errorf("colours change the text:\n%s\n%s", stripped, plain.String())
 	}
 }
+
+// TestJSONAsEncodingJSON: the hand-written json format is exactly what
+// encoding/json's indenting encoder writes for the same values, hostile
+// strings included.
+func TestJSONAsEncodingJSON(t *testing.T) {
+	type finding struct {
+		File     string              `json:"file"`
+		Line     int                 `json:"line"`
+		Column   int                 `json:"column"`
+		EndLine  int                 `json:"endLine"`
+		Severity apacheconf.Severity `json:"severity"`
+		Code     string              `json:"code"`
+		Message  string              `json:"message"`
+		Detail   string              `json:"detail,omitempty"`
+	}
+	type summary struct {
+		Errors   int `json:"errors"`
+		Warnings int `json:"warnings"`
+		Infos    int `json:"infos"`
+	}
+	type doc struct {
+		Version  int       `json:"version"`
+		Summary  summary   `json:"summary"`
+		Findings []finding `json:"findings"`
+	}
+	ds, _ := sample("/work/repo")
+	ds = append(ds, apacheconf.Diagnostic{Code: "x", Summary: "\x00\x1f\b\f\t\"\\ <&> \u2028\u2029 \xff é \U0001F600"})
+	for _, set := range []apacheconf.Diagnostics{ds, {}} {
+		want := doc{Version: 1, Findings: []finding{}}
+		for _, d := range set {
+			switch d.Severity {
+			case apacheconf.SeverityError:
+				want.Summary.Errors++
+			case apacheconf.SeverityWarning:
+				want.Summary.Warnings++
+			default:
+				want.Summary.Infos++
+			}
+			want.Findings = append(want.Findings, finding{d.Subject.Start.Filename, d.Subject.Start.Line, d.Subject.Start.Column,
+				endLine(d), d.Severity, d.Code, d.Summary, d.Detail})
+		}
+		var wantBuf, got bytes.Buffer
+		enc := json.NewEncoder(&wantBuf)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(want); err != nil {
+			t.Fatal(err)
+		}
+		if err := writeJSON(&got, set); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != wantBuf.String() {
+			t.Errorf("got:\n%s\nwant:\n%s", got.String(), wantBuf.String())
+		}
+	}
+}
