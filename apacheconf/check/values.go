@@ -50,6 +50,9 @@ func init() {
 		"ServerName":           func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) { c.setServerName(n, st) },
 		"RegisterHttpMethod":   func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) { c.customMethods = true },
 	}
+	for name, h := range coreHandlers {
+		handlers[name] = h
+	}
 }
 
 // enum is a TAKE1 handler that accepts one of the given words,
