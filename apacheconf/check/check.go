@@ -60,8 +60,8 @@ type state struct {
 	// ancestors are all of them, innermost last.
 	parent    *apacheconf.Node
 	ancestors []*apacheconf.Node
-	// vhost is the enclosing <VirtualHost>, nil outside one.
-	vhost *apacheconf.Node
+	// srv is the enclosing <VirtualHost>'s server, nil outside one.
+	srv *server
 }
 
 // scope is one per-directory configuration being filled: httpd checks
@@ -84,10 +84,22 @@ type checker struct {
 	// <AuthzProviderAlias> or a method registration: Require providers and
 	// methods are then not judged.
 	hasAuthzAlias, customMethods bool
+	// lower caches the lower-case names of sections.
+	lower map[string]string
+}
+
+// lowerName is name in lower case, computed once per name.
+func (c *checker) lowerName(name string) string {
+	l, ok := c.lower[name]
+	if !ok {
+		l = strings.ToLower(name)
+		c.lower[name] = l
+	}
+	return l
 }
 
 func newChecker(tree *apacheconf.Tree, opts Options) *checker {
-	c := &checker{tree: tree, sources: map[string]bool{}, regexps: map[string]error{}}
+	c := &checker{tree: tree, sources: map[string]bool{}, regexps: map[string]error{}, lower: map[string]string{}}
 	for _, m := range append(append([]string(nil), tree.Modules...), opts.Modules...) {
 		if mod, ok := catalog.ModuleByName(m); ok {
 			c.sources[mod.Source] = true
@@ -222,10 +234,7 @@ func checkContext(name string, forbidden uint8, st state) string {
 
 // arity is invoke_cmd's check of the argument count for d's args_how.
 func arity(d catalog.Directive, args string) string {
-	usage := ""
-	if d.Usage != "" {
-		usage = ", " + d.Usage
-	}
+	usage := usageSuffix(d)
 	w, rest := apacheconf.GetwordConf(args)
 	switch d.ArgsHow {
 	case catalog.NoArgs:
@@ -234,23 +243,23 @@ func arity(d catalog.Directive, args string) string {
 		}
 	case catalog.Take1:
 		if w == "" || rest != "" {
-			return d.Name + " takes one argument" + usage
+			return d.Name + " takes one argument" + usage.String()
 		}
 	case catalog.Take2:
 		w2, rest := apacheconf.GetwordConf(rest)
 		if w == "" || w2 == "" || rest != "" {
-			return d.Name + " takes two arguments" + usage
+			return d.Name + " takes two arguments" + usage.String()
 		}
 	case catalog.Take12:
 		_, rest := apacheconf.GetwordConf(rest)
 		if w == "" || rest != "" {
-			return d.Name + " takes 1-2 arguments" + usage
+			return d.Name + " takes 1-2 arguments" + usage.String()
 		}
 	case catalog.Take3:
 		w2, rest := apacheconf.GetwordConf(rest)
 		w3, rest := apacheconf.GetwordConf(rest)
 		if w == "" || w2 == "" || w3 == "" || rest != "" {
-			return d.Name + " takes three arguments" + usage
+			return d.Name + " takes three arguments" + usage.String()
 		}
 	case catalog.Take23:
 		w2, rest := apacheconf.GetwordConf(rest)
@@ -258,7 +267,7 @@ func arity(d catalog.Directive, args string) string {
 			_, rest = apacheconf.GetwordConf(rest)
 		}
 		if w == "" || w2 == "" || rest != "" {
-			return d.Name + " takes two or three arguments" + usage
+			return d.Name + " takes two or three arguments" + usage.String()
 		}
 	case catalog.Take123:
 		if rest != "" {
@@ -268,7 +277,7 @@ func arity(d catalog.Directive, args string) string {
 			_, rest = apacheconf.GetwordConf(rest)
 		}
 		if w == "" || rest != "" {
-			return d.Name + " takes one, two or three arguments" + usage
+			return d.Name + " takes one, two or three arguments" + usage.String()
 		}
 	case catalog.Take13:
 		has2, has3 := false, false
@@ -282,15 +291,15 @@ func arity(d catalog.Directive, args string) string {
 			has3 = true
 		}
 		if w == "" || (has2 && w2 != "" && !has3) || rest != "" {
-			return d.Name + " takes one or three arguments" + usage
+			return d.Name + " takes one or three arguments" + usage.String()
 		}
 	case catalog.Iterate:
 		if w == "" {
-			return d.Name + " requires at least one argument" + usage
+			return d.Name + " requires at least one argument" + usage.String()
 		}
 	case catalog.Iterate2:
 		if w == "" || rest == "" {
-			return d.Name + " requires at least two arguments" + usage
+			return d.Name + " requires at least two arguments" + usage.String()
 		}
 	case catalog.Flag:
 		if !strings.EqualFold(w, "on") && !strings.EqualFold(w, "off") {
@@ -298,6 +307,17 @@ func arity(d catalog.Directive, args string) string {
 		}
 	}
 	return ""
+}
+
+// usageSuffix is what invoke_cmd appends to a count error: ", " and the
+// module's usage text, built only for an error.
+type usageSuffix catalog.Directive
+
+func (u usageSuffix) String() string {
+	if u.Usage == "" {
+		return ""
+	}
+	return ", " + u.Usage
 }
 
 // errorf records an error about n, placed where the user can see it: a

@@ -21,7 +21,7 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 	child.ancestors = append(st.ancestors[:len(st.ancestors):len(st.ancestors)], n)
 	childScope := sc
 	var rest string // what a core section leaves after its one argument
-	kind := strings.ToLower(d.Name)
+	kind := c.lowerName(d.Name)
 	if d.Module == "core.c" || d.Module == "mod_proxy.c" {
 		if end < 0 {
 			c.errorf(n, codeArgs, "", "%s> directive missing closing '>'", d.Name)
@@ -100,7 +100,7 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 			return
 		}
 		child.virtual = true
-		child.vhost = n
+		child.srv = &server{virtual: true}
 		childScope = &scope{}
 	case "<authzprovideralias":
 		c.hasAuthzAlias = true

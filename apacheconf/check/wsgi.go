@@ -13,7 +13,6 @@ import (
 type wsgiState struct {
 	groups map[string]*server
 	main   server
-	vhosts map[*apacheconf.Node]*server
 }
 
 // server is a server_rec as far as mod_wsgi looks at it.
@@ -23,22 +22,14 @@ type server struct {
 	virtual  bool
 }
 
-func (w *wsgiState) init() {
-	w.groups = map[string]*server{}
-	w.vhosts = map[*apacheconf.Node]*server{}
-}
+func (w *wsgiState) init() { w.groups = map[string]*server{} }
 
 // server returns the server_rec the directive at st belongs to.
 func (c *checker) server(st state) *server {
-	if st.vhost == nil {
+	if st.srv == nil {
 		return &c.wsgi.main
 	}
-	s, ok := c.wsgi.vhosts[st.vhost]
-	if !ok {
-		s = &server{virtual: true}
-		c.wsgi.vhosts[st.vhost] = s
-	}
-	return s
+	return st.srv
 }
 
 // setServerName records ServerName as core's server_hostname_port does:
@@ -198,19 +189,20 @@ func checkWSGIImportScript(c *checker, n *apacheconf.Node, d catalog.Directive, 
 		c.errorf(n, codeWSGI, "", "Location of import script not supplied.")
 		return
 	}
-	var app, group *string
+	var group string
+	hasApp, hasGroup := false, false
 	msg, ok := parseWSGIOptions(rest, func(opt, value string) string {
 		switch opt {
 		case "application-group":
 			if value == "" {
 				return "Invalid name for WSGI application group."
 			}
-			app = &value
+			hasApp = true
 		case "process-group":
 			if value == "" {
 				return "Invalid name for WSGI process group."
 			}
-			group = &value
+			group, hasGroup = value, true
 		default:
 			return "Invalid option to WSGI import script definition."
 		}
@@ -220,19 +212,19 @@ func checkWSGIImportScript(c *checker, n *apacheconf.Node, d catalog.Directive, 
 	case !ok:
 		msg = "Invalid option to WSGI import script definition."
 	case msg != "":
-	case app == nil:
+	case !hasApp:
 		msg = "Name of WSGI application group required."
-	case group == nil:
+	case !hasGroup:
 		msg = "Name of WSGI process group required."
 	}
 	if msg != "" {
 		c.errorf(n, codeWSGI, "WSGIImportScript takes the script, then application-group=... and process-group=...", "%s", msg)
 		return
 	}
-	if *group == "%{GLOBAL}" {
+	if group == "%{GLOBAL}" {
 		return
 	}
-	g, defined := c.wsgi.groups[*group]
+	g, defined := c.wsgi.groups[group]
 	if !defined {
 		c.errorf(n, codeWSGI, "Define the group with WSGIDaemonProcess before this line, in this virtual host or globally.", "WSGI process group not yet configured.")
 		return
