@@ -3,6 +3,7 @@ package importscript
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -88,19 +89,27 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 		return &function{name: q}, nil
 	case *dict:
 		switch name {
-		case "get", "copy", "setdefault", "update":
+		case "get", "copy", "setdefault", "update", "pop":
 			return &method{recv: v, name: name}, nil
+		case "items", "keys", "values":
+			if !v.inherits {
+				return &method{recv: v, name: name}, nil
+			}
+			return nil, newDiag(CodeUnresolved, position(at), "os.environ."+name+"() is known only when the script runs", subsetHelp)
 		}
 	case *list:
 		switch name {
-		case "append", "extend", "copy":
-			if !v.tuple || name == "copy" {
+		case "append", "extend", "insert":
+			if !v.tuple {
+				return &method{recv: v, name: name}, nil
+			}
+		case "copy", "index", "count":
+			if !v.tuple || name != "copy" {
 				return &method{recv: v, name: name}, nil
 			}
 		}
 	case *str:
-		switch name {
-		case "join", "split", "format":
+		if _, ok := strMethods[name]; ok || name == "join" || name == "split" {
 			return &method{recv: v, name: name}, nil
 		}
 	case *process:
@@ -145,33 +154,62 @@ func (e *evaluator) index(v value, sub *subscript, at lexer.Position) (value, er
 				fmt.Sprintf("Set %s in the environment wsgidock reads the script with, or write os.environ.get(%s, 'default').", k.s, pyRepr(k.s)))
 		}
 		return nil, runtimeError(position(at), fmt.Sprintf("the dict has no key %s: Python stops with KeyError", pyRepr(k.s)), "Add the key before reading it.")
-	case *list:
-		if sub.Slice || len(sub.Rest) > 0 || sub.Index == nil {
-			return nil, unsupported(sub.Pos, "a slice")
+	case *list, *str:
+		if len(sub.Rest) > 0 {
+			return nil, unsupported(sub.Pos, "this subscript")
+		}
+		if sub.Slice {
+			return e.slice(v, sub)
+		}
+		if sub.Index == nil {
+			return nil, newDiag(CodeSyntax, position(sub.Pos), "invalid syntax: an empty subscript", "Write an index between the brackets.")
 		}
 		iv, err := e.expr(sub.Index)
 		if err != nil {
 			return nil, err
 		}
-		n, ok := iv.(*number)
-		var i int
-		if ok {
-			_, err = fmt.Sscanf(n.text, "%d", &i)
+		i, ok := intOf(iv)
+		if !ok {
+			if _, bad := iv.(poisoned); bad {
+				return nil, errPoisoned
+			}
+			return nil, runtimeError(position(sub.Pos), "indices must be integers, not "+iv.describe()+": Python stops with TypeError", "Index with an integer.")
 		}
-		if !ok || err != nil || fmt.Sprint(i) != n.text {
-			return nil, unsupported(sub.Pos, "an index that is not a plain integer")
-		}
+		n := seqLen(v)
 		if i < 0 {
-			i += len(v.items)
+			i += n
 		}
-		if i < 0 || i >= len(v.items) {
-			return nil, runtimeError(position(sub.Pos), "index out of range: Python stops with IndexError", "Use an index the list has.")
+		if i < 0 || i >= n {
+			return nil, runtimeError(position(sub.Pos), "index out of range: Python stops with IndexError", "Use an index the sequence has.")
 		}
-		return v.items[i], nil
+		if l, ok := v.(*list); ok {
+			return l.items[i], nil
+		}
+		return strIndex(v.(*str), int(i)), nil
 	case poisoned:
 		return nil, errPoisoned
 	}
 	return nil, unsupported(at, "indexing "+v.describe())
+}
+
+// seqLen is the length of a list or a string, in characters.
+func seqLen(v value) int64 {
+	if l, ok := v.(*list); ok {
+		return int64(len(l.items))
+	}
+	return int64(runeLen(v.(*str).s))
+}
+
+// strIndex is the i-th character of s.
+func strIndex(s *str, i int) *str {
+	n := 0
+	for off, r := range s.s {
+		if n == i {
+			return s.slice(off, off+utf8.RuneLen(r))
+		}
+		n++
+	}
+	return &str{at: s.at}
 }
 
 // readEnv reads the daemon's environment and records the read.
@@ -209,6 +247,15 @@ func (a *arguments) keyword(name string) (value, lexer.Position, bool) {
 
 func (e *evaluator) callArgs(c *callArgs) (*arguments, error) {
 	out := &arguments{}
+	if c.Gen != nil {
+		a := c.Args[0]
+		v, err := e.listComp(&display{Pos: a.Pos, Items: []*item{{Pos: a.Pos, Value: a.Value}}, Comp: c.Gen}, position(a.Pos))
+		if err != nil {
+			return nil, err
+		}
+		out.pos, out.posAt = []value{v}, []lexer.Position{a.Pos}
+		return out, nil
+	}
 	for _, a := range c.Args {
 		switch {
 		case a.Star != nil:
@@ -268,9 +315,15 @@ func (e *evaluator) call(fv value, args *arguments, at lexer.Position) (value, e
 		if fn, ok := helpers[f.name]; ok {
 			return fn(e, args, at)
 		}
+		if why := runtimeDependent(f.name); why != "" {
+			return nil, newDiag(CodeUnresolved, position(at), f.name+"() is known only when the script runs: "+why,
+				"wsgidock reads the script without running it. Write the value into the script, take it from an environment variable with a default, or run the script with --evaluate-launchers.")
+		}
 		return nil, unsupported(at, "calling "+f.name)
 	case *method:
 		return e.callMethod(f, args, at)
+	case *userFunc:
+		return e.callUser(f, args, at)
 	case poisoned:
 		return nil, errPoisoned
 	}
@@ -366,7 +419,7 @@ func builtinStr(e *evaluator, args *arguments, at lexer.Position) (value, error)
 	if len(args.pos) == 0 {
 		return &str{at: position(at)}, nil
 	}
-	return e.toStr(args.pos[0], position(args.posAt[0]), "the argument of str()")
+	return e.strOf(args.pos[0], position(args.posAt[0]), "the argument of str()")
 }
 
 func builtinSeq(tuple bool) func(e *evaluator, args *arguments, at lexer.Position) (value, error) {
@@ -628,6 +681,33 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 			return recv.copyDict(position(at)), nil
 		case "setdefault":
 			return e.setdefault(recv, args, at)
+		case "items", "keys", "values":
+			if err := arity(m.name, args, at, 0, 0); err != nil {
+				return nil, err
+			}
+			return dictView(recv, m.name, position(at)), nil
+		case "pop":
+			if err := arity("pop", args, at, 1, 2); err != nil {
+				return nil, err
+			}
+			k, err := e.needStr(args.pos[0], args.posAt[0], "the key")
+			if err != nil {
+				return nil, err
+			}
+			v, ok := recv.vals[k.s]
+			if ok {
+				recv.remove(k.s)
+				return v, nil
+			}
+			if recv.inherits {
+				if _, set := e.lookupEnv(k.s); set {
+					return nil, unsupported(at, "popping a variable of the daemon's environment")
+				}
+			}
+			if len(args.pos) == 2 {
+				return args.pos[1], nil
+			}
+			return nil, runtimeError(position(at), "the mapping has no key "+pyRepr(k.s)+": Python stops with KeyError", "Give pop() a default.")
 		case "update":
 			if len(args.pos) > 1 {
 				return nil, arity("update", args, at, 0, 1)
@@ -679,6 +759,45 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 				return nil, err
 			}
 			return &list{items: append([]value{}, recv.items...), tuple: recv.tuple, at: position(at)}, nil
+		case "insert":
+			if err := arity("insert", args, at, 2, 2); err != nil {
+				return nil, err
+			}
+			i, ok := intOf(args.pos[0])
+			if !ok {
+				return nil, runtimeError(position(args.posAt[0]), "insert() index must be an integer: Python stops with TypeError", "Give an integer index.")
+			}
+			n := int64(len(recv.items))
+			if i < 0 {
+				i = max(i+n, 0)
+			}
+			i = min(i, n)
+			recv.items = append(recv.items[:i], append([]value{args.pos[1]}, recv.items[i:]...)...)
+			if _, err := sized(recv, at); err != nil {
+				return nil, err
+			}
+			return &none{}, nil
+		case "index", "count":
+			if err := arity(m.name, args, at, 1, 1); err != nil {
+				return nil, err
+			}
+			count := int64(0)
+			for i, it := range recv.items {
+				eq, err := e.equal(args.pos[0], it, at)
+				if err != nil {
+					return nil, err
+				}
+				if eq && m.name == "index" {
+					return intValue(int64(i), position(at)), nil
+				}
+				if eq {
+					count++
+				}
+			}
+			if m.name == "index" {
+				return nil, runtimeError(position(at), "the value is not in the list: Python stops with ValueError", "Look for a value the list holds.")
+			}
+			return intValue(count, position(at)), nil
 		}
 	case *str:
 		return e.strMethod(recv, m.name, args, at)
@@ -739,33 +858,10 @@ func (e *evaluator) strMethod(s *str, name string, args *arguments, at lexer.Pos
 	case "join":
 		return e.join("join", s, args, at, func(w *str) *str { return w })
 	case "split":
-		if len(args.kw) > 0 || len(args.pos) > 1 {
-			return nil, unsupported(at, "str.split with more than a separator")
-		}
-		out := &list{at: position(at)}
-		if len(args.pos) == 0 {
-			for _, w := range splitWhitespace(s.s) {
-				out.items = append(out.items, s.slice(w[0], w[1]))
-			}
-			return out, nil
-		}
-		sep, err := e.needStr(args.pos[0], args.posAt[0], "the separator")
-		if err != nil {
-			return nil, err
-		}
-		if sep.s == "" {
-			return nil, runtimeError(position(args.posAt[0]), "empty separator: Python stops with ValueError", "Give a non-empty separator.")
-		}
-		i := 0
-		for {
-			j := strings.Index(s.s[i:], sep.s)
-			if j < 0 {
-				out.items = append(out.items, s.slice(i, len(s.s)))
-				return out, nil
-			}
-			out.items = append(out.items, s.slice(i, i+j))
-			i += j + len(sep.s)
-		}
+		return e.strSplit(s, args, at, false)
+	}
+	if fn, ok := strMethods[name]; ok {
+		return fn(e, s, args, at)
 	}
 	return nil, unsupported(at, "str."+name)
 }

@@ -22,49 +22,71 @@
 //
 // # What is followed
 //
+// One evaluator over known values: every value (str, int, bool, None,
+// list, tuple, dict, the daemon's environment, the script's functions)
+// is computed as Python computes it, each str keeping where each of its
+// bytes was written. The differential test runs every fixture under
+// python3 and compares.
+//
 //   - import os | import os, sys | import os.path | import os as o |
 //     from os import execl [as run], (a, b) ...
-//   - string literals in every static form: single, double and triple
-//     quoted (three single or three double quotes),
-//     r/R, u/U prefixes, adjacent literals, escapes exactly as Python
-//     decodes them; f-strings whose fields are static expressions (with !s
-//     at most; !r, !a, format specs and {x=} are reported unsupported);
-//     \N{...} is reported unsupported. A bytes literal is a value only
-//     where any value will do (input=b""), never an argument.
-//   - assignments, a, b = ... unpacking, += on strings and lists,
-//     d[key] = value on dicts and os.environ; + on strings, lists and
-//     tuples; * unpacking in calls and displays; `x or default`.
-//   - os.environ[...], os.environ.get(k[, d]), os.getenv(k[, d]),
-//     os.environ.copy(), .setdefault, .update, dict(os.environ, K=V),
-//     {**os.environ, ...}; reads of the daemon's environment are recorded
-//     as EnvRefs.
-//   - helpers: os.path.join, os.chdir, shlex.split/quote/join (shlex.split
-//     follows Python's POSIX-mode rules), str.join, str.split, str(),
-//     list(), tuple(), print, time.sleep, sys.stdout/stderr.flush/write.
+//   - string literals in every static form (prefixes, triple quotes,
+//     adjacent literals, escapes exactly as Python decodes them; \N{...}
+//     is reported unsupported); f-strings with expressions, !s/!r/!a and
+//     format specs; a bytes literal only where any value will do.
+//   - %-formatting (s r a d i u x X o c e E f F %, flags #0- +, width,
+//     precision, *, tuples and %(name) with dicts); str.format with
+//     automatic, numbered and named fields, [index] lookups, conversions
+//     and the format-spec mini-language; format().
+//   - str methods strip/lstrip/rstrip, split/rsplit, join, replace,
+//     lower/upper (ASCII), startswith/endswith, partition/rpartition,
+//     format, isdigit; str(), int(), len(), repr(), bool(), sorted(),
+//     reversed(), enumerate(), range(), zip(), min(), max(), list(),
+//     tuple(), dict(); dict items/keys/values/get/pop/setdefault/update;
+//     list append/extend/insert/index/count/copy.
+//   - os.path.join/dirname/basename/normpath/split/splitext/isabs,
+//     abspath (of an absolute path, or after a known os.chdir),
+//     expanduser (HOME of the daemon's environment); os.getenv,
+//     os.environ[...]/.get/.setdefault/.update/.copy, `in os.environ`;
+//     reads of the daemon's environment are recorded as EnvRefs.
+//   - assignments and unpacking, augmented +=, indexing and slicing,
+//     the operators + - * // % on integers, * on strings and lists,
+//     comparisons (chained),
+//     in/not in, is None, and/or/not, conditional expressions;
+//     list/dict comprehensions and generator arguments; for loops with
+//     break/continue/else; if/elif/else; the script's own functions with
+//     positional, keyword, default, *args, **kwargs and keyword-only
+//     parameters and return (calls nest at most 32 deep, and a script
+//     runs at most 100,000 statements and iterations); try: its body runs,
+//     the except clauses do not (they depend on a failure at run time),
+//     else and finally do.
+//   - helpers: os.chdir, shlex.split/quote/join, print, time.sleep,
+//     sys.stdout/stderr.flush/write.
 //   - the calls that start programs: os.execl, execle, execlp, execlpe,
 //     execv, execve, execvp, execvpe; subprocess.call, run, check_call,
 //     check_output, Popen (with a list, a one-word string, or a string with
-//     shell=True); os.system. Command lines for /bin/sh -c are parsed with
-//     mvdan.cc/sh as POSIX sh and accepted when they are one simple command
-//     (optionally `exec`, optionally NAME=value prefixes) whose words are
-//     static after quote removal; parameter expansion, command
-//     substitution, globs, tildes, pipelines, lists and redirections are
-//     diagnostics naming what was found.
+//     shell=True; cwd= goes to Command.Dir); os.system. Command lines for
+//     /bin/sh -c are parsed with mvdan.cc/sh as POSIX sh and accepted when
+//     they are one simple command (optionally `exec`, optionally
+//     NAME=value prefixes) whose words are static after quote removal.
 //   - sys.exit(...), raise SystemExit(...), exit(), os._exit(): the script
 //     ends there; code after them or after os.exec* is reported
 //     unreachable (a warning).
-//   - comments, blank lines, a shebang, a coding cookie for UTF-8, a module
-//     docstring, semicolons.
+//
+// What depends on the run (open(), the clock, randomness, the network,
+// the file system, os.getpid(), sys.argv, an unset variable without a
+// default) is a script-unresolved diagnostic at its line and column.
 //
 // # The main guard
 //
 // mod_wsgi loads an import script as a module named _mod_wsgi_<md5 of its
 // path>, so `if __name__ == '__main__':` is false under Apache (checked
 // against Apache 2.4 with mod_wsgi 4.9 by TestModWSGIImportsScriptAsModule).
-// Such a block is accepted, skipped as mod_wsgi skips it, and reported
-// with a warning; a script whose only launch is inside it launches
-// nothing, which is an error that points at the guard. Other `if`
-// statements, loops, functions, try and with are reported unsupported.
+// The evaluator gives __name__ that value: such a block is skipped, its
+// else runs, and the guard is reported with a warning at its line; a
+// script whose only launch is inside it launches nothing, which is an
+// error that points at the guard. while, with, class, lambda and
+// decorators are reported unsupported.
 //
 // # Which call launches
 //

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -28,6 +30,11 @@ type evaluator struct {
 	skipped   bool // an unsupported statement was skipped: later NameErrors may be its doing
 	warned    bool // the unreachable-code warning is out
 	guard     apacheconf.Position
+	frames    []map[string]value // locals of the script's functions being run
+	ctl       control            // how the running block is being left
+	ret       value              // what a return statement gave
+	steps     int                // statements and iterations run, against maxSteps
+	exhausted bool               // maxSteps was reached
 }
 
 func newEvaluator(file string, lookupEnv func(string) (string, bool)) *evaluator {
@@ -129,16 +136,30 @@ func (e *evaluator) checkLaunches() {
 	}
 }
 
-// block runs statements in order, stopping after os.exec* or an exit.
+// block runs statements in order, stopping after os.exec* or an exit,
+// and at return, break and continue.
 func (e *evaluator) block(stmts []*stmt) {
 	for _, s := range stmts {
 		if e.stopped {
 			e.unreachable(s.Pos)
 			return
 		}
+		if e.ctl != ctlNone || e.exhausted {
+			return
+		}
+		if err := e.step(s.Pos); err != nil {
+			e.report(err)
+			return
+		}
 		switch {
 		case s.If != nil:
 			e.report(e.ifStmt(s.If))
+		case s.For != nil:
+			e.report(e.forStmt(s.For))
+		case s.Def != nil:
+			e.report(e.defStmt(s.Def))
+		case s.Try != nil:
+			e.tryStmt(s.Try)
 		case s.Compound != nil:
 			e.report(unsupported(s.Pos, "a `"+s.Compound.Keyword+"` statement"))
 			e.skipped = true
@@ -146,13 +167,7 @@ func (e *evaluator) block(stmts []*stmt) {
 			e.report(unsupported(s.Pos, "a decorator"))
 			e.skipped = true
 		default:
-			for _, small := range s.Simple.Stmts {
-				if e.stopped {
-					e.unreachable(small.Pos)
-					return
-				}
-				e.report(e.smallStmt(small))
-			}
+			e.simple(s.Simple)
 		}
 	}
 }
@@ -164,20 +179,6 @@ func (e *evaluator) unreachable(at lexer.Position) {
 	e.warned = true
 	e.warn(CodeUnreachable, position(at), "this code never runs: the script has already exec'd its program or exited",
 		"os.exec* replaces the Python process and sys.exit ends it; remove the code after it, or move it before.")
-}
-
-// ifStmt accepts only the main guard, and skips its body as mod_wsgi does.
-func (e *evaluator) ifStmt(s *ifStmt) error {
-	if len(s.Elifs) > 0 || s.Else != nil || !isMainGuard(s.Test) {
-		return unsupported(s.Pos, "an `if` statement other than `if __name__ == '__main__':`")
-	}
-	if !e.guard.IsValid() {
-		e.guard = position(s.Pos)
-	}
-	e.warn(CodeMainGuard, position(s.Pos), "this block never runs under mod_wsgi",
-		"mod_wsgi imports the script as a module named _mod_wsgi_<hash of its path>, so __name__ is never '__main__' there. "+
-			"Move the code out of the block if Apache should run it.")
-	return nil
 }
 
 // isMainGuard recognises `__name__ == '__main__'` written either way round.
@@ -237,9 +238,9 @@ func (e *evaluator) smallStmt(s *smallStmt) error {
 	case s.Import != nil:
 		for _, n := range s.Import.Names {
 			if n.As != "" {
-				e.names[n.As] = moduleNamed(joinDots(n.Path))
+				e.setName(n.As, moduleNamed(joinDots(n.Path)))
 			} else {
-				e.names[n.Path[0]] = moduleNamed(n.Path[0])
+				e.setName(n.Path[0], moduleNamed(n.Path[0]))
 			}
 		}
 		return nil
@@ -248,6 +249,29 @@ func (e *evaluator) smallStmt(s *smallStmt) error {
 	case s.Raise != nil:
 		return e.raise(s)
 	case s.Pass:
+		return nil
+	case s.Return != nil:
+		if len(e.frames) == 0 {
+			return newDiag(CodeSyntax, position(s.Pos), "'return' outside function", "Use return inside a def only.")
+		}
+		e.ret = nil
+		if s.Return.Value != nil {
+			v, err := e.exprList(s.Return.Value)
+			if err != nil {
+				e.skipped = true
+				e.ctl = ctlReturn
+				return err
+			}
+			e.ret = v
+		}
+		e.ctl = ctlReturn
+		return nil
+	case s.Other != nil && (s.Other.Keyword == "break" || s.Other.Keyword == "continue") && len(s.Other.Rest) == 0:
+		if s.Other.Keyword == "break" {
+			e.ctl = ctlBreak
+		} else {
+			e.ctl = ctlContinue
+		}
 		return nil
 	case s.Other != nil:
 		return unsupported(s.Pos, "a `"+s.Other.Keyword+"` statement")
@@ -263,7 +287,7 @@ func (e *evaluator) smallStmt(s *smallStmt) error {
 			for _, t := range targets {
 				for _, item := range t.Items {
 					if p := asPrimary(item); p != nil && len(p.Trailers) == 0 && p.Atom.Name != "" {
-						e.names[p.Atom.Name] = poisoned{}
+						e.setName(p.Atom.Name, poisoned{})
 					}
 				}
 			}
@@ -345,7 +369,7 @@ func (e *evaluator) fromImport(s *smallStmt) error {
 		if n.As != "" {
 			name = n.As
 		}
-		e.names[name] = v
+		e.setName(name, v)
 	}
 	return nil
 }
@@ -360,7 +384,7 @@ func (e *evaluator) raise(s *smallStmt) error {
 	if p == nil || p.Atom.Name != "SystemExit" || len(p.Trailers) > 1 || len(p.Trailers) == 1 && p.Trailers[0].Call == nil {
 		return unsupported(s.Pos, "raising anything but SystemExit")
 	}
-	if _, ok := e.names["SystemExit"]; ok {
+	if _, ok := e.lookup("SystemExit"); ok {
 		return unsupported(s.Pos, "raising a rebound SystemExit")
 	}
 	if len(p.Trailers) == 1 {
@@ -380,9 +404,12 @@ func (e *evaluator) assign(target *expr, v value) error {
 	}
 	if len(p.Trailers) == 0 {
 		if p.Atom.Name == "" {
+			if p.Atom.Paren != nil || p.Atom.List != nil {
+				return e.assignDisplay(p.Atom, v, target.Pos)
+			}
 			return unsupported(target.Pos, "assigning to this target")
 		}
-		e.names[p.Atom.Name] = v
+		e.setName(p.Atom.Name, v)
 		return nil
 	}
 	last := p.Trailers[len(p.Trailers)-1]
@@ -448,6 +475,19 @@ func (e *evaluator) augAssign(x *exprStmt) error {
 }
 
 func (e *evaluator) expr(x *expr) (value, error) {
+	if x.Cond != nil {
+		c, err := e.expr(x.Cond)
+		if err != nil {
+			return nil, err
+		}
+		t, err := e.truth(c, x.Cond.Pos)
+		if err != nil {
+			return nil, err
+		}
+		if !t {
+			return e.expr(x.Else)
+		}
+	}
 	v, err := e.andExpr(x.Left)
 	if err != nil {
 		return nil, err
@@ -499,14 +539,7 @@ func (e *evaluator) notExpr(x *notExpr) (value, error) {
 		}
 		return &boolean{v: !t, at: position(x.Pos)}, nil
 	}
-	c := x.Cmp
-	if len(c.Ops) > 0 {
-		return nil, unsupported(c.Ops[0].Pos, "the comparison `"+c.Ops[0].Op+"`")
-	}
-	if len(c.Left.Ops) > 0 {
-		return nil, unsupported(c.Left.Ops[0].Pos, "the operator `"+c.Left.Ops[0].Op+"`")
-	}
-	return e.sum(c.Left.Left)
+	return e.comparison(x.Cmp)
 }
 
 // truth is Python's truth value, for `or` and `and` defaults.
@@ -524,8 +557,16 @@ func (e *evaluator) truth(v value, at lexer.Position) (bool, error) {
 		if !v.inherits {
 			return len(v.keys) > 0, nil
 		}
+	case *number:
+		if n, ok := intOf(v); ok {
+			return n != 0, nil
+		}
+	case *userFunc, *function, *module:
+		return true, nil
 	case poisoned:
 		return false, errPoisoned
+	case *opaque:
+		return false, newDiag(CodeUnresolved, position(at), "the truth value of "+v.what+" is known only when the script runs", subsetHelp)
 	}
 	return false, unsupported(at, "the truth value of "+v.describe())
 }
@@ -536,12 +577,15 @@ func (e *evaluator) sum(x *sum) (value, error) {
 		return nil, err
 	}
 	for _, p := range x.Ops {
-		if p.Op != "+" {
-			return nil, unsupported(p.Pos, "the operator `"+p.Op+"`")
-		}
 		r, err := e.term(p.Right)
 		if err != nil {
 			return nil, err
+		}
+		if p.Op == "-" {
+			if v, err = e.arith("-", v, r, p.Pos); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if v, err = e.add(v, r, p.Pos); err != nil {
 			return nil, err
@@ -555,6 +599,9 @@ func (e *evaluator) sum(x *sum) (value, error) {
 
 // add is a + b for strings, lists and tuples.
 func (e *evaluator) add(a, b value, at lexer.Position) (value, error) {
+	if _, ok := a.(*number); ok {
+		return e.arith("+", a, b, at)
+	}
 	switch a := a.(type) {
 	case *str:
 		if b, ok := b.(*str); ok {
@@ -576,14 +623,28 @@ func (e *evaluator) add(a, b value, at lexer.Position) (value, error) {
 }
 
 func (e *evaluator) term(x *term) (value, error) {
-	if len(x.Ops) > 0 {
-		op := x.Ops[0]
-		if op.Op == "%" {
-			return nil, unsupported(op.Pos, "%-formatting")
-		}
-		return nil, unsupported(op.Pos, "the operator `"+op.Op+"`")
+	v, err := e.factor(x.Left)
+	if err != nil {
+		return nil, err
 	}
-	return e.factor(x.Left)
+	for _, op := range x.Ops {
+		r, err := e.factor(op.Right)
+		if err != nil {
+			return nil, err
+		}
+		if s, ok := v.(*str); ok && op.Op == "%" {
+			v, err = e.percentFormat(s, r, op.Pos)
+		} else {
+			v, err = e.arith(op.Op, v, r, op.Pos)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if v, err = sized(v, op.Pos); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
 func (e *evaluator) factor(x *factor) (value, error) {
@@ -591,6 +652,12 @@ func (e *evaluator) factor(x *factor) (value, error) {
 		v, err := e.factor(x.Operand)
 		if err != nil {
 			return nil, err
+		}
+		if n, ok := intOf(v); ok && x.Unary != "~" {
+			if x.Unary == "-" {
+				n = -n
+			}
+			return intValue(n, position(x.Pos)), nil
 		}
 		if n, ok := v.(*number); ok && x.Unary != "~" {
 			return &number{text: x.Unary + n.text, at: position(x.Pos)}, nil
@@ -649,8 +716,11 @@ func (e *evaluator) atom(a *atom) (value, error) {
 	case a.Const != "":
 		return &opaque{what: "Ellipsis", at: at}, nil
 	case a.Name != "":
-		if v, ok := e.names[a.Name]; ok {
+		if v, ok := e.lookup(a.Name); ok {
 			return v, nil
+		}
+		if a.Name == "__name__" {
+			return newStr(moduleName(e.file), at), nil
 		}
 		if builtins[a.Name] || pythonBuiltins[a.Name] {
 			return &function{name: a.Name}, nil
@@ -664,12 +734,21 @@ func (e *evaluator) atom(a *atom) (value, error) {
 		return nil, runtimeError(at, fmt.Sprintf("name %s is not defined: Python stops with NameError", pyRepr(a.Name)),
 			"Assign or import the name before this line.")
 	case a.Paren != nil:
+		if a.Paren.Comp != nil {
+			return e.listComp(a.Paren, at)
+		}
 		if len(a.Paren.Items) == 1 && !a.Paren.Comma && !a.Paren.Items[0].Star {
 			return e.expr(a.Paren.Items[0].Value)
 		}
 		return e.display(a.Paren, true)
 	case a.List != nil:
+		if a.List.Comp != nil {
+			return e.listComp(a.List, at)
+		}
 		return e.display(a.List, false)
+	}
+	if a.Dict.Comp != nil {
+		return e.dictComp(a.Dict, at)
 	}
 	return e.dictDisplay(a.Dict, at)
 }
@@ -702,6 +781,17 @@ func (e *evaluator) iterable(v value, at lexer.Position) ([]value, error) {
 	switch v := v.(type) {
 	case *list:
 		return v.items, nil
+	case *str:
+		var out []value
+		for i, r := range v.s {
+			out = append(out, v.slice(i, i+utf8.RuneLen(r)))
+		}
+		return out, nil
+	case *dict:
+		if v.inherits {
+			return nil, newDiag(CodeUnresolved, position(at), "the names in os.environ are known only when the script runs", subsetHelp)
+		}
+		return dictView(v, "keys", position(at)).(*list).items, nil
 	case poisoned:
 		return nil, errPoisoned
 	}
@@ -802,13 +892,11 @@ func (e *evaluator) field(f *replField) (*str, error) {
 	if err != nil {
 		return nil, syntaxDiag(e.file, err)
 	}
-	switch {
-	case f.selfDoc:
+	if f.selfDoc {
 		return nil, newDiag(CodeUnsupported, f.brace, "the f-string field {expr=} is not followed by wsgidock", subsetHelp)
-	case f.conv == 'r' || f.conv == 'a':
-		return nil, newDiag(CodeUnsupported, f.brace, "the f-string conversion !"+string(f.conv)+" is not followed by wsgidock", subsetHelp)
-	case f.hasSpec && f.spec != "":
-		return nil, newDiag(CodeUnsupported, f.brace, "the f-string format spec :"+f.spec+" is not followed by wsgidock", subsetHelp)
+	}
+	if strings.ContainsAny(f.spec, "{}") {
+		return nil, newDiag(CodeUnsupported, f.brace, "a replacement field inside an f-string's format spec is not followed by wsgidock", subsetHelp)
 	}
 	var v value
 	if len(tree.Items) == 1 && !tree.Comma && !tree.Items[0].Star {
@@ -819,19 +907,23 @@ func (e *evaluator) field(f *replField) (*str, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.toStr(v, f.brace, "an f-string field")
-}
-
-// toStr is str(v) for the values whose text is known.
-func (e *evaluator) toStr(v value, at apacheconf.Position, what string) (*str, error) {
-	if n, ok := v.(*number); ok {
-		if _, err := strconv.ParseInt(n.text, 10, 64); err == nil && (n.text == "0" || n.text[0] != '0') && n.text[0] != '+' && n.text != "-0" {
-			return newStr(n.text, n.at), nil
+	switch f.conv {
+	case 's':
+		if v, err = e.strOf(v, f.brace, "an f-string field"); err != nil {
+			return nil, err
 		}
-		return nil, newDiag(CodeUnsupported, at, "the text of the number "+n.text+" in "+what+" is not worked out by wsgidock",
-			"Write the number as a plain decimal integer, or as a string.")
+	case 'r', 'a':
+		r, ok := reprOf(v)
+		if !ok {
+			return nil, newDiag(CodeUnsupported, f.brace, "the repr of "+v.describe()+" in an f-string is not followed by wsgidock", subsetHelp)
+		}
+		if f.conv == 'a' {
+			r = strconv.QuoteToASCII(r)
+			r = r[1 : len(r)-1]
+		}
+		v = newStr(r, f.brace)
 	}
-	return e.needStr(v, lexer.Position{Filename: at.Filename, Line: at.Line, Column: at.Column}, what)
+	return e.formatValue(v, f.spec, f.brace)
 }
 
 // needStr checks that v is a str, with a diagnostic that says what it

@@ -12,12 +12,58 @@ import "github.com/alecthomas/participle/v2/lexer"
 type stmt struct {
 	Pos       lexer.Position
 	If        *ifStmt
+	Def       *funcDef
+	For       *forStmt
+	Try       *tryStmt
 	Compound  *compoundStmt
 	Decorator *decorator
 	Simple    *simpleLine
 }
 
-// ifStmt is read only for the `if __name__ == '__main__':` guard.
+// funcDef is `def NAME(PARAMS): BODY`.
+type funcDef struct {
+	Pos    lexer.Position
+	Name   string
+	Params []*param
+	Body   *suite
+}
+
+// param is one parameter: NAME, NAME=DEFAULT, *NAME or **NAME. A bare
+// `*` or `/` marker is kept with an empty Name.
+type param struct {
+	Pos      lexer.Position
+	Name     string
+	Default  *expr
+	Star     bool // *args, or the bare * before keyword-only parameters
+	StarStar bool // **kwargs
+	Slash    bool // the / after positional-only parameters
+}
+
+// forStmt is `for TARGETS in ITER: BODY [else: ELSE]`.
+type forStmt struct {
+	Pos     lexer.Position
+	Targets *exprList
+	Iter    *exprList
+	Body    *suite
+	Else    *suite
+}
+
+// tryStmt is `try: BODY` with its except clauses (kept to be reported),
+// else and finally.
+type tryStmt struct {
+	Pos      lexer.Position
+	Body     *suite
+	Handlers []*exceptClause
+	Else     *suite
+	Finally  *suite
+}
+
+type exceptClause struct {
+	Pos  lexer.Position
+	Body *suite
+}
+
+// ifStmt is if/elif/else.
 type ifStmt struct {
 	Pos   lexer.Position
 	Test  *expr
@@ -78,6 +124,7 @@ type smallStmt struct {
 	Import *importStmt
 	From   *fromStmt
 	Raise  *raiseStmt
+	Return *returnStmt
 	Pass   bool
 	Other  *otherSimple
 	Expr   *exprStmt
@@ -98,6 +145,10 @@ type fromStmt struct {
 	Star   bool
 	Paren  []*importName
 	Names  []*importName
+}
+
+type returnStmt struct {
+	Value *exprList // nil for a bare return
 }
 
 type raiseStmt struct {
@@ -140,12 +191,16 @@ func (l *exprList) single() *expr {
 	return nil
 }
 
-// expr is Python's `or_test`: boolean operators, comparisons and
-// arithmetic, with Python's precedence.
+// expr is Python's `or_test` (boolean operators, comparisons and
+// arithmetic, with Python's precedence), optionally the condition of a
+// conditional expression `THEN if COND else ELSE`, where Left and Or are
+// THEN.
 type expr struct {
 	Pos  lexer.Position
 	Left *andExpr
 	Or   []*andExpr
+	Cond *expr
+	Else *expr
 }
 
 type andExpr struct {
@@ -236,16 +291,21 @@ type trailer struct {
 	Index *subscript
 }
 
-// subscript is an index; slices are parsed only to be reported.
+// subscript is an index, or a slice LOWER:UPPER:STEP (each optional).
+// Rest holds what follows that is neither, such as a tuple of indexes, to
+// be reported.
 type subscript struct {
 	Pos   lexer.Position
-	Index *expr
+	Index *expr // the index, or the slice's lower bound
 	Slice bool
+	Upper *expr
+	Step  *expr
 	Rest  []*innerPart
 }
 
 type callArgs struct {
 	Args []*argument
+	Gen  *comprehension // f(x for x in y): the sole argument is a generator
 }
 
 type argument struct {
@@ -272,11 +332,27 @@ type strToken struct {
 	Tok lexer.Token
 }
 
-// display is the inside of a parenthesised expression, tuple or list.
+// display is the inside of a parenthesised expression, tuple or list,
+// or a comprehension over its one item.
 type display struct {
 	Pos   lexer.Position
 	Items []*item
 	Comma bool
+	Comp  *comprehension
+}
+
+// comprehension is the `for ... in ... if ...` clauses after the element
+// of a list, dict or generator comprehension.
+type comprehension struct {
+	Pos     lexer.Position
+	Clauses []*compClause
+}
+
+type compClause struct {
+	Pos     lexer.Position
+	Targets *exprList
+	Iter    *expr
+	Ifs     []*expr
 }
 
 type item struct {
@@ -288,6 +364,7 @@ type item struct {
 type dictDisplay struct {
 	Pos     lexer.Position
 	Entries []*dictEntry
+	Comp    *comprehension // {k: v for ...}: over its one entry
 }
 
 type dictEntry struct {

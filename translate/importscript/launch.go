@@ -106,9 +106,10 @@ const (
 )
 
 // subsetHelp is the advice for constructs outside what is followed.
-const subsetHelp = "wsgidock reads launcher scripts without running them and follows straight-line code only: " +
-	"imports, assignments of strings, lists and dicts, os.environ lookups, and the os.exec*, subprocess or " +
-	"os.system call that starts the program. Rewrite this part in that form."
+const subsetHelp = "wsgidock reads launcher scripts without running them: it follows Python over values known before the script runs " +
+	"(strings, numbers, lists and dicts, the daemon's environment, the script's own functions, and ifs and loops over those) " +
+	"up to the os.exec*, subprocess or os.system call that starts the program. Rewrite this part in that form, " +
+	"or let wsgidock run the script in a sandbox with --evaluate-launchers."
 
 // Parse reads a launcher script and returns the program it starts.
 // lookupEnv resolves reads of os.environ (nil: nothing is set). When the

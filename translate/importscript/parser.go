@@ -124,8 +124,8 @@ func (p *parser) leave() { p.depth-- }
 
 // compoundKeywords start the compound statements read only to be named.
 var compoundKeywords = map[string]bool{
-	"try": true, "except": true, "finally": true, "for": true, "while": true, "with": true,
-	"def": true, "class": true, "async": true, "else": true, "elif": true,
+	"except": true, "finally": true, "while": true, "with": true,
+	"class": true, "async": true, "else": true, "elif": true,
 }
 
 func (p *parser) stmt() (*stmt, error) {
@@ -139,6 +139,12 @@ func (p *parser) stmt() (*stmt, error) {
 	switch {
 	case t.Type == tokKeyword && t.Value == "if":
 		s.If, err = p.ifStmt()
+	case t.Type == tokKeyword && t.Value == "def":
+		s.Def, err = p.funcDef()
+	case t.Type == tokKeyword && t.Value == "for":
+		s.For, err = p.forStmt()
+	case t.Type == tokKeyword && t.Value == "try":
+		s.Try, err = p.tryStmt()
 	case t.Type == tokKeyword && compoundKeywords[t.Value]:
 		s.Compound, err = p.compound()
 	case t.Type == tokOp && t.Value == "@":
@@ -179,6 +185,196 @@ func (p *parser) ifStmt() (*ifStmt, error) {
 		}
 	}
 	return s, nil
+}
+
+func (p *parser) funcDef() (*funcDef, error) {
+	f := &funcDef{Pos: p.next().Pos}
+	name, err := p.expectType(tokName)
+	if err != nil {
+		return nil, err
+	}
+	f.Name = name.Value
+	if err := p.expect("("); err != nil {
+		return nil, err
+	}
+	for !p.is(")") {
+		pa := &param{Pos: p.peek().Pos}
+		switch {
+		case p.accept("**"):
+			pa.StarStar = true
+		case p.accept("*"):
+			pa.Star = true
+		case p.accept("/"):
+			pa.Slash = true
+		}
+		if p.peek().Type == tokName {
+			pa.Name = p.next().Value
+		} else if !pa.Star && !pa.Slash {
+			return nil, p.unexpected()
+		}
+		if p.accept(":") { // an annotation: read and dropped
+			if _, err := p.expr(); err != nil {
+				return nil, err
+			}
+		}
+		if pa.Name != "" && !pa.Star && !pa.StarStar && p.accept("=") {
+			if pa.Default, err = p.expr(); err != nil {
+				return nil, err
+			}
+		}
+		f.Params = append(f.Params, pa)
+		if !p.accept(",") {
+			break
+		}
+	}
+	if err := p.expect(")"); err != nil {
+		return nil, err
+	}
+	if p.accept("->") {
+		if _, err := p.expr(); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.expect(":"); err != nil {
+		return nil, err
+	}
+	if f.Body, err = p.suite(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (p *parser) forStmt() (*forStmt, error) {
+	f := &forStmt{Pos: p.next().Pos}
+	var err error
+	if f.Targets, err = p.targetList(); err != nil {
+		return nil, err
+	}
+	if err := p.expect("in"); err != nil {
+		return nil, err
+	}
+	if f.Iter, err = p.exprList(); err != nil {
+		return nil, err
+	}
+	if err := p.expect(":"); err != nil {
+		return nil, err
+	}
+	if f.Body, err = p.suite(); err != nil {
+		return nil, err
+	}
+	if p.accept("else") {
+		if err := p.expect(":"); err != nil {
+			return nil, err
+		}
+		if f.Else, err = p.suite(); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+func (p *parser) tryStmt() (*tryStmt, error) {
+	t := &tryStmt{Pos: p.next().Pos}
+	var err error
+	if err := p.expect(":"); err != nil {
+		return nil, err
+	}
+	if t.Body, err = p.suite(); err != nil {
+		return nil, err
+	}
+	for p.is("except") {
+		c := &exceptClause{Pos: p.next().Pos}
+		for !p.is(":") { // the exception types and name: not evaluated
+			if n := p.peek(); n.Type == tokNewline || n.Type == lexer.EOF {
+				return nil, p.unexpected()
+			} else if isOpen(n) {
+				if _, err := p.bracketed(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			p.next()
+		}
+		p.next()
+		if c.Body, err = p.suite(); err != nil {
+			return nil, err
+		}
+		t.Handlers = append(t.Handlers, c)
+	}
+	if len(t.Handlers) > 0 && p.accept("else") {
+		if err := p.expect(":"); err != nil {
+			return nil, err
+		}
+		if t.Else, err = p.suite(); err != nil {
+			return nil, err
+		}
+	}
+	if p.accept("finally") {
+		if err := p.expect(":"); err != nil {
+			return nil, err
+		}
+		if t.Finally, err = p.suite(); err != nil {
+			return nil, err
+		}
+	}
+	if len(t.Handlers) == 0 && t.Finally == nil {
+		return nil, p.unexpected()
+	}
+	return t, nil
+}
+
+// targetList reads the names a for loop or comprehension assigns: targets
+// separated by commas, each an expression without comparisons, so that
+// the `in` after them is not read as an operator.
+func (p *parser) targetList() (*exprList, error) {
+	l := &exprList{Pos: p.peek().Pos}
+	for {
+		b, err := p.bitExpr()
+		if err != nil {
+			return nil, err
+		}
+		l.Items = append(l.Items, wrapBit(b))
+		if !p.accept(",") {
+			return l, nil
+		}
+		if p.is("in") {
+			l.Comma = true
+			return l, nil
+		}
+	}
+}
+
+// wrapBit makes a bitExpr a whole expression.
+func wrapBit(b *bitExpr) *expr {
+	return &expr{Pos: b.Pos, Left: &andExpr{Pos: b.Pos, Left: &notExpr{Pos: b.Pos, Cmp: &comparison{Pos: b.Pos, Left: b}}}}
+}
+
+// comprehension reads the clauses after the element: one or more
+// `for TARGETS in ITER` with their `if COND` filters.
+func (p *parser) comprehension() (*comprehension, error) {
+	c := &comprehension{Pos: p.peek().Pos}
+	for p.is("for") {
+		cl := &compClause{Pos: p.next().Pos}
+		var err error
+		if cl.Targets, err = p.targetList(); err != nil {
+			return nil, err
+		}
+		if err := p.expect("in"); err != nil {
+			return nil, err
+		}
+		if cl.Iter, err = p.orTest(); err != nil {
+			return nil, err
+		}
+		for p.accept("if") {
+			cond, err := p.orTest()
+			if err != nil {
+				return nil, err
+			}
+			cl.Ifs = append(cl.Ifs, cond)
+		}
+		c.Clauses = append(c.Clauses, cl)
+	}
+	return c, nil
 }
 
 // testSuite reads `TEST: SUITE` after if or elif.
@@ -298,7 +494,7 @@ func (p *parser) simpleLine() (*simpleLine, error) {
 
 // otherKeywords start the simple statements read only to be named.
 var otherKeywords = map[string]bool{
-	"del": true, "assert": true, "global": true, "nonlocal": true, "return": true,
+	"del": true, "assert": true, "global": true, "nonlocal": true,
 	"break": true, "continue": true, "yield": true, "await": true,
 }
 
@@ -320,6 +516,13 @@ func (p *parser) smallStmt() (*smallStmt, error) {
 			}
 		}
 		s.Raise = r
+	case t.Type == tokKeyword && t.Value == "return":
+		p.next()
+		r := &returnStmt{}
+		if !p.atStmtEnd() {
+			r.Value, err = p.exprList()
+		}
+		s.Return = r
 	case t.Type == tokKeyword && t.Value == "pass":
 		p.next()
 		s.Pass = true
@@ -507,7 +710,27 @@ func (p *parser) exprList() (*exprList, error) {
 	}
 }
 
+// expr reads an expression, a conditional expression included.
 func (p *parser) expr() (*expr, error) {
+	x, err := p.orTest()
+	if err != nil || !p.is("if") {
+		return x, err
+	}
+	p.next()
+	if x.Cond, err = p.orTest(); err != nil {
+		return nil, err
+	}
+	if err := p.expect("else"); err != nil {
+		return nil, err
+	}
+	if x.Else, err = p.expr(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// orTest reads an expression without a conditional at its top.
+func (p *parser) orTest() (*expr, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -723,8 +946,8 @@ func (p *parser) primary() (*primary, error) {
 	}
 }
 
-// subscript reads an index; the rest of a slice is kept as tokens, to be
-// reported.
+// subscript reads an index or a slice; what follows that is neither is
+// kept as tokens, to be reported.
 func (p *parser) subscript() (*subscript, error) {
 	s := &subscript{Pos: p.peek().Pos}
 	var err error
@@ -733,7 +956,19 @@ func (p *parser) subscript() (*subscript, error) {
 			return nil, err
 		}
 	}
-	s.Slice = p.accept(":")
+	if p.accept(":") {
+		s.Slice = true
+		if startsExpr(p.peek()) {
+			if s.Upper, err = p.expr(); err != nil {
+				return nil, err
+			}
+		}
+		if p.accept(":") && startsExpr(p.peek()) {
+			if s.Step, err = p.expr(); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for !p.is("]") {
 		t := p.peek()
 		switch {
@@ -760,6 +995,12 @@ func (p *parser) callArgs() (*callArgs, error) {
 			return nil, err
 		}
 		c.Args = append(c.Args, a)
+		if len(c.Args) == 1 && a.Value != nil && a.Keyword == "" && p.is("for") {
+			if c.Gen, err = p.comprehension(); err != nil {
+				return nil, err
+			}
+			break
+		}
 		if !p.accept(",") {
 			break
 		}
@@ -851,6 +1092,12 @@ func (p *parser) display(closeType lexer.TokenType, closeValue string) (*display
 			return nil, err
 		}
 		d.Items = append(d.Items, it)
+		if len(d.Items) == 1 && !it.Star && p.is("for") {
+			if d.Comp, err = p.comprehension(); err != nil {
+				return nil, err
+			}
+			break
+		}
 		if !p.accept(",") {
 			break
 		}
@@ -885,6 +1132,12 @@ func (p *parser) dictDisplay() (*dictDisplay, error) {
 			return nil, err
 		}
 		d.Entries = append(d.Entries, e)
+		if len(d.Entries) == 1 && e.Value != nil && p.is("for") {
+			if d.Comp, err = p.comprehension(); err != nil {
+				return nil, err
+			}
+			break
+		}
 		if !p.accept(",") {
 			break
 		}

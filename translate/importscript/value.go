@@ -130,6 +130,18 @@ func (d *dict) set(k string, v value, at apacheconf.Position) {
 	d.keyPos[k] = at
 }
 
+// remove deletes key k.
+func (d *dict) remove(k string) {
+	delete(d.vals, k)
+	delete(d.keyPos, k)
+	for i, key := range d.keys {
+		if key == k {
+			d.keys = append(d.keys[:i:i], d.keys[i+1:]...)
+			break
+		}
+	}
+}
+
 // copyDict is dict(d) or d.copy(): a new mapping with the same entries.
 func (d *dict) copyDict(at apacheconf.Position) *dict {
 	c := newDict(at, d.inherits)
