@@ -167,7 +167,11 @@ func sharedLoadOrder(mpm string) []string {
 }
 
 // liveDirective is one entry of apache2 -L.
-type liveDirective struct{ name, module, allowed string }
+type liveDirective struct {
+	name, module, allowed string
+	// help is the help text -L prints: the command table's errmsg.
+	help []string
+}
 
 // readLiveDirectives reads apache2 -L for this test: a "NAME (MODULE)"
 // line, help lines, the "Allowed in" line and maybe a "when" line.
@@ -192,6 +196,10 @@ func readLiveDirectives(t *testing.T, out string) []liveDirective {
 		case strings.HasPrefix(line, "\twhen AllowOverride") && cur.allowed != "":
 			cur.allowed += " " + strings.TrimPrefix(line, "\t")
 			cur = nil
+		case len(cur.help) == 0:
+			cur.help = append(cur.help, strings.TrimPrefix(line, "\t"))
+		default:
+			cur.help = append(cur.help, line)
 		}
 	}
 	if cur != nil {
@@ -259,6 +267,8 @@ func TestMatchesLiveApache(t *testing.T) {
 				t.Errorf("with %s: %s (%s):\n catalog: %s\n apache2: %s", mpm, l.name, l.module, d.Context, l.allowed)
 			case d.Section != strings.HasPrefix(l.name, "<"):
 				t.Errorf("with %s: %s: Section = %v", mpm, l.name, d.Section)
+			case d.Usage != strings.Join(l.help, "\n"):
+				t.Errorf("with %s: %s (%s): catalog usage %q, apache2 -L help %q", mpm, l.name, l.module, d.Usage, strings.Join(l.help, "\n"))
 			}
 			seen[d] = true
 		}

@@ -88,6 +88,13 @@ type checker struct {
 	lower map[string]string
 }
 
+// place is where a diagnostic about n points: httpd's line for it (the
+// last physical line of a continued one) as the reader places read errors,
+// to the end of that line.
+func place(n *apacheconf.Node) apacheconf.Range {
+	return apacheconf.Range{Start: n.Pos(), End: apacheconf.Position{Filename: n.File.Name, Line: n.Line}}
+}
+
 // lowerName is name in lower case, computed once per name.
 func (c *checker) lowerName(name string) string {
 	l, ok := c.lower[name]
@@ -325,7 +332,7 @@ func (u usageSuffix) String() string {
 // and the Detail names the line of the macro httpd names.
 func (c *checker) errorf(n *apacheconf.Node, code, detail, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	d := apacheconf.Diagnostic{Severity: apacheconf.SeverityError, Code: code, Summary: msg, Detail: detail, Subject: n.Range()}
+	d := apacheconf.Diagnostic{Severity: apacheconf.SeverityError, Code: code, Summary: msg, Detail: detail, Subject: place(n)}
 	if n.File.Macro {
 		use := n.File.IncludedBy
 		for use.File.Macro {
@@ -336,7 +343,7 @@ func (c *checker) errorf(n *apacheconf.Node, code, detail, format string, args .
 			where += "\n" + detail
 		}
 		d.Detail = where
-		d.Subject = use.Range()
+		d.Subject = place(use)
 	}
 	c.diags = append(c.diags, d)
 }

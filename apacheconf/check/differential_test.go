@@ -81,7 +81,7 @@ func checkVerdict(t *testing.T, file string, opts apacheconf.Options) (verdict, 
 		t.Fatalf("first diagnostic is not an error: %v", d)
 	}
 	// httpd's log escapes its messages; compare in its form.
-	v := verdict{file: d.Subject.Start.Filename, line: d.Subject.End.Line, message: httpdtest.EscapeLog(d.Summary)}
+	v := verdict{file: d.Subject.Start.Filename, line: d.Subject.Start.Line, message: httpdtest.EscapeLog(d.Summary)}
 	if rest, ok := strings.CutPrefix(d.Detail, "httpd: Syntax error on line "); ok {
 		rest, _, _ = strings.Cut(rest, "\n")
 		num, place, _ := strings.Cut(rest, " of ")
@@ -89,8 +89,8 @@ func checkVerdict(t *testing.T, file string, opts apacheconf.Options) (verdict, 
 		if m == nil {
 			t.Fatalf("macro detail %q names no Use line", d.Detail)
 		}
-		if m[2] != d.Subject.Start.Filename || strconv.Itoa(d.Subject.End.Line) != m[1] {
-			t.Errorf("macro error placed at %s:%d, httpd's Use is at %s:%s", d.Subject.Start.Filename, d.Subject.End.Line, m[2], m[1])
+		if m[2] != d.Subject.Start.Filename || strconv.Itoa(d.Subject.Start.Line) != m[1] {
+			t.Errorf("macro error placed at %s:%d, httpd's Use is at %s:%s", d.Subject.Start.Filename, d.Subject.Start.Line, m[2], m[1])
 		}
 		v.file = place
 		v.line, _ = strconv.Atoi(num)
@@ -177,6 +177,8 @@ func TestFixturesMatchHTTPD(t *testing.T) {
 	}
 	files, _ := filepath.Glob(filepath.Join(root, "accept", "*.conf"))
 	others, _ := filepath.Glob("../../fixtures/*/httpd.conf")
+	lint, _ := filepath.Glob("../../fixtures/lint/*/*.conf")
+	others = append(others, lint...)
 	sort.Strings(others)
 	if len(files) == 0 || len(others) == 0 {
 		t.Fatal("no fixtures found")
@@ -194,7 +196,8 @@ func TestFixturesMatchHTTPD(t *testing.T) {
 	for _, f := range others {
 		abs, _ := filepath.Abs(f)
 		dir := filepath.Dir(abs)
-		t.Run(filepath.Base(dir), func(t *testing.T) {
+		rel, _ := filepath.Rel("../../fixtures", f)
+		t.Run(rel, func(t *testing.T) {
 			opts := apacheconf.Options{ServerRoot: dir, PreDirectives: httpdtest.Prelude(), Version: version}
 			tree, err := apacheconf.Load(abs, opts)
 			if err != nil {
