@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -97,4 +98,28 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// paceGC tunes the garbage collector for a command that reads a
+// configuration into a tree it keeps to the end, and returns the function
+// that restores the settings: percent is GOGC (0 leaves it alone), limit
+// the soft memory limit in bytes. Collecting while the tree is built finds
+// almost no garbage but scans every node, so parse collects less often;
+// lint bounds its memory. GOGC and GOMEMLIMIT in the environment win.
+func paceGC(percent int, limit int64) (restore func()) {
+	oldPercent, memLimit := -2, int64(-1)
+	if os.Getenv("GOGC") == "" && percent != 0 {
+		oldPercent = debug.SetGCPercent(percent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		memLimit = debug.SetMemoryLimit(limit)
+	}
+	return func() {
+		if oldPercent != -2 {
+			debug.SetGCPercent(oldPercent)
+		}
+		if memLimit >= 0 {
+			debug.SetMemoryLimit(memLimit)
+		}
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"golang.org/x/term"
@@ -30,18 +29,16 @@ type lintCmd struct {
 	Config  string   `name:"config" placeholder:"FILE" help:"Project settings (default: the first .wsgidock.yaml in the first path's directory or above)." type:"path"`
 }
 
-// lintMemoryLimit is the memory lint asks the Go runtime to keep to unless
-// GOMEMLIMIT says otherwise. A 10,000-vhost configuration keeps about 30
-// MB live, but lint's checks allocate side by side and, left to its
-// default pacing, the collector lets the process grow past 120 MB; with
-// the limit it stays under 96 MB. A configuration whose launchers are all
-// present keeps more live, and there the limit costs time (BENCHMARKS.md).
+// lintMemoryLimit is the memory lint asks the Go runtime to keep to (see
+// paceGC). A 10,000-vhost configuration keeps about 30 MB live, but
+// lint's checks allocate side by side and, with the collector's default
+// pacing, the process grows past 120 MB; with the limit it stays under 96
+// MB. A configuration whose launchers are all present keeps more live, and
+// there the limit costs time (BENCHMARKS.md).
 const lintMemoryLimit = 80 << 20
 
 func (c *lintCmd) Run(io *streams) error {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(lintMemoryLimit))
-	}
+	defer paceGC(0, lintMemoryLimit)()
 	files, err := lint.Files(c.Paths)
 	if err != nil {
 		return &exitError{code: exitUsage, msg: "cannot read " + pathOf(err) + ": " + unwrapPathError(err).Error()}

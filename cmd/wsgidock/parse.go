@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"os"
 )
 
 // parseCmd is `wsgidock parse`.
@@ -12,6 +13,13 @@ type parseCmd struct {
 }
 
 func (c *parseCmd) Run(io *streams) error {
+	var size int64
+	if st, err := os.Stat(c.File); err == nil {
+		size = st.Size()
+	}
+	// The tree lives about four times the source; let the heap grow to
+	// twice that before the limit makes the collector work harder.
+	defer paceGC(400, 64<<20+8*size)()
 	tree, readErr, err := c.load(io.stderr)
 	if err != nil {
 		return err
