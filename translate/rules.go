@@ -1,6 +1,9 @@
 package translate
 
-import "github.com/wsgidock/wsgidock/apacheconf"
+import (
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate/importscript"
+)
 
 // Codes of the service rules that only lint reports (Lint); the planner's
 // own codes are in plan.go.
@@ -21,6 +24,9 @@ var rules = []apacheconf.Rule{
 	{Code: CodeScript, Severity: apacheconf.SeverityWarning,
 		Summary: "a launcher script (WSGIImportScript) that cannot be read",
 		Help:    "Make the file readable, or give -d so that relative paths resolve as on the server."},
+	{Code: importscript.CodeMainGuard, Severity: apacheconf.SeverityWarning,
+		Summary: "a launcher's code is inside if __name__ == '__main__':, which is never true under mod_wsgi",
+		Help:    "Take the code out of the if block: mod_wsgi imports the script under another name, so the block never runs."},
 	{Code: CodePortConflict, Severity: apacheconf.SeverityWarning,
 		Summary: "two services publish the same host port",
 		Help:    "Give each service its own host port: only one can bind it, the other fails to start."},
