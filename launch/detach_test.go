@@ -162,6 +162,11 @@ func TestPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.release()
+	// blog's image is one wsgidock builds, and the last up built it.
+	sp.Services[0].Build = &spec.Build{Context: t.TempDir()}
+	if err := recordBuild(f.opts.LockDir, "test", "blog", "built"); err != nil {
+		t.Fatal(err)
+	}
 	st, err := PS(context.Background(), sp, f.opts)
 	if err != nil {
 		t.Fatal(err)
@@ -171,12 +176,12 @@ func TestPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner := owner(lockHolder(f.opts.LockDir, "test"))
-	want := "SERVICE              CONTAINER            STATE       UPTIME  RESTARTS  PORTS                   READY  OWNER\n" +
-		"blog                 blog (b10c00000000)  running     1m30s   2         127.0.0.1:8002->80/tcp  yes    " + owner + "\n" +
-		"web                  web (3eb)            exited (1)  -       7         -                       -      engine (unless-stopped)\n" +
-		"db                   -                    missing     -       0         -                       -      -\n" +
-		"worker               (process)            supervised  -       0         -                       -      " + owner + "\n" +
-		"old (not in config)  old (01d)            exited (0)  -       0         -                       -      " + owner + "\n"
+	want := "SERVICE              CONTAINER            IMAGE                 STATE       UPTIME  RESTARTS  PORTS                   READY  OWNER\n" +
+		"blog                 blog (b10c00000000)  example/blog (built)  running     1m30s   2         127.0.0.1:8002->80/tcp  yes    " + owner + "\n" +
+		"web                  web (3eb)            example/web           exited (1)  -       7         -                       -      engine (unless-stopped)\n" +
+		"db                   -                    example/db            missing     -       0         -                       -      -\n" +
+		"worker               (process)            -                     supervised  -       0         -                       -      " + owner + "\n" +
+		"old (not in config)  old (01d)            -                     exited (0)  -       0         -                       -      " + owner + "\n"
 	if b.String() != want {
 		t.Errorf("table:\n%s\nwant:\n%s", b.String(), want)
 	}

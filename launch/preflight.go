@@ -145,7 +145,7 @@ func preflight(ctx context.Context, sp *spec.Spec, o Options, con *console) (*pl
 		key := o.engineProgram(ps.svc) + "\x00" + ps.svc.Image
 		err, done := pulled[key]
 		if !done {
-			err = ensureImage(ctx, ps.eng, ps.svc, con)
+			err = prepareImage(ctx, ps.eng, sp, ps.svc, con, o)
 			pulled[key] = err
 		}
 		if err != nil {
@@ -190,6 +190,9 @@ func ensureImage(ctx context.Context, eng Engine, s *spec.Service, con *console)
 }
 
 func imageError(s *spec.Service, err error) *Error {
+	if e := (*Error)(nil); errors.As(err, &e) {
+		return e
+	}
 	pos := s.Where["image"]
 	if !pos.IsValid() {
 		pos = s.Origin.Exec

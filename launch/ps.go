@@ -42,6 +42,11 @@ type Status struct {
 	// (unless-stopped)", or "nobody" for a container a killed wsgidock left.
 	Owner  string `json:"owner"`
 	Orphan bool   `json:"orphan,omitempty"`
+	// Image is the container's image (the spec's when there is no
+	// container); Built says, for an image wsgidock builds, what the last
+	// `up` did with it: "built" or "up to date" ("" when it has not run).
+	Image string `json:"image,omitempty"`
+	Built string `json:"built,omitempty"`
 }
 
 // PS reports the state of every service of the spec, in the spec's order,
@@ -75,6 +80,7 @@ func PS(ctx context.Context, sp *spec.Spec, o Options) ([]Status, error) {
 		return nil, errs
 	}
 	now := o.Clock.Now()
+	built := readBuilds(o.LockDir, sp.Project)
 	var out []Status
 	for _, s := range sp.Services {
 		st := Status{Service: s.Name, Kind: s.Kind, Ready: "-"}
@@ -89,6 +95,12 @@ func PS(ctx context.Context, sp *spec.Spec, o Options) ([]Status, error) {
 			st.State = "missing"
 		}
 		st.Kind = s.Kind
+		if st.Image == "" {
+			st.Image = s.Image
+		}
+		if s.Build != nil {
+			st.Built = built[s.Name]
+		}
 		if s.Ready != nil && (st.State == "running" || st.State == "supervised") {
 			st.Ready = "no"
 			if o.probe(ctx, s.Ready.URL) == nil {
@@ -126,7 +138,7 @@ func owner(pid int) string {
 func containerStatus(c Container, service string, now time.Time, supervisor int) Status {
 	st := Status{
 		Service: service, Kind: spec.KindContainer, Container: c.Name, ID: shortID(c.ID),
-		State: c.State, StartedAt: c.StartedAt, ExitCode: c.ExitCode, Ready: "-",
+		State: c.State, StartedAt: c.StartedAt, ExitCode: c.ExitCode, Ready: "-", Image: c.Image,
 	}
 	if c.Running && !c.StartedAt.IsZero() {
 		st.Uptime = now.Sub(c.StartedAt)
@@ -152,7 +164,7 @@ func containerStatus(c Container, service string, now time.Time, supervisor int)
 // WriteStatus prints statuses as an aligned table.
 func WriteStatus(w io.Writer, statuses []Status) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SERVICE\tCONTAINER\tSTATE\tUPTIME\tRESTARTS\tPORTS\tREADY\tOWNER")
+	fmt.Fprintln(tw, "SERVICE\tCONTAINER\tIMAGE\tSTATE\tUPTIME\tRESTARTS\tPORTS\tREADY\tOWNER")
 	for _, st := range statuses {
 		name := st.Service
 		if st.Orphan {
@@ -180,7 +192,14 @@ func WriteStatus(w io.Writer, statuses []Status) error {
 		if owner == "" {
 			owner = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", name, container, state, uptime, st.Restarts, ports, st.Ready, owner)
+		image := st.Image
+		switch {
+		case image == "":
+			image = "-"
+		case st.Built != "":
+			image += " (" + st.Built + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", name, container, image, state, uptime, st.Restarts, ports, st.Ready, owner)
 	}
 	return tw.Flush()
 }

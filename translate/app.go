@@ -605,6 +605,9 @@ func (p *planner) appPorts(sp *spec.Spec) {
 		}
 	}
 	next := appFirstPort
+	if p.opts.AppPort > 0 {
+		next = p.opts.AppPort
+	}
 	for _, s := range sp.Services {
 		if s.App == nil {
 			continue

@@ -41,6 +41,9 @@ type Options struct {
 	// FROM instead of the base's usual one.
 	Base      spec.Base
 	BaseImage string
+	// AppPort is the first loopback port tried for the applications'
+	// containers (8000 when zero).
+	AppPort int
 }
 
 // Diagnostic codes of the planner.

@@ -27,6 +27,7 @@ type planFlags struct {
 	Project   string `name:"project" placeholder:"NAME" help:"Name of the set of services, in container names and labels (default: FILE's name without extension)."`
 	Base      string `name:"base" enum:"express,debian" default:"express" help:"Image a WSGI application moved into a container is built on: express (a Python slim image, mod_wsgi from pip, run by mod_wsgi-express) or debian (Debian bookworm's apache2 and libapache2-mod-wsgi-py3, no package index needed)."`
 	BaseImage string `name:"base-image" placeholder:"IMAGE" help:"Image the applications' Dockerfiles start FROM instead of the base's usual one (python:X.Y-slim, debian:bookworm-slim)."`
+	AppPort   int    `name:"app-port" placeholder:"PORT" default:"8000" help:"First loopback port tried for the applications' containers; each takes the next port no other service publishes."`
 }
 
 // migrateCmd is `wsgidock migrate`.
@@ -64,7 +65,7 @@ func (c *planFlags) plan(stderr io.Writer) (*apacheconf.Tree, *spec.Spec, *spec.
 		lookup = os.LookupEnv
 	}
 	sp, report, diags := translate.Plan(tree, translate.Options{Project: c.Project, FS: opts.FS, LookupEnv: lookup,
-		Base: spec.Base(c.Base), BaseImage: c.BaseImage})
+		Base: spec.Base(c.Base), BaseImage: c.BaseImage, AppPort: c.AppPort})
 	source := func(name string) (string, bool) {
 		if s, ok := tree.Source(name); ok {
 			return s, true

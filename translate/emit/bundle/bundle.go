@@ -225,7 +225,8 @@ func startScript(s *spec.Service) string {
 	b := &strings.Builder{}
 	b.WriteString("#!/usr/bin/env bash\n")
 	fmt.Fprintf(b, "# Start script (ENTRYPOINT) of %s: runs the deploy hook, starts the\n", oneLine(s.Name))
-	b.WriteString("# post-deploy hook in the background once the server answers, then execs\n")
+	b.WriteString("# post-deploy hook in the background once the server answers (on the port\n")
+	b.WriteString("# in WSGIDOCK_PORT), then execs\n")
 	b.WriteString("# the server so that it is PID 1 and receives the container's signals.\n")
 	b.WriteString("# The arguments (CMD, or what follows the image on `docker run`) go to\n")
 	b.WriteString("# the server. A failing deploy hook is logged and the start goes on.\n")
@@ -263,6 +264,7 @@ done
 	b.WriteString(`
 if [ -x "$hooks/post-deploy" ]; then
 	(
+		export WSGIDOCK_PORT=$port
 		for _ in $(seq 1 600); do
 			if answers "$port"; then
 				echo " -----> Running $hooks/post-deploy"
