@@ -26,7 +26,7 @@ type lintCmd struct {
 	FailOn  string   `name:"fail-on" enum:",error,warning,never" default:"" help:"Exit 1 when a finding is at least this severe: error (default), warning or never."`
 	Disable []string `name:"disable" placeholder:"CODE,..." help:"Do not report these rule codes (repeatable)."`
 	Enable  []string `name:"enable" placeholder:"CODE,..." help:"Report these codes even when the settings file disables them (repeatable)."`
-	Config  string   `name:"config" placeholder:"FILE" help:"Project settings (default: the first .wsgidock.yaml in the first path's directory or above)." type:"path"`
+	Config  string   `name:"config" placeholder:"FILE" help:"Project settings for every file (default: for each file, the first .wsgidock.yaml in its directory or above)." type:"path"`
 }
 
 // lintMemoryLimit is the memory lint asks the Go runtime to keep to (see
@@ -51,10 +51,7 @@ func (c *lintCmd) Run(io *streams) error {
 	for _, r := range rules {
 		known[r.Code] = r
 	}
-	disabled, failOn, err := c.settings(known)
-	if err != nil {
-		return err
-	}
+	cache := map[string]*lintSettings{}
 	opts, err := c.options()
 	if err != nil {
 		return err
@@ -74,9 +71,8 @@ func (c *lintCmd) Run(io *streams) error {
 	}
 	fragmentOpts := opts
 	fragmentOpts.Modules = append(append([]string(nil), opts.Modules...), everyModule...)
-	linter := &lint.Linter{
-		Known:    known,
-		Disabled: disabled,
+	linter := lint.Linter{
+		Known: known,
 		Checks: []func(*apacheconf.Tree) apacheconf.Diagnostics{
 			func(t *apacheconf.Tree) apacheconf.Diagnostics {
 				if fragment[t] {
@@ -119,11 +115,24 @@ func (c *lintCmd) Run(io *streams) error {
 		trees = append(trees, loaded{tree, re})
 	}
 	var all apacheconf.Diagnostics
+	failOn := lint.FailOn(c.FailOn)
 	for i, l := range trees {
+		set, err := c.settingsFor(files[i], known, cache)
+		if err != nil {
+			return err
+		}
+		if failOn == "" {
+			failOn = set.failOn
+		}
 		if included[realPath(files[i])] {
 			continue
 		}
-		all = append(all, linter.Lint(l.tree, l.readErr)...)
+		fileLinter := linter
+		fileLinter.Disabled = set.disabled
+		all = append(all, fileLinter.Lint(l.tree, l.readErr)...)
+	}
+	if failOn == "" {
+		failOn = lint.FailOnError
 	}
 	all = lint.Normalize(all)
 
@@ -173,25 +182,33 @@ func lintRules() []apacheconf.Rule {
 	return rules
 }
 
-// settings combines the settings file with the command line: the command
-// line's --disable and --enable win over the file's.
-func (c *lintCmd) settings(known map[string]apacheconf.Rule) (map[string]bool, lint.FailOn, error) {
+// lintSettings are what the settings file and the command line say for
+// the files of one project.
+type lintSettings struct {
+	disabled map[string]bool
+	failOn   lint.FailOn // "" when the settings file does not say
+}
+
+// settingsFor combines the settings that apply to a linted file (--config,
+// or the first .wsgidock.yaml in its directory or above) with the command
+// line, whose --disable and --enable win over the file's. Settings files
+// are read once, through cache.
+func (c *lintCmd) settingsFor(file string, known map[string]apacheconf.Rule, cache map[string]*lintSettings) (*lintSettings, error) {
 	path := c.Config
 	if path == "" {
-		dir := c.Paths[0]
-		if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-			dir = filepath.Dir(dir)
-		}
-		path = lint.FindConfig(dir)
+		path = lint.FindConfig(filepath.Dir(file))
+	}
+	if s, ok := cache[path]; ok {
+		return s, nil
 	}
 	cfg := &lint.Config{}
 	if path != "" {
 		var err error
 		if cfg, err = lint.LoadConfig(path); err != nil {
-			return nil, "", &exitError{code: exitUsage, msg: "reading settings: " + unwrapPathError(err).Error() + pathSuffix(err)}
+			return nil, &exitError{code: exitUsage, msg: "reading settings: " + unwrapPathError(err).Error() + pathSuffix(err)}
 		}
 		if err := cfg.CheckCodes(known); err != nil {
-			return nil, "", &exitError{code: exitUsage, msg: err.Error()}
+			return nil, &exitError{code: exitUsage, msg: err.Error()}
 		}
 	}
 	disabled := map[string]bool{}
@@ -207,7 +224,7 @@ func (c *lintCmd) settings(known map[string]apacheconf.Rule) (map[string]bool, l
 	}{{lint.SplitCodes(c.Disable), true}, {lint.SplitCodes(c.Enable), false}} {
 		for _, code := range list.codes {
 			if _, ok := known[code]; !ok {
-				return nil, "", &exitError{code: exitUsage, msg: fmt.Sprintf("unknown rule code %q; docs/rules.md lists the codes", code)}
+				return nil, &exitError{code: exitUsage, msg: fmt.Sprintf("unknown rule code %q; docs/rules.md lists the codes", code)}
 			}
 			if list.on {
 				disabled[code] = true
@@ -216,14 +233,9 @@ func (c *lintCmd) settings(known map[string]apacheconf.Rule) (map[string]bool, l
 			}
 		}
 	}
-	failOn := lint.FailOn(c.FailOn)
-	if failOn == "" {
-		failOn = cfg.FailOn
-	}
-	if failOn == "" {
-		failOn = lint.FailOnError
-	}
-	return disabled, failOn, nil
+	s := &lintSettings{disabled: disabled, failOn: cfg.FailOn}
+	cache[path] = s
+	return s, nil
 }
 
 // colorful reports whether text output should be coloured: stdout is a
