@@ -27,6 +27,10 @@ type Options struct {
 	// Options.Modules (the CLI's --module). The tree already holds the
 	// static modules and those LoadModule loaded.
 	Modules []string
+	// FileChecks makes the checks httpd makes on the machine it runs on:
+	// that the main server's DocumentRoot is a directory. Leave it off
+	// where the configuration is linted away from its server.
+	FileChecks bool
 }
 
 // Check walks tree as httpd's ap_process_config_tree does and returns the
@@ -74,6 +78,7 @@ type scope struct {
 
 type checker struct {
 	tree    *apacheconf.Tree
+	opts    Options
 	sources map[string]bool
 	diags   apacheconf.Diagnostics
 	// regexps caches compiled patterns by text, so a pattern repeated in
@@ -84,6 +89,8 @@ type checker struct {
 	// <AuthzProviderAlias> or a method registration: Require providers and
 	// methods are then not judged.
 	hasAuthzAlias, customMethods bool
+	// workers are the URLs of the proxy workers defined so far.
+	workers map[string]bool
 	// lower caches the lower-case names of sections.
 	lower map[string]string
 }
@@ -106,7 +113,7 @@ func (c *checker) lowerName(name string) string {
 }
 
 func newChecker(tree *apacheconf.Tree, opts Options) *checker {
-	c := &checker{tree: tree, sources: map[string]bool{}, regexps: map[string]error{}, lower: map[string]string{}}
+	c := &checker{tree: tree, opts: opts, sources: map[string]bool{}, regexps: map[string]error{}, lower: map[string]string{}, workers: map[string]bool{}}
 	for _, m := range append(append([]string(nil), tree.Modules...), opts.Modules...) {
 		if mod, ok := catalog.ModuleByName(m); ok {
 			c.sources[mod.Source] = true

@@ -2,6 +2,8 @@ package check
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -12,15 +14,205 @@ import (
 // coreHandlers are the value checks of core and mod_alias beyond the
 // first ones; values.go merges them into handlers.
 var coreHandlers = map[string]handler{
-	"Redirect":          checkRedirect,
-	"RedirectMatch":     checkRedirect,
-	"RedirectTemp":      checkRedirect,
-	"RedirectPermanent": checkRedirect,
-	"LogLevel":          checkLogLevel,
-	"TraceEnable":       enum("TraceEnable must be one of 'on', 'off', or 'extended'", "on", "off", "extended"),
-	"UseCanonicalName":  enum("parameter must be 'on', 'off', or 'dns'", "on", "off", "dns"),
-	"ErrorDocument":     checkErrorDocument,
-	"LimitRequestBody":  checkLimitRequestBody,
+	"Redirect":              checkRedirect,
+	"RedirectMatch":         checkRedirect,
+	"RedirectTemp":          checkRedirect,
+	"RedirectPermanent":     checkRedirect,
+	"LogLevel":              checkLogLevel,
+	"TraceEnable":           enum("TraceEnable must be one of 'on', 'off', or 'extended'", "on", "off", "extended"),
+	"UseCanonicalName":      enum("parameter must be 'on', 'off', or 'dns'", "on", "off", "dns"),
+	"ErrorDocument":         checkErrorDocument,
+	"LimitRequestBody":      checkLimitRequestBody,
+	"Listen":                checkListen,
+	"ServerAlias":           checkServerAlias,
+	"KeepAliveTimeout":      checkTimeoutFormat("KeepAliveTimeout has wrong format"),
+	"FileETag":              checkFileETag,
+	"AcceptPathInfo":        enum("AcceptPathInfo must be set to on, off or default", "on", "off", "default"),
+	"AllowEncodedSlashes":   enum("AllowEncodedSlashes must be On, Off, or NoDecode", "on", "off", "nodecode"),
+	"EnableSendfile":        enum("parameter must be 'on' or 'off'", "on", "off"),
+	"EnableMMAP":            enum("parameter must be 'on' or 'off'", "on", "off"),
+	"LimitRequestLine":      nonNegative("LimitRequestLine"),
+	"LimitRequestFieldsize": nonNegative("LimitRequestFieldsize"),
+	"LimitRequestFields":    nonNegative("LimitRequestFields"),
+	"ProxyTimeout":          checkProxyTimeout,
+	"ProxyPassReverse":      checkProxyPassReverse,
+	"WSGIRestrictEmbedded":  enum("WSGIRestrictEmbedded must be one of: Off | On", "on", "off"),
+	"DocumentRoot":          checkDocumentRoot,
+}
+
+// checkListen is core's ap_set_listener: one or two arguments, an address
+// apr_parse_addr_port can read, and a port.
+func checkListen(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w := n.Words()
+	if len(w) < 1 || len(w) > 2 {
+		c.errorf(n, codeArgs, "Listen takes [address:]port and an optional protocol.", "Listen requires 1 or 2 arguments.")
+		return
+	}
+	port, ok := parseAddrPort(w[0])
+	switch {
+	case !ok:
+		c.errorf(n, codeValue, "Write [address:]port, with a port from 1 to 65535: Listen 80, Listen 127.0.0.1:8080, Listen [::1]:8080.", "Invalid address or port")
+	case port == 0:
+		c.errorf(n, codeValue, "Give a port: Listen 80 or Listen 127.0.0.1:8080.", "Port must be specified")
+	}
+}
+
+// parseAddrPort is apr_parse_addr_port, as far as it refuses an address:
+// it returns the port (0 for none, -1 when not judged).
+func parseAddrPort(s string) (port int, ok bool) {
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	portOf := func(p string) (int, bool) {
+		if len(p) > 5 {
+			return 0, false
+		}
+		v, _ := strconv.Atoi(p)
+		return v, v >= 1 && v <= 65535
+	}
+	if digits(s) {
+		return portOf(s)
+	}
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return 0, false
+		}
+		switch rest := s[end+1:]; {
+		case rest == "":
+			return 0, true
+		case rest[0] == ':' && digits(rest[1:]):
+			return portOf(rest[1:])
+		}
+		return 0, false
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return 0, s != ""
+	}
+	if strings.Count(s, ":") > 1 {
+		return -1, true // an IPv6 address without brackets: not judged
+	}
+	if !digits(s[i+1:]) {
+		return 0, true // a host name with a colon, and no port
+	}
+	if i == 0 {
+		return 0, false
+	}
+	return portOf(s[i+1:])
+}
+
+// checkServerAlias is core's set_server_alias: only a <VirtualHost> has
+// names to add to.
+func checkServerAlias(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	if !st.virtual {
+		c.errorf(n, codeContext, "Put ServerAlias in the <VirtualHost> it names; the main server has only ServerName.", "ServerAlias only used in <VirtualHost>")
+	}
+}
+
+// timeoutFormat is ap_timeout_parameter_parse: a non-negative number and
+// an optional unit (ms, s, mi[n], h).
+func timeoutFormat(s string) bool {
+	i := 0
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		neg = s[i] == '-'
+		i++
+	}
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if neg && i > start && strings.Trim(s[start:i], "0") != "" {
+		return false
+	}
+	unit := s[i:]
+	if unit == "" {
+		return true
+	}
+	switch unit[0] {
+	case 's', 'h':
+		return true
+	case 'm':
+		return len(unit) > 1 && (unit[1] == 's' || unit[1] == 'i')
+	}
+	return false
+}
+
+func checkTimeoutFormat(msg string) handler {
+	return func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		if !timeoutFormat(w) {
+			c.errorf(n, codeValue, "Give seconds, or a number with a unit: 5, 500ms, 2min.", "%s", msg)
+		}
+	}
+}
+
+// checkFileETag is core's set_etag_bits.
+func checkFileETag(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	for _, w := range n.Words() {
+		signed := w != "" && (w[0] == '+' || w[0] == '-')
+		if signed {
+			w = w[1:]
+		}
+		switch strings.ToLower(w) {
+		case "none", "all":
+			if signed {
+				c.errorf(n, codeValue, "", "%s keyword '%s' cannot be used with '+' or '-'", d.Name, w)
+				return
+			}
+		case "size", "lmtime", "mtime", "lastmodified", "inode", "digest":
+		default:
+			c.errorf(n, codeValue, "The keywords are INode, MTime, Size, Digest, All and None.", "Unknown keyword '%s' for %s directive", w, d.Name)
+			return
+		}
+	}
+}
+
+// nonNegative is the check of core's LimitRequest* handlers: atoi of the
+// argument must not be negative. name is the spelling of httpd's message.
+func nonNegative(name string) handler {
+	return func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		if atoi(w) < 0 {
+			c.errorf(n, codeValue, "", "%s \"%s\" must be a non-negative integer", name, w)
+		}
+	}
+}
+
+// checkProxyTimeout is mod_proxy's set_timeout.
+func checkProxyTimeout(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w, _ := apacheconf.GetwordConf(n.Args)
+	if atoi(w) < 1 {
+		c.errorf(n, codeValue, "Give the timeout in whole seconds.", "Proxy Timeout must be at least 1 second.")
+	}
+}
+
+// checkProxyPassReverse is mod_proxy's add_pass_reverse: outside a
+// <Location>, the path and the URL.
+func checkProxyPassReverse(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w := n.Words()
+	if !st.path && (len(w) < 2 || strings.EqualFold(w[1], "interpolate")) {
+		c.errorf(n, codeArgs, "Give the path and the backend URL: ProxyPassReverse /app/ http://127.0.0.1:8000/.", "ProxyPassReverse needs a path when not defined in a location")
+	}
+}
+
+// checkDocumentRoot is core's set_document_root: with Options.FileChecks,
+// the main server's DocumentRoot must be a directory of this machine
+// (httpd only warns for a <VirtualHost>'s).
+func checkDocumentRoot(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	if !c.opts.FileChecks || st.virtual {
+		return
+	}
+	w, _ := apacheconf.GetwordConf(n.Args)
+	p := w
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(c.tree.ServerRoot, p)
+	}
+	if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+		c.errorf(n, codeValue, "Create the directory, or run the check where the configuration is deployed.", "DocumentRoot '%s' is not a directory, or is not readable", p)
+	}
 }
 
 // isURL is ap_is_url: a scheme of letters, digits, '+', '-' and '.'
@@ -196,4 +388,25 @@ func checkLimitRequestBody(c *checker, n *apacheconf.Node, d catalog.Directive, 
 	case err != nil || v < 0:
 		c.errorf(n, codeValue, "", "LimitRequestBody requires a non-negative integer.")
 	}
+}
+
+// checkServerName is core's server_hostname_port: one name, no wildcard,
+// a port from 1 to 65535; mod_wsgi's checks then compare the host.
+func checkServerName(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	arg, _ := apacheconf.GetwordConf(n.Args)
+	if hasFnmatch(arg) {
+		c.errorf(n, codeValue, "", "Invalid ServerName \"%s\" use ServerAlias to set multiple server names.", arg)
+		return
+	}
+	part := arg
+	if i := strings.Index(part, "://"); i >= 0 {
+		part = part[i+3:]
+	}
+	if i := strings.IndexByte(part, ':'); i >= 0 {
+		if p := atoi(part[i+1:]); p <= 0 || p >= 65536 {
+			c.errorf(n, codeValue, "Write ServerName host or host:port.", "The port number \"%s\" is outside the appropriate range (i.e., 1..65535).", arg)
+			return
+		}
+	}
+	c.setServerName(n, st)
 }

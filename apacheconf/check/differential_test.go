@@ -72,7 +72,7 @@ func checkVerdict(t *testing.T, file string, opts apacheconf.Options) (verdict, 
 	if err != nil {
 		t.Fatalf("the reader fails: %v", err)
 	}
-	ds := check.Check(tree, check.Options{})
+	ds := check.Check(tree, check.Options{FileChecks: true})
 	if len(ds) == 0 {
 		return verdict{ok: true}, ds
 	}

@@ -47,7 +47,7 @@ func init() {
 		"WSGIImportScript":     checkWSGIImportScript,
 		"WSGIScriptAlias":      checkWSGIScriptAlias,
 		"WSGIScriptAliasMatch": checkWSGIScriptAlias,
-		"ServerName":           func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) { c.setServerName(n, st) },
+		"ServerName":           checkServerName,
 		"RegisterHttpMethod":   func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) { c.customMethods = true },
 	}
 	for name, h := range coreHandlers {
@@ -349,6 +349,7 @@ func (c *checker) providerList() string {
 func checkProxyPass(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 	regex := d.Name == "ProxyPassMatch"
 	var f, r string
+	var params [][2]string
 	haveF := st.path
 	rest := n.Args
 	for rest != "" {
@@ -381,10 +382,14 @@ func checkProxyPass(c *checker, n *apacheconf.Node, d catalog.Directive, st stat
 				}
 				return
 			}
-			if strings.EqualFold(k, "mapping") && !strings.EqualFold(v, "encoded") && !strings.EqualFold(v, "servlet") {
-				c.errorf(n, codeValue, "", "unknown mapping")
-				return
+			if strings.EqualFold(k, "mapping") {
+				if !strings.EqualFold(v, "encoded") && !strings.EqualFold(v, "servlet") {
+					c.errorf(n, codeValue, "", "unknown mapping")
+					return
+				}
+				continue
 			}
+			params = append(params, [2]string{k, v})
 		}
 	}
 	if r == "" {
@@ -405,7 +410,61 @@ func checkProxyPass(c *checker, n *apacheconf.Node, d catalog.Directive, st stat
 	}
 	if !absoluteURL(r) {
 		c.errorf(n, codeValue, "Give the backend as an absolute URL, such as http://127.0.0.1:8000/.", "ProxyPass URL must be absolute!: %s", r)
+		return
 	}
+	// A worker is defined once per URL; a later ProxyPass to the same URL
+	// shares it, and httpd ignores its parameters with a warning.
+	key := strings.ToLower(r)
+	if c.workers[key] {
+		return
+	}
+	c.workers[key] = true
+	for _, p := range params {
+		if msg := c.workerParam(p[0], p[1]); msg != "" {
+			c.errorf(n, codeValue, "The parameters are mod_proxy's worker parameters (retry=, timeout=, connectiontimeout=, keepalive= ...).", "ProxyPass %s", msg)
+			return
+		}
+	}
+}
+
+// workerParam is mod_proxy's set_worker_param for the parameters whose
+// values it refuses plainly; "" when it takes the value.
+func (c *checker) workerParam(key, val string) string {
+	onOff := func(name string) string {
+		if !strings.EqualFold(val, "on") && !strings.EqualFold(val, "off") {
+			return name + " must be On|Off"
+		}
+		return ""
+	}
+	switch strings.ToLower(key) {
+	case "retry":
+		if atoi(val) < 0 {
+			return "Retry must be a positive value"
+		}
+	case "timeout":
+		if atoi(val) < 1 {
+			return "Timeout must be at least one second"
+		}
+	case "keepalive":
+		return onOff("KeepAlive")
+	case "disablereuse":
+		return onOff("DisableReuse")
+	case "enablereuse":
+		return onOff("EnableReuse")
+	case "flushpackets":
+		if !strings.EqualFold(val, "on") && !strings.EqualFold(val, "off") && !strings.EqualFold(val, "auto") {
+			return "flushpackets must be on|off|auto"
+		}
+	case "loadfactor", "ttl", "min", "max", "smax", "acquire", "iobuffersize", "receivebuffersize", "addressttl",
+		"route", "redirect", "status", "flushwait", "ping", "lbset", "connectiontimeout", "flusher", "upgrade",
+		"responsefieldsize", "secret":
+	default:
+		// mod_proxy_hcheck takes the parameters mod_proxy does not know.
+		if !c.hasModule("proxy_hcheck_module") {
+			return "unknown Worker parameter"
+		}
+	}
+	return ""
 }
 
 // absoluteURL is what ap_proxy_define_worker_ex needs of a URL after

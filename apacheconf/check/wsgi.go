@@ -39,7 +39,7 @@ func (c *checker) setServerName(n *apacheconf.Node, st state) {
 	if i := strings.Index(name, "://"); i >= 0 {
 		name = name[i+3:]
 	}
-	if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.Contains(name[i:], "]") {
+	if i := strings.IndexByte(name, ':'); i >= 0 {
 		name = name[:i]
 	}
 	s := c.server(st)
