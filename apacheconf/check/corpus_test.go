@@ -236,4 +236,19 @@ var corpus = []corpusCase{
 	{name: "documentroot-missing", conf: "DocumentRoot /nonexistent/wsgidock/docroot\n"},
 	{name: "documentroot-vhost-missing-ok", conf: "<VirtualHost *:80>\n  DocumentRoot /nonexistent/wsgidock/docroot\n</VirtualHost>\n"},
 	{name: "documentroot-relative-ok", conf: "DocumentRoot .\n"},
+
+	// mod_ssl, and virtual host addresses.
+	{name: "ssl-engine-bad", conf: lm("socache_shmcb") + lm("ssl") + "SSLEngine yes\n"},
+	{name: "ssl-engine-optional-ok", conf: lm("socache_shmcb") + lm("ssl") + "SSLEngine optional\n"},
+	{name: "ssl-protocol-bad", conf: lm("socache_shmcb") + lm("ssl") + "SSLProtocol all -SSLv3 -TLSv1 TLSv9\n"},
+	{name: "ssl-protocol-sslv3", conf: lm("socache_shmcb") + lm("ssl") + "SSLProtocol +SSLv3 +TLSv1.2\n"},
+	{name: "ssl-protocol-ok", conf: lm("socache_shmcb") + lm("ssl") + "SSLProtocol -all +TLSv1.2 +TLSv1.3\nSSLProxyProtocol all -SSLv3 -SSLv2\n"},
+	{name: "ssl-verify-bad", conf: lm("socache_shmcb") + lm("ssl") + "SSLVerifyClient maybe\n"},
+	{name: "ssl-options-bad", conf: lm("socache_shmcb") + lm("ssl") + "SSLOptions +StdEnvVars +ExportCertData +Bogus\n"},
+	{name: "ssl-certfile-missing", conf: lm("socache_shmcb") + lm("ssl") + "<VirtualHost *:443>\n  SSLEngine on\n  SSLCertificateFile /nonexistent/wsgidock.pem\n</VirtualHost>\n"},
+	{name: "ssl-certfile-relative-missing", conf: lm("socache_shmcb") + lm("ssl") + "SSLCertificateFile certs/site.pem\n"},
+	{name: "ssl-certfile-ok", conf: lm("socache_shmcb") + lm("ssl") + "SSLCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\nSSLCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n"},
+	{name: "vhost-port-range", conf: "<VirtualHost *:99999>\n</VirtualHost>\n"},
+	{name: "vhost-port-zero", conf: "<VirtualHost *:0>\n</VirtualHost>\n"},
+	{name: "vhost-addresses-ok", conf: "<VirtualHost 127.0.0.1:8080 [::1]:8080 _default_:8081>\n</VirtualHost>\n"},
 }

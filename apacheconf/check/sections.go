@@ -99,6 +99,12 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 			c.errorf(n, codeArgs, "", "%s> directive requires additional arguments", d.Name)
 			return
 		}
+		for _, a := range apacheconf.Words(args) {
+			if _, ok := parseAddrPort(a); !ok && !strings.EqualFold(a, "_default_") {
+				c.errorf(n, codeValue, "Write the addresses as *:80, 127.0.0.1:8080 or [::1]:443, with ports from 1 to 65535.", "The address or port is invalid")
+				return
+			}
+		}
 		child.virtual = true
 		child.srv = &server{virtual: true}
 		childScope = &scope{}

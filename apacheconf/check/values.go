@@ -50,8 +50,10 @@ func init() {
 		"ServerName":           checkServerName,
 		"RegisterHttpMethod":   func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) { c.customMethods = true },
 	}
-	for name, h := range coreHandlers {
-		handlers[name] = h
+	for _, more := range []map[string]handler{coreHandlers, sslHandlers} {
+		for name, h := range more {
+			handlers[name] = h
+		}
 	}
 }
 

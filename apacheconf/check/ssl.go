@@ -1,0 +1,105 @@
+package check
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/catalog"
+)
+
+// sslHandlers are mod_ssl's value checks, as the installed mod_ssl makes
+// them (measured against it: its SSLEngine takes only On and Off, and
+// "optional" with a notice).
+var sslHandlers = map[string]handler{
+	"SSLEngine":               checkSSLEngine,
+	"SSLProtocol":             checkSSLProtocol,
+	"SSLProxyProtocol":        checkSSLProtocol,
+	"SSLVerifyClient":         checkSSLVerify,
+	"SSLProxyVerify":          checkSSLVerify,
+	"SSLOptions":              checkSSLOptions,
+	"SSLCertificateFile":      checkSSLFile,
+	"SSLCertificateKeyFile":   checkSSLFile,
+	"SSLCertificateChainFile": checkSSLFile,
+	"SSLCACertificateFile":    checkSSLFile,
+}
+
+func checkSSLEngine(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w, _ := apacheconf.GetwordConf(n.Args)
+	switch strings.ToLower(w) {
+	case "on", "off", "optional":
+		return
+	}
+	c.errorf(n, codeValue, "", "Argument must be On or Off")
+}
+
+// checkSSLProtocol is mod_ssl's ssl_cmd_protocol_parse.
+func checkSSLProtocol(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	for _, w := range n.Words() {
+		action := byte(0)
+		if w != "" && (w[0] == '+' || w[0] == '-') {
+			action, w = w[0], w[1:]
+		}
+		switch strings.ToLower(w) {
+		case "sslv2":
+			if action != '-' {
+				c.errorf(n, codeValue, "Use TLSv1.2 and TLSv1.3: SSLProtocol -all +TLSv1.2 +TLSv1.3.", "%s: SSLv2 is no longer supported", d.Name)
+				return
+			}
+		case "sslv3":
+			if action != '-' {
+				c.errorf(n, codeValue, "Use TLSv1.2 and TLSv1.3: SSLProtocol -all +TLSv1.2 +TLSv1.3.", "SSLv3 not supported by this version of OpenSSL")
+				return
+			}
+		case "tlsv1", "tlsv1.1", "tlsv1.2", "tlsv1.3", "all":
+		default:
+			c.errorf(n, codeValue, "The protocols are all, TLSv1, TLSv1.1, TLSv1.2 and TLSv1.3, each with an optional + or -.", "%s: Illegal protocol '%s'", d.Name, w)
+			return
+		}
+	}
+}
+
+func checkSSLVerify(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w, _ := apacheconf.GetwordConf(n.Args)
+	switch strings.ToLower(w) {
+	case "none", "optional", "require", "optional_no_ca":
+		return
+	}
+	c.errorf(n, codeValue, "The levels are none, optional, require and optional_no_ca.", "%s: Invalid argument '%s'", d.Name, w)
+}
+
+var sslOptionNames = map[string]bool{"stdenvvars": true, "exportcertdata": true, "fakebasicauth": true, "strictrequire": true,
+	"optrenegotiate": true, "legacydnstringformat": true}
+
+func checkSSLOptions(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	for _, w := range n.Words() {
+		if w != "" && (w[0] == '+' || w[0] == '-') {
+			w = w[1:]
+		}
+		if !sslOptionNames[strings.ToLower(w)] {
+			c.errorf(n, codeValue, "The options are StdEnvVars, ExportCertData, FakeBasicAuth, StrictRequire, OptRenegotiate and LegacyDNStringFormat.", "SSLOptions: Illegal option '%s'", w)
+			return
+		}
+	}
+}
+
+// checkSSLFile is mod_ssl's ssl_cmd_check_file, with Options.FileChecks:
+// the file, relative to ServerRoot, must exist and not be empty. Values
+// that are not paths (a pkcs11: URI) are not judged.
+func checkSSLFile(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	if !c.opts.FileChecks {
+		return
+	}
+	w, _ := apacheconf.GetwordConf(n.Args)
+	if i := strings.IndexByte(w, ':'); i >= 0 && !strings.Contains(w[:i], "/") {
+		return
+	}
+	p := w
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(c.tree.ServerRoot, p)
+	}
+	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		c.errorf(n, codeValue, "Install the file, or run the check where the configuration is deployed.", "%s: file '%s' does not exist or is empty", d.Name, p)
+	}
+}
