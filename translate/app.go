@@ -180,6 +180,34 @@ func (p *planner) resolve(sa *scriptAlias, name, option, dflt string) (string, *
 	return dflt, nil
 }
 
+// matchMount reads the one form of WSGIScriptAliasMatch that is a mount
+// point: ^ and a literal URL path, with a script that takes nothing from
+// the match. mod_wsgi makes the matched text SCRIPT_NAME and the rest
+// PATH_INFO, as WSGIScriptAlias does for that path.
+func matchMount(re, script string) (string, bool) {
+	if !strings.HasPrefix(re, "^/") || strings.Contains(script, "$") {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 1; i < len(re); i++ {
+		c := re[i]
+		switch {
+		case c == '\\' && i+1 < len(re) && (re[i+1] == '.' || re[i+1] == '-' || re[i+1] == '/'):
+			b.WriteByte(re[i+1])
+			i++
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '/', c == '_', c == '-', c == '~':
+			b.WriteByte(c)
+		default:
+			return "", false
+		}
+	}
+	m := b.String()
+	if m != "/" {
+		m = strings.TrimSuffix(m, "/")
+	}
+	return m, true
+}
+
 // pathPrefix reports whether prefix is p or a parent of it, by path
 // segments.
 func pathPrefix(prefix, p string) bool {
@@ -242,13 +270,19 @@ func (p *planner) daemonNamed(name string) *daemon {
 // appService builds the service of one application.
 func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *apacheconf.Node) *spec.Service {
 	name := safeName(d.name)
+	mount := sa.url
 	if sa.match {
-		p.errorf(CodeApp, sa.node.Pos(), "Write a WSGIScriptAlias for the application's mount point: express mounts one script at one URL path.",
-			"WSGIScriptAliasMatch %s cannot be moved into a container", sa.url)
-		return nil
+		m, ok := matchMount(sa.url, sa.script)
+		if !ok {
+			p.errorf(CodeApp, sa.node.Pos(), "Write a WSGIScriptAlias for the application's mount point: express mounts one script at one URL path. wsgidock maps WSGIScriptAliasMatch only as ^/PATH with a script that uses no $N.",
+				"WSGIScriptAliasMatch %s cannot be moved into a container", sa.url)
+			return nil
+		}
+		mount = m
+		p.mapped(name, "WSGIScriptAliasMatch "+sa.url, "matches the URL path prefix "+m+", which becomes SCRIPT_NAME as for WSGIScriptAlias "+m, sa.node.Pos())
 	}
 	app := &spec.App{
-		Script: sa.script, MountPoint: sa.url, ProcessGroup: d.name,
+		Script: sa.script, MountPoint: mount, ProcessGroup: d.name,
 		ServerName: serverNameOf(&vhost{serverName: sa.vhost.name}, p.global), ServerAliases: sa.vhost.aliases,
 		TLS: sa.vhost.tls, ForwardedPort: sa.vhost.port, User: "app", Group: "app",
 		Directives: []apacheconf.Position{sa.node.Pos(), d.node.Pos()},

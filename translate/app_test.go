@@ -194,6 +194,7 @@ func TestAppRefusals(t *testing.T) {
 		{"context is /", appHead + "WSGIDaemonProcess a home=/ \nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "httpd.conf:6:1: error: the application of group a has no source tree of its own"},
 		{"context is /srv", appHead + "WSGIDaemonProcess a python-path=/srv/one:/srv/two\nWSGIProcessGroup a\nWSGIScriptAlias / /srv/one/wsgi.py\n", "httpd.conf:6:1: error: the application of group a has no source tree of its own"},
 		{"match", appHead + "WSGIDaemonProcess a\nWSGIScriptAliasMatch ^/(x) @DIR@/app/wsgi.py process-group=a\n", "httpd.conf:5:1: error: WSGIScriptAliasMatch ^/(x) cannot be moved"},
+		{"match with $1", appHead + "WSGIDaemonProcess a\nWSGIScriptAliasMatch ^/app @DIR@/app/$1.py process-group=a\n", "httpd.conf:5:1: error: WSGIScriptAliasMatch ^/app cannot be moved"},
 		{"undefined group", appHead + "WSGIProcessGroup nope\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "httpd.conf:5:1: error: WSGI process group not yet configured."},
 		{"root", appHead + "WSGIDaemonProcess a user=root\nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "httpd.conf:4:1: error: WSGI process blocked from running as root."},
 		{"embedded", appHead + "WSGIScriptAlias / @DIR@/app/wsgi.py\n", "unmapped WSGIScriptAlias /: the application runs embedded"},
@@ -217,6 +218,18 @@ func TestAppRefusals(t *testing.T) {
 			}
 			t.Errorf("no %q among:\n%s", c.want, strings.Join(lines, "\n"))
 		})
+	}
+}
+
+// TestAppScriptAliasMatch maps the WSGIScriptAliasMatch that is a plain
+// prefix to its mount point.
+func TestAppScriptAliasMatch(t *testing.T) {
+	for re, want := range map[string]string{"^/shop": "/shop", "^/shop/": "/shop", "^/my\\.app": "/my.app", "^/": "/"} {
+		conf := appHead + "WSGIDaemonProcess a\nWSGIScriptAliasMatch " + re + " @DIR@/app/wsgi.py process-group=a\n"
+		sp, _, diags, _ := planText(t, conf, map[string]string{"app/wsgi.py": ""})
+		if s := onlyApp(t, sp, diags); s.App.MountPoint != want {
+			t.Errorf("%s: mount point %q, want %q", re, s.App.MountPoint, want)
+		}
 	}
 }
 

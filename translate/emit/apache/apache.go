@@ -36,22 +36,25 @@ type File struct {
 func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) {
 	type target struct {
 		svc  *spec.Service
-		what string
+		what string // the directive expected there; "" for any
+		// proxy marks an app's WSGIScriptAlias(Match): the proxy
+		// directives take its place.
+		proxy bool
 	}
 	targets := map[apacheconf.Position]target{}
 	key := func(p apacheconf.Position) apacheconf.Position {
 		return apacheconf.Position{Filename: p.Filename, Line: p.Line}
 	}
 	for _, s := range sp.Services {
-		targets[key(s.Origin.Daemon)] = target{s, "WSGIDaemonProcess"}
+		targets[key(s.Origin.Daemon)] = target{svc: s, what: "WSGIDaemonProcess"}
 		if s.App != nil {
 			for _, p := range s.App.Directives[2:] {
-				targets[key(p)] = target{s, ""}
+				targets[key(p)] = target{svc: s}
 			}
-			targets[key(s.App.Directives[0])] = target{s, "WSGIScriptAlias"}
+			targets[key(s.App.Directives[0])] = target{svc: s, proxy: true}
 			continue
 		}
-		targets[key(s.Origin.ImportScript)] = target{s, "WSGIImportScript"}
+		targets[key(s.Origin.ImportScript)] = target{svc: s, what: "WSGIImportScript"}
 	}
 	modules := newModuleLoader(tree)
 	editors := map[string]*apacheconf.Editor{}
@@ -77,7 +80,7 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 					editors[f.Name] = ed
 					order = append(order, f.Name)
 				}
-				if t.what == "WSGIScriptAlias" {
+				if t.proxy {
 					if err := modules.insert(ed, n); err != nil {
 						return err
 					}

@@ -147,3 +147,38 @@ func commentedLines(n *apacheconf.Node, line int, out map[int]bool) {
 		commentedLines(c, line, out)
 	}
 }
+
+// TestRewriteScriptAliasMatch proxies an application mounted with the
+// prefix form of WSGIScriptAliasMatch.
+func TestRewriteScriptAliasMatch(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(conf, []byte(httpdtest.LoadModule("mpm_event_module")+"\n"+httpdtest.LoadModule("wsgi_module")+"\nServerName localhost\nErrorLog /dev/null\n"+
+		"WSGIDaemonProcess shop home="+dir+"\nWSGIScriptAliasMatch ^/shop "+dir+"/wsgi.py process-group=shop\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := apacheconf.Load(conf, apacheconf.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, _, diags := translate.Plan(tree, translate.Options{})
+	if diags.HasErrors() || len(sp.Services) != 1 {
+		t.Fatalf("plan: %v", diags)
+	}
+	files, _, err := apache.Rewrite(tree, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(files[0].Data)
+	for _, want := range []string{"ProxyPass /shop http://127.0.0.1:8000/shop\n", "#" + apache.Marker + "WSGIScriptAliasMatch ^/shop"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rewritten config lacks %q:\n%s", want, got)
+		}
+	}
+	if err := os.WriteFile(conf, files[0].Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := httpdtest.Run(t, nil, "-d", dir, "-f", conf); !res.OK {
+		t.Fatalf("httpd refuses the rewritten config:\n%s", res.Stderr)
+	}
+}

@@ -121,6 +121,9 @@ func (b *builder) workload(s *spec.Service, name string) *workload {
 	if len(s.PostStart) > 0 {
 		b.note(s, "post-start command "+strings.Join(s.PostStart, " "), "it runs on the host once the service is ready; lifecycle.postStart runs inside the container at start", at)
 	}
+	if s.Build != nil {
+		b.note(s, "image "+s.Image, "built from the application's source tree by wsgidock up or run.sh, on this machine only: push it where the cluster pulls from and put that name here (MIGRATION.md says how)", s.Build.Source)
+	}
 	pod.Containers = []corev1.Container{c}
 
 	podMeta := metav1.ObjectMeta{Labels: b.selector(name), Annotations: b.podAnnotations(s)}

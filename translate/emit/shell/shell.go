@@ -50,6 +50,10 @@ func Script(sp *spec.Spec, opts Options) ([]byte, []spec.Item, error) {
 		if err := writeContainer(&b, sp, s, engineOf(s, opts)); err != nil {
 			return nil, nil, err
 		}
+		if s.Build != nil {
+			notes = append(notes, spec.Item{Service: s.Name, What: "image " + s.Image,
+				Why: "built from " + s.Build.Dockerfile + " beside the script: `wsgidock migrate -o DIR` writes it, printing the script alone does not", Source: s.Build.Source})
+		}
 		if len(s.PostStart) > 0 {
 			comment(&b, "Not run here: the post-start command "+quoteForComment(s.PostStart)+
 				" (the script does not wait for readiness; `wsgidock up --wait` runs it).")
