@@ -144,3 +144,28 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("FindConfig: %q", got)
 	}
 }
+
+// TestProxyReverse: a ProxyPassReverse matches by path and URL (trailing
+// slashes aside, the URL after the bar for a Unix socket); WebSocket
+// backends need none.
+func TestProxyReverse(t *testing.T) {
+	tree := load(t, `<VirtualHost *:80>
+ProxyPass /a http://127.0.0.1:8000/a/
+ProxyPassReverse /a/ http://127.0.0.1:8000/a
+ProxyPass /s unix:/run/app.sock|http://app/s
+ProxyPassReverse /s http://app/s
+ProxyPass /ws ws://127.0.0.1:8001/ws
+ProxyPass /b http://127.0.0.1:8000/b
+ProxyPassReverse /b http://127.0.0.1:9000/b
+</VirtualHost>
+`)
+	var got []string
+	for _, d := range Check(tree) {
+		if d.Code == CodeProxyNoReverse {
+			got = append(got, d.Summary)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "ProxyPass /b ") {
+		t.Errorf("got %q", got)
+	}
+}

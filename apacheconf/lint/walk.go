@@ -225,7 +225,7 @@ func (c *checker) endScope(s *scope) {
 		c.proxyOrder(s.proxies)
 	}
 	for _, p := range s.proxies {
-		if p.url == "!" {
+		if p.url == "!" || isWebSocket(p.url) {
 			continue
 		}
 		if !inLocation || s.node.Is("Location") {
@@ -296,10 +296,26 @@ func (c *checker) proxySlash(p proxyPass) {
 	}
 }
 
+// isWebSocket reports whether a ProxyPass URL is a WebSocket one, whose
+// responses are not redirects a ProxyPassReverse would rewrite.
+func isWebSocket(u string) bool {
+	u = strings.ToLower(u)
+	return strings.HasPrefix(u, "ws://") || strings.HasPrefix(u, "wss://")
+}
+
 // hasReverse reports whether a ProxyPassReverse for the same path and URL
-// is in the scope or one that encloses it.
+// is in the scope or one that encloses it. For a Unix socket
+// ("unix:/run/app.sock|http://app/") the URL is the part after the bar,
+// which is what the backend's redirects name.
 func hasReverse(s *scope, p proxyPass) bool {
-	norm := func(x string) string { return strings.TrimSuffix(x, "/") }
+	norm := func(x string) string {
+		if strings.HasPrefix(strings.ToLower(x), "unix:") {
+			if _, after, ok := strings.Cut(x, "|"); ok {
+				x = after
+			}
+		}
+		return strings.TrimSuffix(x, "/")
+	}
 	for ; s != nil; s = s.parent {
 		for _, r := range s.reverses {
 			if norm(r.path) == norm(p.path) && norm(r.url) == norm(p.url) {
