@@ -251,4 +251,13 @@ var corpus = []corpusCase{
 	{name: "vhost-port-range", conf: "<VirtualHost *:99999>\n</VirtualHost>\n"},
 	{name: "vhost-port-zero", conf: "<VirtualHost *:0>\n</VirtualHost>\n"},
 	{name: "vhost-addresses-ok", conf: "<VirtualHost 127.0.0.1:8080 [::1]:8080 _default_:8081>\n</VirtualHost>\n"},
+
+	// mod_authz_core's sections.
+	{name: "requireall-empty", conf: "<Directory /srv>\n  <RequireAll>\n  </RequireAll>\n</Directory>\n"},
+	{name: "requireall-args", conf: "<Directory /srv>\n  <RequireAll x>\n    Require all granted\n  </RequireAll>\n</Directory>\n"},
+	{name: "requirenone-in-any", conf: "<Directory /srv>\n  <RequireNone>\n    Require ip 10.0.0.1\n  </RequireNone>\n</Directory>\n"},
+	{name: "require-not-in-any", conf: "<Directory /srv>\n  <RequireAny>\n    Require not ip 10.0.0.1\n    Require all granted\n  </RequireAny>\n</Directory>\n"},
+	{name: "require-not-in-none", conf: "<Directory /srv>\n  <RequireAll>\n    Require all granted\n    <RequireNone>\n      Require not ip 10.0.0.1\n    </RequireNone>\n  </RequireAll>\n</Directory>\n"},
+	{name: "requireall-ok", conf: "<Directory /srv>\n  <RequireAll>\n    Require all granted\n    Require not ip 10.0.0.1\n    <RequireNone>\n      Require ip 10.9.0.0/16\n    </RequireNone>\n  </RequireAll>\n</Directory>\n"},
+	{name: "requireall-foreign-directive", conf: "<Directory /srv>\n  <RequireAll>\n    Require all granted\n    Options None\n  </RequireAll>\n</Directory>\n"},
 }

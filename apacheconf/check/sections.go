@@ -108,6 +108,28 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 		child.virtual = true
 		child.srv = &server{virtual: true}
 		childScope = &scope{}
+	case "<requireall", "<requireany", "<requirenone":
+		if end < 0 {
+			c.errorf(n, codeArgs, "", "%s> directive missing closing '>'", d.Name)
+			return
+		}
+		if strings.TrimSpace(args[:end]) != "" {
+			c.errorf(n, codeArgs, "", "%s> directive doesn't take additional arguments", d.Name)
+			return
+		}
+		child.override = catalog.OrAuthCfg
+		child.limited = true
+		c.list(n.Children, child, childScope)
+		if !c.hasAuthz(n.Children) {
+			c.errorf(n, codeValue, "Put at least one Require line in the section, or remove it.", "%s> directive contains no authorization directives", d.Name)
+			return
+		}
+		if kind == "<requirenone" {
+			if parent := authzSection(st); parent != "<RequireAll>" {
+				c.errorf(n, codeValue, "Put <RequireNone> inside a <RequireAll>, with at least one positive Require beside it.", "<RequireNone> directive has no effect in %s directive", parent)
+			}
+		}
+		return
 	case "<authzprovideralias":
 		c.hasAuthzAlias = true
 	case "<limit", "<limitexcept":
@@ -128,4 +150,49 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 	if rest != "" {
 		c.errorf(n, codeArgs, "Give the section one argument; quote it if it contains spaces.", "Multiple %s> arguments not (yet) supported.", d.Name)
 	}
+}
+
+// hasAuthz reports whether nodes (spliced as httpd's tree holds them) hold
+// a Require line or a Require section: what mod_authz_core counts.
+func (c *checker) hasAuthz(nodes []*apacheconf.Node) bool {
+	for _, n := range nodes {
+		if !n.Active {
+			continue
+		}
+		if n.Flags&apacheconf.FlagExec != 0 {
+			if n.Kind == apacheconf.KindSection && c.hasAuthz(n.Children) {
+				return true
+			}
+			for _, f := range n.Included {
+				if c.hasAuthz(f.Nodes) {
+					return true
+				}
+			}
+			continue
+		}
+		switch strings.ToLower(n.Name) {
+		case "require", "requireall", "requireany", "requirenone":
+			return true
+		}
+	}
+	return false
+}
+
+// authzSection is mod_authz_core's format_authz_command for the section
+// a Require at st adds to: the nearest <RequireAll>, <RequireAny> or
+// <RequireNone>, or the implicit <RequireAny> of a per-directory section.
+func authzSection(st state) string {
+	for i := len(st.ancestors) - 1; i >= 0; i-- {
+		switch strings.ToLower(st.ancestors[i].Name) {
+		case "requireall":
+			return "<RequireAll>"
+		case "requirenone":
+			return "<RequireNone>"
+		case "requireany":
+			return "<RequireAny>"
+		case "directory", "directorymatch", "location", "locationmatch", "files", "filesmatch", "if", "elseif", "else", "proxy", "proxymatch":
+			return "<RequireAny>"
+		}
+	}
+	return "<RequireAny>"
 }

@@ -304,25 +304,9 @@ func checkRequire(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 			return
 		}
 	}
-	if negate && orSection(st) {
-		c.errorf(n, codeValue, "Put negated Require lines in a <RequireAll> (or <RequireNone>) with at least one positive one.", "negative %s directive has no effect in <RequireAny> directive", d.Name)
+	if parent := authzSection(st); negate && parent != "<RequireAll>" {
+		c.errorf(n, codeValue, "Put negated Require lines in a <RequireAll>, with at least one positive one.", "negative %s directive has no effect in %s directive", d.Name, parent)
 	}
-}
-
-// orSection reports whether a Require at st is in an OR section: the
-// implicit one of a per-directory section, or <RequireAny>.
-func orSection(st state) bool {
-	for i := len(st.ancestors) - 1; i >= 0; i-- {
-		switch strings.ToLower(st.ancestors[i].Name) {
-		case "requireall", "requirenone":
-			return false
-		case "requireany":
-			return true
-		case "directory", "directorymatch", "location", "locationmatch", "files", "filesmatch", "if", "elseif", "else", "proxy", "proxymatch":
-			return true
-		}
-	}
-	return true
 }
 
 // customProviders reports whether the configuration defines Require
