@@ -260,4 +260,11 @@ var corpus = []corpusCase{
 	{name: "require-not-in-none", conf: "<Directory /srv>\n  <RequireAll>\n    Require all granted\n    <RequireNone>\n      Require not ip 10.0.0.1\n    </RequireNone>\n  </RequireAll>\n</Directory>\n"},
 	{name: "requireall-ok", conf: "<Directory /srv>\n  <RequireAll>\n    Require all granted\n    Require not ip 10.0.0.1\n    <RequireNone>\n      Require ip 10.9.0.0/16\n    </RequireNone>\n  </RequireAll>\n</Directory>\n"},
 	{name: "requireall-foreign-directive", conf: "<Directory /srv>\n  <RequireAll>\n    Require all granted\n    Options None\n  </RequireAll>\n</Directory>\n"},
+
+	// WSGIScriptAlias preloading its script into a group.
+	{name: "wsgi-scriptalias-group-not-configured", conf: "WSGIScriptAlias / /srv/a.wsgi process-group=a application-group=%{GLOBAL}\nWSGIDaemonProcess a\n"},
+	{name: "wsgi-scriptalias-group-not-accessible", conf: "<VirtualHost *:80>\n  ServerName a.example\n  WSGIDaemonProcess a\n</VirtualHost>\n<VirtualHost *:80>\n  ServerName b.example\n  WSGIScriptAlias / /srv/a.wsgi process-group=a application-group=%{GLOBAL}\n</VirtualHost>\n"},
+	{name: "wsgi-scriptalias-group-only-ok", conf: "WSGIScriptAlias / /srv/a.wsgi process-group=a\nWSGIDaemonProcess a\n"},
+	{name: "wsgi-scriptalias-resource-ok", conf: "WSGIScriptAlias / /srv/a.wsgi process-group=%{RESOURCE} application-group=%{GLOBAL}\n"},
+	{name: "wsgi-scriptaliasmatch-dollar-ok", conf: "WSGIScriptAliasMatch ^/([^/]+) /srv/$1.wsgi process-group=x application-group=%{GLOBAL}\n"},
 }

@@ -224,6 +224,13 @@ func checkWSGIImportScript(c *checker, n *apacheconf.Node, d catalog.Directive, 
 	if group == "%{GLOBAL}" {
 		return
 	}
+	c.groupReachable(n, st, group)
+}
+
+// groupReachable is mod_wsgi's check of a process group that a
+// WSGIImportScript, or a WSGIScriptAlias that preloads its script, names:
+// defined before, and reachable from this server.
+func (c *checker) groupReachable(n *apacheconf.Node, st state, group string) {
 	g, defined := c.wsgi.groups[group]
 	if !defined {
 		c.errorf(n, codeWSGI, "Define the group with WSGIDaemonProcess before this line, in this virtual host or globally.", "WSGI process group not yet configured.")
@@ -254,16 +261,20 @@ func checkWSGIScriptAlias(c *checker, n *apacheconf.Node, d catalog.Directive, s
 		c.errorf(n, codeArgs, "", "%s requires at least two arguments%s", d.Name, usage)
 		return
 	}
+	var app, group string
+	hasApp, hasGroup := false, false
 	msg, ok := parseWSGIOptions(rest, func(opt, value string) string {
 		switch opt {
 		case "application-group":
 			if value == "" {
 				return "Invalid name for WSGI application group."
 			}
+			app, hasApp = value, true
 		case "process-group":
 			if value == "" {
 				return "Invalid name for WSGI process group."
 			}
+			group, hasGroup = value, true
 		case "callable-object":
 			if value == "" {
 				return "Invalid name for WSGI callable object."
@@ -284,9 +295,23 @@ func checkWSGIScriptAlias(c *checker, n *apacheconf.Node, d catalog.Directive, s
 		c.errorf(n, codeWSGI, "", "%s", msg)
 		return
 	}
-	if strings.HasSuffix(d.Name, "Match") {
+	match := strings.HasSuffix(d.Name, "Match")
+	if match {
 		if m := c.regexError(l); m != "" {
 			c.errorf(n, codeRegex, m, "Regular expression could not be compiled.")
+			return
 		}
+	}
+	// With both groups named, no substitutions, the script is preloaded as
+	// by WSGIImportScript, and its group checked the same way.
+	if app == "%{GLOBAL}" {
+		app = ""
+	}
+	if group == "%{GLOBAL}" {
+		group = ""
+	}
+	if hasApp && hasGroup && group != "" && !strings.Contains(group, "%{") && !strings.Contains(app, "%{") &&
+		(!match || !strings.Contains(a, "$")) {
+		c.groupReachable(n, st, group)
 	}
 }
