@@ -24,8 +24,8 @@ type lintCmd struct {
 	readFlags
 	Format  string   `name:"format" enum:"text,json,sarif,github,checkstyle,gitlab" default:"text" help:"How to report: text, json (docs/formats.md), sarif (SARIF 2.1.0), github (workflow commands), checkstyle (XML), gitlab (Code Quality)."`
 	FailOn  string   `name:"fail-on" enum:",error,warning,never" default:"" help:"Exit 1 when a finding is at least this severe: error (default), warning or never."`
-	Disable []string `name:"disable" placeholder:"CODE,..." help:"Do not report these rule codes (repeatable)."`
-	Enable  []string `name:"enable" placeholder:"CODE,..." help:"Report these codes even when the settings file disables them (repeatable)."`
+	Disable []string `name:"disable" placeholder:"CODE" help:"Do not report these rule codes (comma-separated, repeatable)."`
+	Enable  []string `name:"enable" placeholder:"CODE" help:"Report these codes even when the settings file disables them (comma-separated, repeatable)."`
 	Config  string   `name:"config" placeholder:"FILE" help:"Project settings for every file (default: for each file, the first .wsgidock.yaml in its directory or above)." type:"path"`
 }
 
