@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,3 +170,5 @@ ProxyPassReverse /b http://127.0.0.1:9000/b
 		t.Errorf("got %q", got)
 	}
 }
+
+func asReadError(err error, re **apacheconf.ReadError) bool { return errors.As(err, re) }
