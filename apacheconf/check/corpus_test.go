@@ -267,4 +267,21 @@ var corpus = []corpusCase{
 	{name: "wsgi-scriptalias-group-only-ok", conf: "WSGIScriptAlias / /srv/a.wsgi process-group=a\nWSGIDaemonProcess a\n"},
 	{name: "wsgi-scriptalias-resource-ok", conf: "WSGIScriptAlias / /srv/a.wsgi process-group=%{RESOURCE} application-group=%{GLOBAL}\n"},
 	{name: "wsgi-scriptaliasmatch-dollar-ok", conf: "WSGIScriptAliasMatch ^/([^/]+) /srv/$1.wsgi process-group=x application-group=%{GLOBAL}\n"},
+
+	// mod_setenvif, mod_expires, more of mod_rewrite.
+	{name: "setenvif-bad-regex", conf: "SetEnvIf Request_URI \"^/(a|b\" noauth\n"},
+	{name: "setenvif-no-vars", conf: "SetEnvIf Request_URI ^/health\n"},
+	{name: "setenvif-no-regex", conf: "SetEnvIf Request_URI\n"},
+	{name: "setenvif-ok", conf: "SetEnvIf X-Forwarded-Proto https HTTPS=on\nSetEnvIfNoCase User-Agent \"^(?!curl)\" !nolog\nBrowserMatch \"MSIE [2-6]\" nokeepalive\n"},
+	{name: "browsermatch-no-vars", conf: "BrowserMatch bot\n"},
+	{name: "setenvifexpr-no-vars", conf: "SetEnvIfExpr \"-n %{HTTP_HOST}\"\n"},
+	{name: "expires-bad-unit", conf: lm("expires") + "ExpiresActive On\nExpiresDefault \"access plus 1 mounth\"\n"},
+	{name: "expires-bad-base", conf: lm("expires") + "ExpiresDefault \"later plus 1 day\"\n"},
+	{name: "expires-no-number", conf: lm("expires") + "ExpiresByType text/css \"access plus one week\"\n"},
+	{name: "expires-missing-type", conf: lm("expires") + "ExpiresByType image/png \"access plus 1\"\n"},
+	{name: "expires-bad-mime", conf: lm("expires") + "ExpiresByType png \"access plus 1 day\"\n"},
+	{name: "expires-ok", conf: lm("expires") + "ExpiresDefault \"access plus 1 month 2 days\"\nExpiresByType image/* A604800\nExpiresByType text/html \"modification plus 5 minutes\"\nExpiresByType text/css \"now plus 1 mo\"\n"},
+	{name: "rewrite-r-bad-status", conf: "RewriteRule ^/old /new [R=399,L]\n"},
+	{name: "rewrite-r-ok", conf: "RewriteRule ^/old /new [R=301,L]\nRewriteRule ^/gone - [R=410]\nRewriteRule ^/x /y [R]\n"},
+	{name: "rewriteoptions-bad", conf: "RewriteOptions Inherit Sometimes\n"},
 }

@@ -51,12 +51,12 @@ func isSpace(c byte) bool {
 
 // flagKeys is cmd_parseflagfield: the keys of "[K1=V1,K2,...]", or a
 // message when the brackets are missing.
-func flagKeys(s string) ([]string, string) {
+func flagKeys(s string) ([][2]string, string) {
 	if len(s) < 1 || s[0] != '[' || s[len(s)-1] != ']' {
 		return nil, "bad flag delimiters"
 	}
 	body := s[1:len(s)-1] + ","
-	var keys []string
+	var keys [][2]string
 	for body != "" {
 		body = strings.TrimLeft(body, " \t\n\r\f\v")
 		i := strings.IndexByte(body, ',')
@@ -64,8 +64,8 @@ func flagKeys(s string) ([]string, string) {
 			break
 		}
 		item := strings.TrimRight(body[:i], " \t\n\r\f\v")
-		k, _, _ := strings.Cut(item, "=")
-		keys = append(keys, k)
+		k, v, _ := strings.Cut(item, "=")
+		keys = append(keys, [2]string{k, v})
 		body = body[i+1:]
 	}
 	return keys, ""
@@ -122,10 +122,17 @@ func checkRewriteRule(c *checker, n *apacheconf.Node, d catalog.Directive, st st
 			c.errorf(n, codeValue, "Write the flags in brackets: [L,R=301].", "RewriteRule: %s", msg)
 			return
 		}
-		for _, k := range keys {
+		for _, kv := range keys {
+			k, v := kv[0], kv[1]
 			if !ruleFlagKnown(k) {
 				c.errorf(n, codeValue, "", "RewriteRule: unknown flag '%s'", k)
 				return
+			}
+			if (strings.EqualFold(k, "r") || strings.EqualFold(k, "redirect")) && v != "" && v[0] >= '0' && v[0] <= '9' {
+				if status := atoi(v); status != 500 && !statusCodes[status] {
+					c.errorf(n, codeValue, "Redirect with a status httpd knows: R=301, R=302, R=303, R=307, R=308.", "RewriteRule: invalid HTTP response code '%s' for flag 'R'", v)
+					return
+				}
 			}
 		}
 	}
@@ -148,8 +155,8 @@ func checkRewriteCond(c *checker, n *apacheconf.Node, d catalog.Directive, st st
 			c.errorf(n, codeValue, "Write the flags in brackets: [NC,OR].", "RewriteCond: %s", msg)
 			return
 		}
-		for _, k := range keys {
-			if !condFlags[strings.ToLower(k)] {
+		for _, kv := range keys {
+			if k := kv[0]; !condFlags[strings.ToLower(k)] {
 				c.errorf(n, codeValue, "", "RewriteCond: unknown flag '%s'", k)
 				return
 			}
@@ -167,5 +174,19 @@ func checkRewriteCond(c *checker, n *apacheconf.Node, d catalog.Directive, st st
 	}
 	if msg := c.regexError(p); msg != "" {
 		c.errorf(n, codeRegex, msg, "RewriteCond: cannot compile regular expression '%s'", p)
+	}
+}
+
+var rewriteOptions = map[string]bool{"inherit": true, "inheritbefore": true, "inheritdown": true, "inheritdownbefore": true,
+	"ignoreinherit": true, "allownoslash": true, "allowanyuri": true, "mergebase": true, "ignorecontextinfo": true,
+	"legacyprefixdocroot": true, "unsafeprefixstat": true}
+
+// checkRewriteOptions is mod_rewrite's cmd_rewriteoptions.
+func checkRewriteOptions(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	for _, w := range n.Words() {
+		if !rewriteOptions[strings.ToLower(w)] {
+			c.errorf(n, codeValue, "The options are Inherit, InheritBefore, InheritDown, InheritDownBefore, IgnoreInherit, AllowNoSlash, AllowAnyURI, MergeBase, IgnoreContextInfo and LegacyPrefixDocRoot.", "RewriteOptions: unknown option '%s'", w)
+			return
+		}
 	}
 }

@@ -43,6 +43,13 @@ func init() {
 		"RewriteRule":          checkRewriteRule,
 		"RewriteCond":          checkRewriteCond,
 		"SetEnvIfExpr":         checkSetEnvIfExpr,
+		"SetEnvIf":             checkSetEnvIf,
+		"SetEnvIfNoCase":       checkSetEnvIf,
+		"BrowserMatch":         checkSetEnvIf,
+		"BrowserMatchNoCase":   checkSetEnvIf,
+		"RewriteOptions":       checkRewriteOptions,
+		"ExpiresDefault":       checkExpires,
+		"ExpiresByType":        checkExpires,
 		"WSGIDaemonProcess":    checkWSGIDaemonProcess,
 		"WSGIImportScript":     checkWSGIImportScript,
 		"WSGIScriptAlias":      checkWSGIScriptAlias,
@@ -645,5 +652,94 @@ func checkSetEnvIfExpr(c *checker, n *apacheconf.Node, d catalog.Directive, st s
 	}
 	if msg := c.exprError(w, false); msg != "" {
 		c.errorf(n, codeExpr, "", "Could not parse expression \"%s\": %s", w, msg)
+		return
+	}
+	if _, rest := apacheconf.GetwordConf(n.Args); rest == "" {
+		c.errorf(n, codeArgs, "Name the variables to set after the condition: VAR, VAR=value or !VAR.", "Missing envariable expression for %s", d.Name)
+	}
+}
+
+// checkSetEnvIf is mod_setenvif's add_setenvif and add_browser, then
+// add_setenvif_core and add_envvars.
+func checkSetEnvIf(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	rest := n.Args
+	if !strings.HasPrefix(d.Name, "BrowserMatch") {
+		var field string
+		field, rest = apacheconf.GetwordConf(rest)
+		if field == "" {
+			c.errorf(n, codeArgs, "", "Missing header-field name for %s", d.Name)
+			return
+		}
+	}
+	var regex string
+	regex, rest = apacheconf.GetwordConf(rest)
+	switch {
+	case regex == "":
+		c.errorf(n, codeArgs, "", "Missing regular expression for %s", d.Name)
+	case c.regexError(regex) != "":
+		c.errorf(n, codeRegex, c.regexError(regex), "%s regex could not be compiled.", d.Name)
+	case rest == "":
+		c.errorf(n, codeArgs, "Name the variables to set after the pattern: VAR, VAR=value or !VAR.", "Missing envariable expression for %s", d.Name)
+	}
+}
+
+// expiresCode is mod_expires' check_code: "A3600", "M86400", or
+// "access plus 1 month"; the message when httpd refuses it.
+func expiresCode(code string) string {
+	if code != "" && (code[0] == 'A' || code[0] == 'M') {
+		return ""
+	}
+	// strncasecmp(word, name, n) == 0: the first n characters match.
+	first := func(w, name string, n int) bool { return len(w) >= n && strings.EqualFold(w[:n], name[:n]) }
+	words := apacheconf.Words(code)
+	next := func() string {
+		if len(words) == 0 {
+			return ""
+		}
+		w := words[0]
+		words = words[1:]
+		return w
+	}
+	w := next()
+	if !first(w, "now", 1) && !first(w, "access", 1) && !first(w, "modification", 1) {
+		return "bad expires code, unrecognised <base> '" + w + "'"
+	}
+	w = next()
+	if first(w, "plus", 1) {
+		w = next()
+	}
+	for w != "" {
+		if w[0] < '0' || w[0] > '9' {
+			return "bad expires code, numeric value expected <num> '" + w + "'"
+		}
+		w = next()
+		if w == "" {
+			return "bad expires code, missing <type>"
+		}
+		if !first(w, "years", 1) && !first(w, "months", 2) && !first(w, "weeks", 1) && !first(w, "days", 1) &&
+			!first(w, "hours", 1) && !first(w, "minutes", 2) && !first(w, "seconds", 1) {
+			return "bad expires code, unrecognised <type>'" + w + "'"
+		}
+		w = next()
+	}
+	return ""
+}
+
+// checkExpires is mod_expires' set_expiresdefault and set_expiresbytype.
+func checkExpires(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w := n.Words()
+	help := "Write the time as \"access plus 1 month\" (or A2592000): now, access or modification, then numbers and units."
+	if d.Name == "ExpiresDefault" {
+		if msg := expiresCode(w[0]); msg != "" {
+			c.errorf(n, codeValue, help, "'ExpiresDefault %s': %s", w[0], msg)
+		}
+		return
+	}
+	if !strings.Contains(w[0], "/") {
+		c.errorf(n, codeValue, "Give a MIME type such as text/html or image/*.", "Invalid mimetype: should contain a slash")
+		return
+	}
+	if msg := expiresCode(w[1]); msg != "" {
+		c.errorf(n, codeValue, help, "'ExpiresByType %s %s': %s", w[0], w[1], msg)
 	}
 }
