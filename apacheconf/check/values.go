@@ -28,7 +28,6 @@ func init() {
 		"ScriptAlias":          checkAlias,
 		"AliasMatch":           checkAliasMatch,
 		"ScriptAliasMatch":     checkAliasMatch,
-		"RedirectMatch":        checkRedirectMatch,
 		"ServerSignature":      enum("ServerSignature: use one of: off | on | email", "on", "off", "email"),
 		"HostnameLookups":      enum("parameter must be 'on', 'off', or 'double'", "on", "off", "double"),
 		"ServerTokens":         enum("ServerTokens takes 1 argument: 'Prod(uctOnly)', 'Major', 'Minor', 'Min(imal)', 'OS', or 'Full'", "os", "min", "minimal", "major", "minor", "prod", "productonly", "full"),
@@ -109,26 +108,6 @@ func checkAliasMatch(c *checker, n *apacheconf.Node, d catalog.Directive, st sta
 	}
 	w, _ := apacheconf.GetwordConf(n.Args)
 	if msg := c.regexError(w); msg != "" {
-		c.errorf(n, codeRegex, msg, "Regular expression could not be compiled.")
-	}
-}
-
-// checkRedirectMatch is mod_alias's add_redirect_internal for the regex
-// form: RedirectMatch [status] regex [URL].
-func checkRedirectMatch(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	w := n.Words()
-	pat := w[0]
-	if len(w) > 1 {
-		switch strings.ToLower(w[0]) {
-		case "gone", "permanent", "temp", "seeother":
-			pat = w[1]
-		default:
-			if len(w[0]) > 0 && w[0][0] >= '0' && w[0][0] <= '9' {
-				pat = w[1]
-			}
-		}
-	}
-	if msg := c.regexError(pat); msg != "" {
 		c.errorf(n, codeRegex, msg, "Regular expression could not be compiled.")
 	}
 }
