@@ -14,6 +14,7 @@ package check
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -176,7 +177,7 @@ func (c *checker) node(n *apacheconf.Node, st state, sc *scope) {
 		return
 	}
 	if msg := arity(d, n.Args); msg != "" {
-		c.errorf(n, codeArgs, "", "%s", msg)
+		c.errorf(n, codeArgs, substitutionHint(n), "%s", msg)
 		return
 	}
 	if forbidden, ok := forbiddenIn[d.Name]; ok {
@@ -321,6 +322,20 @@ func arity(d catalog.Directive, args string) string {
 		}
 	}
 	return ""
+}
+
+// substitutionHint explains an argument count that ${VAR} substitution
+// changed: it lists the words httpd saw.
+func substitutionHint(n *apacheconf.Node) string {
+	if n.File.Macro || !strings.Contains(n.File.Src[n.Offset:n.End], "${") {
+		return ""
+	}
+	words := n.Words()
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = strconv.Quote(w)
+	}
+	return fmt.Sprintf("After ${VAR} substitution httpd reads %d arguments: %s. Quote a variable whose value has spaces.", len(words), strings.Join(quoted, " "))
 }
 
 // usageSuffix is what invoke_cmd appends to a count error: ", " and the

@@ -38,6 +38,15 @@ func TestUnknownDirectiveDetail(t *testing.T) {
 	}
 }
 
+// TestSubstitutionHint explains an argument count that a Define changed.
+func TestSubstitutionHint(t *testing.T) {
+	ds := checkSource(t, "Define B y\nDefine C \"${B} x\"\nAlias /${C} /tmp\n", check.Options{Modules: []string{"alias_module"}})
+	want := `After ${VAR} substitution httpd reads 3 arguments: "/y" "x" "/tmp".`
+	if len(ds) != 1 || !strings.Contains(ds[0].Detail, want) {
+		t.Errorf("got %v, want a detail with %q", ds, want)
+	}
+}
+
 // TestOptionsModules treats --module's modules as loaded.
 func TestOptionsModules(t *testing.T) {
 	src := "SSLEngine on\n"

@@ -17,7 +17,7 @@ var accessCompat = map[string]bool{"order": true, "allow": true, "deny": true, "
 func (c *checker) unknown(n *apacheconf.Node, name string) {
 	var detail string
 	if d, ok := catalog.Lookup(name); ok {
-		detail = d.Name + " is defined by " + d.Module + ", which is not loaded"
+		detail = name + " is defined by " + d.Module + ", which is not loaded"
 		if m, ok := moduleOfSource(d.Module); ok && m.File != "" {
 			detail += ": load it with LoadModule " + m.Name + " modules/" + m.File + " (on Debian, a2enmod " + strings.TrimSuffix(m.Name, "_module") + ")"
 		}
