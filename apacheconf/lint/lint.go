@@ -10,6 +10,7 @@
 package lint
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -39,7 +40,7 @@ func (c *checker) report(code string, pos apacheconf.Position, format string, ar
 	c.diags = append(c.diags, apacheconf.Diagnostic{
 		Severity: r.Severity,
 		Code:     code,
-		Summary:  sprintf(format, args...),
+		Summary:  summary(format, args),
 		Detail:   r.Help,
 		Subject:  apacheconf.Range{Start: pos, End: pos},
 	})
@@ -58,9 +59,10 @@ type Linter struct {
 	Disabled map[string]bool
 }
 
-// Lint returns the findings for a tree: read is the reader's result (its
-// warnings and its read error, if any), and the checks run only when
-// reading succeeded, as httpd's walk phase runs only after its read phase.
+// Lint returns the findings for a tree: the reader's warnings, its read
+// error readErr if there is one, and otherwise the findings of the checks
+// (httpd's walk phase, too, runs only after its read phase succeeded);
+// disabled codes and suppressed findings are left out.
 func (l *Linter) Lint(tree *apacheconf.Tree, readErr *apacheconf.ReadError) apacheconf.Diagnostics {
 	var all apacheconf.Diagnostics
 	if tree != nil {
@@ -138,4 +140,13 @@ func (f FailOn) Fails(ds apacheconf.Diagnostics) bool {
 		}
 	}
 	return false
+}
+
+// summary formats a finding's message; a message without arguments is
+// used as it is.
+func summary(format string, args []any) string {
+	if len(args) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
 }

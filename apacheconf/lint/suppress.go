@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -65,7 +66,7 @@ func (s *suppressionSet) readFile(f *apacheconf.File, known map[string]apachecon
 					if _, ok := known[c]; !ok {
 						s.problems = append(s.problems, apacheconf.Diagnostic{
 							Severity: apacheconf.SeverityError, Code: CodeBadSuppression,
-							Summary: "unknown rule code " + quote(c) + " in a suppression comment",
+							Summary: "unknown rule code " + strconv.Quote(c) + " in a suppression comment",
 							Detail:  "Use a code listed in docs/rules.md, as the findings print it in brackets.",
 							Subject: apacheconf.Range{Start: apacheconf.Position{Filename: f.Name, Line: i + 1, Column: col}},
 						})

@@ -22,7 +22,7 @@ type scope struct {
 	tls            bool
 	forwardedPort  *apacheconf.Node
 	forwardedProto bool
-	firstProxy     *apacheconf.Node
+	firstProxy     *proxyPass
 	handler        *apacheconf.Node // a SetHandler server-status/server-info
 }
 
@@ -135,7 +135,7 @@ func (c *checker) directive(n *apacheconf.Node, s *scope, listens map[string]*ap
 		if p, ok := readProxy(n, s, w); ok {
 			s.proxies = append(s.proxies, p)
 			if v := s.vhost; v != nil && v.firstProxy == nil && p.url != "!" {
-				v.firstProxy = n
+				v.firstProxy = &p
 			}
 		}
 	case kindProxyPassReverse:
@@ -350,7 +350,7 @@ func (c *checker) forwarded(v *scope) {
 		}
 	}
 	if v.tls && v.firstProxy != nil && !v.forwardedProto {
-		c.report(CodeForwardedProto, v.firstProxy.Pos(), "this TLS virtual host proxies to %s without RequestHeader set X-Forwarded-Proto https", v.firstProxy.Words()[min(1, len(v.firstProxy.Words())-1)])
+		c.report(CodeForwardedProto, v.firstProxy.node.Pos(), "this TLS virtual host proxies to %s without RequestHeader set X-Forwarded-Proto https", v.firstProxy.url)
 	}
 }
 
