@@ -226,8 +226,8 @@ func startScript(s *spec.Service) string {
 	b.WriteString("#!/usr/bin/env bash\n")
 	fmt.Fprintf(b, "# Start script (ENTRYPOINT) of %s: runs the deploy hook, starts the\n", oneLine(s.Name))
 	b.WriteString("# post-deploy hook in the background once the server answers (on the port\n")
-	b.WriteString("# in WSGIDOCK_PORT), then execs\n")
-	b.WriteString("# the server so that it is PID 1 and receives the container's signals.\n")
+	b.WriteString("# in WSGIDOCK_PORT), then execs the server so that it is PID 1 and receives\n")
+	b.WriteString("# the container's signals.\n")
 	b.WriteString("# The arguments (CMD, or what follows the image on `docker run`) go to\n")
 	b.WriteString("# the server. A failing deploy hook is logged and the start goes on.\n")
 	b.WriteString("set -u\n")
@@ -248,7 +248,28 @@ func startScript(s *spec.Service) string {
 		echo " -----> $hooks/deploy is not executable; not run" >&2
 	fi
 fi
-
+`)
+	if s.Build.Base != spec.BaseDebian {
+		b.WriteString("\n# The application's arguments, the image's CMD. Arguments that start with\n")
+		b.WriteString("# an option (docker run IMAGE --port 8080) are added to them instead.\n")
+		b.WriteString("app_args=(")
+		for i, a := range s.App.ExpressArgs {
+			switch {
+			case i == 0:
+			case strings.HasPrefix(a, "-"):
+				b.WriteString(" \\\n\t")
+			default:
+				b.WriteByte(' ')
+			}
+			b.WriteString(sh(a))
+		}
+		b.WriteString(")\n")
+		b.WriteString(`if [ $# -eq 0 ] || [ "${1#-}" != "$1" ]; then
+	set -- "${app_args[@]}" "$@"
+fi
+`)
+	}
+	b.WriteString(`
 # The port the server listens on: 80, or the last --port of the arguments.
 port=80
 prev=

@@ -59,7 +59,8 @@ func freePort(t *testing.T) int {
 // machine, with mod_wsgi-express replaced by a recorder: the deploy hook
 // runs and its failure is logged without stopping the start, the server
 // replaces the script (same pid, so PID 1 in a container) with the seed's
-// flags and the arguments after them, and the post-deploy hook runs once
+// flags, the application's arguments and the ones given after them, and
+// the post-deploy hook runs once
 // the server answers, told its port.
 func TestExpressStartScript(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
@@ -126,6 +127,11 @@ func TestExpressStartScript(t *testing.T) {
 	want := []string{"start-server", "--log-to-terminal", "--startup-log", "--port", "80"}
 	if len(args) < len(want)+2 || strings.Join(args[:len(want)], " ") != strings.Join(want, " ") || strings.Join(args[len(args)-2:], " ") != fmt.Sprintf("--port %d", port) {
 		t.Errorf("server arguments %q", args)
+	}
+	// Given only --port, the start script puts the application's own
+	// arguments (CMD) first, so that the server still serves it.
+	if !strings.Contains(strings.Join(args, " "), " "+strings.Join(sp.Services[0].App.ExpressArgs, " ")+" --port ") {
+		t.Errorf("the application's arguments are not passed with --port: %q", args)
 	}
 	if wait(deployed) != "ran\n" {
 		t.Error("deploy hook did not run")
