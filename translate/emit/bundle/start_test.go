@@ -60,8 +60,7 @@ func freePort(t *testing.T) int {
 // runs and its failure is logged without stopping the start, the server
 // replaces the script (same pid, so PID 1 in a container) with the seed's
 // flags, the application's arguments and the ones given after them, and
-// the post-deploy hook runs once
-// the server answers, told its port.
+// the post-deploy hook runs once the server answers, told its port.
 func TestExpressStartScript(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 runs the stand-in server")
