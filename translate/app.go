@@ -259,12 +259,13 @@ func (p *planner) appServices(sp *spec.Spec) {
 }
 
 func (p *planner) daemonNamed(name string) *daemon {
-	for _, d := range p.daemons {
-		if d.name == name {
-			return d
+	if p.daemonIndex == nil {
+		p.daemonIndex = make(map[string]*daemon, len(p.daemons))
+		for _, d := range p.daemons {
+			p.daemonIndex[d.name] = d
 		}
 	}
-	return nil
+	return p.daemonIndex[name]
 }
 
 // appService builds the service of one application.
@@ -523,8 +524,8 @@ func (p *planner) requirements(svc *spec.Service, ctx, home string, pos apacheco
 	if home != "" {
 		version = pyvenvVersion(p.fs, home)
 	}
-	for _, dir := range []string{svc.App.Home, ctx} {
-		if dir == "" || !pathPrefix(ctx, dir) {
+	for i, dir := range []string{svc.App.Home, ctx} {
+		if dir == "" || !pathPrefix(ctx, dir) || i == 1 && filepath.Clean(svc.App.Home) == ctx {
 			continue
 		}
 		for _, f := range requirementFiles {

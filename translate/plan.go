@@ -58,19 +58,20 @@ const (
 
 // planner holds what one Plan call has found.
 type planner struct {
-	tree    *apacheconf.Tree
-	opts    Options
-	fs      apacheconf.FileSystem
-	global  string // the server-level ServerName
-	daemons []*daemon
-	byName  map[string]*daemon // the first daemon group of each name
-	imports []*importScript
-	routes  []*route
-	reverse map[routeKey][]*route          // routes by what a ProxyPassReverse names
-	apps    map[string]apacheconf.Position // groups that serve a WSGI application
-	scopes  []*appScope                    // the main server and virtual hosts, for the apps
-	diags   apacheconf.Diagnostics
-	report  spec.Report
+	tree        *apacheconf.Tree
+	opts        Options
+	fs          apacheconf.FileSystem
+	global      string // the server-level ServerName
+	daemons     []*daemon
+	byName      map[string]*daemon // the first daemon group of each name
+	imports     []*importScript
+	routes      []*route
+	reverse     map[routeKey][]*route          // routes by what a ProxyPassReverse names
+	apps        map[string]apacheconf.Position // groups that serve a WSGI application
+	scopes      []*appScope                    // the main server and virtual hosts, for the apps
+	daemonIndex map[string]*daemon             // the daemons by name, made by daemonNamed
+	diags       apacheconf.Diagnostics
+	report      spec.Report
 }
 
 // routeKey is what pairs a ProxyPassReverse with its ProxyPass: the
