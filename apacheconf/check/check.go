@@ -89,7 +89,7 @@ type checker struct {
 	// hasAuthzAlias and customMethods are set once the walk has seen an
 	// <AuthzProviderAlias> or a method registration: Require providers and
 	// methods are then not judged.
-	hasAuthzAlias, customMethods bool
+	hasAuthzAlias, hasAuthnAlias, customMethods bool
 	// workers are the URLs of the proxy workers defined so far.
 	workers map[string]bool
 	// lower caches the lower-case names of sections.

@@ -36,7 +36,6 @@ var coreHandlers = map[string]handler{
 	"LimitRequestFields":    nonNegative("LimitRequestFields"),
 	"ProxyTimeout":          checkProxyTimeout,
 	"ProxyPassReverse":      checkProxyPassReverse,
-	"WSGIRestrictEmbedded":  enum("WSGIRestrictEmbedded must be one of: Off | On", "on", "off"),
 	"DocumentRoot":          checkDocumentRoot,
 }
 

@@ -284,4 +284,9 @@ var corpus = []corpusCase{
 	{name: "rewrite-r-bad-status", conf: "RewriteRule ^/old /new [R=399,L]\n"},
 	{name: "rewrite-r-ok", conf: "RewriteRule ^/old /new [R=301,L]\nRewriteRule ^/gone - [R=410]\nRewriteRule ^/x /y [R]\n"},
 	{name: "rewriteoptions-bad", conf: "RewriteOptions Inherit Sometimes\n"},
+
+	// Authentication providers.
+	{name: "authbasicprovider-not-loaded", conf: lm("auth_basic") + "<Location /private>\n  AuthType Basic\n  AuthName private\n  AuthBasicProvider file\n</Location>\n"},
+	{name: "authbasicprovider-unknown", conf: lm("auth_basic") + lm("authn_file") + "<Location /private>\n  AuthBasicProvider file ldapp\n</Location>\n"},
+	{name: "authbasicprovider-ok", conf: lm("auth_basic") + lm("authn_file") + lm("authn_core") + lm("authz_user") + "<Location /private>\n  AuthType Basic\n  AuthName private\n  AuthBasicProvider file\n  AuthUserFile /etc/apache2/htpasswd\n  Require valid-user\n</Location>\n"},
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/apacheconf/catalog"
+	"github.com/wsgidock/wsgidock/apacheconf/check"
 	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
 )
 
@@ -128,5 +129,29 @@ func TestGeneratedMatchesHTTPD(t *testing.T) {
 	}
 	if fails < len(cases)*9/10 {
 		t.Errorf("only %d of %d generated cases fail in httpd", fails, len(cases))
+	}
+}
+
+// TestEnumsMatchHTTPD runs every word of the one-word table, and a word
+// none accepts, through httpd -t and Check with every module loaded: the
+// table must accept exactly what httpd accepts, and refuse with its
+// message.
+func TestEnumsMatchHTTPD(t *testing.T) {
+	httpdtest.Binary(t)
+	version := httpdtest.Version(t)
+	dir := t.TempDir()
+	mods := filepath.Join(dir, "modules.conf")
+	if err := os.WriteFile(mods, []byte(allModules(t)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, conf := range check.EnumCasesForTest() {
+		c := corpusCase{name: strings.Fields(strings.TrimPrefix(conf, "<Directory /srv>\n"))[0], conf: "Include " + mods + "\n" + conf}
+		root, file := writeCase(t, c)
+		opts := apacheconf.Options{ServerRoot: root, Version: version}
+		want := httpdVerdict(t, root, file, opts, nil)
+		got, ds := checkVerdict(t, file, opts)
+		if got != want {
+			t.Errorf("case %d:\n%s\nhttpd: %s\ncheck: %s\nall:   %v", i, conf, want, got, ds)
+		}
 	}
 }

@@ -132,6 +132,8 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 		return
 	case "<authzprovideralias":
 		c.hasAuthzAlias = true
+	case "<authnprovideralias":
+		c.hasAuthnAlias = true
 	case "<limit", "<limitexcept":
 		c.customMethods = true
 		if args == "" {

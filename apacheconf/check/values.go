@@ -61,6 +61,13 @@ func init() {
 			handlers[name] = h
 		}
 	}
+	for name := range enums {
+		handlers[name] = checkEnum
+	}
+	handlers["ProxyErrorOverride"] = checkProxyErrorOverride
+	for _, name := range []string{"AuthBasicProvider", "AuthDigestProvider", "AuthFormProvider"} {
+		handlers[name] = checkAuthnProvider
+	}
 }
 
 // enum is a TAKE1 handler that accepts one of the given words,

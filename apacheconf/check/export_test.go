@@ -1,0 +1,4 @@
+package check
+
+// Exported for the external differential tests.
+var EnumCasesForTest = EnumCases
