@@ -243,6 +243,11 @@ func (p *planner) appServices(sp *spec.Spec) {
 					"WSGI process group not yet configured.")
 				continue
 			}
+			if d.vhost != nil && serverNameOf(d.vhost, p.global) != serverNameOf(&vhost{serverName: sa.vhost.name}, p.global) {
+				p.errorf(CodeApp, sa.node.Pos(), fmt.Sprintf("The group is defined at %s in a virtual host named %q; a group defined in a virtual host serves only hosts of the same ServerName.", d.node.Pos(), serverNameOf(d.vhost, p.global)),
+					"WSGI process group not accessible.")
+				continue
+			}
 			if launched[d.name] {
 				continue
 			}
