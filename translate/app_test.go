@@ -198,7 +198,7 @@ func TestAppRefusals(t *testing.T) {
 		{"undefined group", appHead + "WSGIProcessGroup nope\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "httpd.conf:5:1: error: WSGI process group not yet configured."},
 		{"root", appHead + "WSGIDaemonProcess a user=root\nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "httpd.conf:4:1: error: WSGI process blocked from running as root."},
 		{"other vhost", appHead + "<VirtualHost *:80>\nServerName one.example\nWSGIDaemonProcess a home=@DIR@/app\n</VirtualHost>\n<VirtualHost *:80>\nServerName two.example\nWSGIScriptAlias / @DIR@/app/wsgi.py process-group=a\n</VirtualHost>\n", "httpd.conf:10:1: error: WSGI process group not accessible."},
-				{"embedded", appHead + "WSGIScriptAlias / @DIR@/app/wsgi.py\n", "unmapped WSGIScriptAlias /: the application runs embedded"},
+		{"embedded", appHead + "WSGIScriptAlias / @DIR@/app/wsgi.py\n", "unmapped WSGIScriptAlias /: the application runs embedded"},
 		{"per request", appHead + "WSGIProcessGroup %{ENV:G}\nWSGIScriptAlias / @DIR@/app/wsgi.py\n", "unmapped WSGIScriptAlias /: the process group %{ENV:G} is chosen per request"},
 		{"second app", appHead + "WSGIDaemonProcess a\nWSGIProcessGroup a\nWSGIScriptAlias /one @DIR@/app/wsgi.py\nWSGIScriptAlias /two @DIR@/app/wsgi.py\n", "unmapped WSGIScriptAlias /two: a second application of group a"},
 	}
