@@ -289,4 +289,14 @@ var corpus = []corpusCase{
 	{name: "authbasicprovider-not-loaded", conf: lm("auth_basic") + "<Location /private>\n  AuthType Basic\n  AuthName private\n  AuthBasicProvider file\n</Location>\n"},
 	{name: "authbasicprovider-unknown", conf: lm("auth_basic") + lm("authn_file") + "<Location /private>\n  AuthBasicProvider file ldapp\n</Location>\n"},
 	{name: "authbasicprovider-ok", conf: lm("auth_basic") + lm("authn_file") + lm("authn_core") + lm("authz_user") + "<Location /private>\n  AuthType Basic\n  AuthName private\n  AuthBasicProvider file\n  AuthUserFile /etc/apache2/htpasswd\n  Require valid-user\n</Location>\n"},
+
+	// Mutex, WSGITrustedProxies, WSGIPythonHashSeed.
+	{name: "mutex-bad", conf: "Mutex foo\n"},
+	{name: "mutex-dir-missing", conf: "Mutex flock:/nonexistent/wsgidock default\n"},
+	{name: "mutex-ok", conf: "Mutex file:/tmp default\nMutex default rewrite-map\n"},
+	{name: "wsgi-trustedproxies-bad", conf: "WSGITrustedProxies 127.0.0.1 proxy.example.com\n"},
+	{name: "wsgi-trustedproxies-ok", conf: "WSGITrustedProxies 127.0.0.1 10.0.0.0/8 192.168 ::1\n"},
+	{name: "wsgi-hashseed-bad", conf: "WSGIPythonHashSeed 4294967296\n"},
+	{name: "wsgi-hashseed-text", conf: "WSGIPythonHashSeed fixed\n"},
+	{name: "wsgi-hashseed-ok", conf: "WSGIPythonHashSeed random\n"},
 }

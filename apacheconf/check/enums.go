@@ -1,6 +1,9 @@
 package check
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -119,5 +122,54 @@ func checkAuthnProvider(c *checker, n *apacheconf.Node, d catalog.Directive, st 
 		}
 		c.errorf(n, codeValue, help, "Unknown Authn provider: %s", w)
 		return
+	}
+}
+
+// mutexMechanisms are ap_parse_mutex's mechanisms, as Debian's APR has
+// them.
+var mutexMechanisms = map[string]bool{"none": true, "no": true, "default": true, "yes": true, "fcntl": true, "file": true,
+	"flock": true, "posixsem": true, "sem": true, "sysvsem": true, "pthread": true}
+
+// checkMutex is core's ap_set_mutex, as far as it does not depend on the
+// mutex types modules register: the mechanism, and with FileChecks its
+// directory.
+func checkMutex(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	arg, _ := apacheconf.GetwordConf(n.Args)
+	mech, dir, hasDir := strings.Cut(arg, ":")
+	if !mutexMechanisms[strings.ToLower(mech)] {
+		c.errorf(n, codeValue, "", "Invalid Mutex argument %s (Mutex mechanisms are: 'none', 'default', 'flock:/path/to/file', 'fcntl:/path/to/file', 'file:/path/to/file', 'pthread', 'sysvsem', 'posixsem', 'sem')", arg)
+		return
+	}
+	if hasDir && c.opts.FileChecks {
+		p := dir
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(c.tree.ServerRoot, p)
+		}
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			c.errorf(n, codeValue, "Name a directory for the mutex files: Mutex file:/var/lock/apache2 default.", "Invalid Mutex directory in argument %s", arg)
+		}
+	}
+}
+
+// checkTrustedProxies is mod_wsgi's WSGITrustedProxies: each word an IP
+// address or subnet, as apr_ipsubnet_create takes it.
+func checkTrustedProxies(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	for _, w := range n.Words() {
+		ip, _, _ := strings.Cut(w, "/")
+		if !strings.Contains(ip, ":") && (ip == "" || strings.Trim(ip, "0123456789.") != "") {
+			c.errorf(n, codeWSGI, "Give IP addresses or subnets (10.0.0.0/8), not host names.", "Unable to parse trusted proxy IP address/subnet of \"%s\".", w)
+			return
+		}
+	}
+}
+
+// checkHashSeed is mod_wsgi's WSGIPythonHashSeed.
+func checkHashSeed(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w, _ := apacheconf.GetwordConf(n.Args)
+	if w == "" || w == "random" {
+		return
+	}
+	if v, err := strconv.ParseUint(w, 10, 64); err != nil || v > 4294967295 {
+		c.errorf(n, codeWSGI, "", "WSGIPythonHashSeed must be \"random\" or an integer in range [0; 4294967295]")
 	}
 }

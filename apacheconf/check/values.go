@@ -65,6 +65,9 @@ func init() {
 		handlers[name] = checkEnum
 	}
 	handlers["ProxyErrorOverride"] = checkProxyErrorOverride
+	handlers["Mutex"] = checkMutex
+	handlers["WSGITrustedProxies"] = checkTrustedProxies
+	handlers["WSGIPythonHashSeed"] = checkHashSeed
 	for _, name := range []string{"AuthBasicProvider", "AuthDigestProvider", "AuthFormProvider"} {
 		handlers[name] = checkAuthnProvider
 	}
