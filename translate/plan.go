@@ -126,6 +126,9 @@ func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apache
 	p.appPorts(sp)
 	p.correlate(sp)
 	sp.ConfigHash = hex.EncodeToString(h.Sum(nil))[:16]
+	for _, s := range sp.Services {
+		s.Hash = sp.ServiceHash(s)
+	}
 	p.diags.Sort()
 	return sp, &p.report, p.diags
 }

@@ -85,6 +85,9 @@ type Service struct {
 	// Build says how to build Image from the app's source tree; nil for an
 	// image that is pulled or already there.
 	Build *Build `json:"build,omitempty"`
+	// Hash identifies what makes this service (Spec.ServiceHash): a reload
+	// replaces the services whose hash changed and keeps the others.
+	Hash string `json:"hash,omitempty"`
 }
 
 // Origin says which Apache directives and script line made the service.
