@@ -64,6 +64,20 @@ func newConsole(out, msg io.Writer, mode ColorMode, names []string) *console {
 	return c
 }
 
+// addNames gives services new to a reload their prefixes' colours.
+func (c *console) addNames(names []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range names {
+		if _, ok := c.index[n]; !ok {
+			c.index[n] = len(c.index)
+		}
+		if w := utf8.RuneCountInString(n); w > c.width {
+			c.width = w
+		}
+	}
+}
+
 // useColor decides on colour: always or never when told, otherwise only on
 // a terminal and without NO_COLOR.
 func useColor(mode ColorMode, terminal bool, noColor string) bool {

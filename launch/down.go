@@ -40,6 +40,7 @@ func Down(ctx context.Context, sp *spec.Spec, o Options) error {
 	var errs Errors
 	var todo []leftover
 	for _, u := range engines(sp, o) {
+		defer closeEngine(u.eng)
 		eng := u.eng
 		if err := eng.Ping(ctx); err != nil {
 			errs = append(errs, unusableEngine(u.first, eng, err))

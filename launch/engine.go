@@ -54,6 +54,12 @@ type LogOptions struct {
 	// Tail is how many of the last lines to start with; negative means
 	// all of them.
 	Tail int
+	// Since, when set, starts with the lines written since then: a
+	// duration back from now ("10m") or a time (RFC 3339 or Unix seconds),
+	// as the engine reads it.
+	Since string
+	// Timestamps puts the engine's timestamp before each line.
+	Timestamps bool
 }
 
 // Container is what wsgidock reads about one container.

@@ -240,6 +240,12 @@ func (c *CLI) Logs(ctx context.Context, id string, o LogOptions, stdout, stderr 
 	if o.Tail >= 0 {
 		args = append(args, "--tail", strconv.Itoa(o.Tail))
 	}
+	if o.Since != "" {
+		args = append(args, "--since", o.Since)
+	}
+	if o.Timestamps {
+		args = append(args, "--timestamps")
+	}
 	args = append(args, id)
 	cmd := command(ctx, c.Path, args...)
 	cmd.Env = c.Env

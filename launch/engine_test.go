@@ -550,9 +550,9 @@ func TestRealSIGKILLedUpIsFollowedByAnother(t *testing.T) {
 	serving(t, svc.Ready.URL, 60*time.Second)
 	id := containerID(t, svc.ContainerName)
 	helpers := children(first.cmd.Process.Pid)
-	if len(helpers) < 2 {
-		t.Fatalf("wsgidock runs %d helpers, want the engine's logs and wait at least", len(helpers))
-	}
+	// With the Engine API there are none; with the docker program alone,
+	// its logs and wait at least.
+	t.Logf("wsgidock runs %d helper processes", len(helpers))
 	if err := first.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -586,7 +586,7 @@ func TestRealSIGKILLedUpIsFollowedByAnother(t *testing.T) {
 
 	// Another configuration: the leftover is stopped and replaced, and
 	// nothing collides over the name or the port.
-	sp.ConfigHash = "beef"
+	svc.Env = append(svc.Env, spec.EnvVar{Name: "GREETING", Value: "changed", HasValue: true})
 	third := startChild(t, sp, lockDir)
 	third.until(t, "a new container", func() bool { return strings.Contains(third.stderr.String(), "blog: started ") })
 	if got := containerID(t, svc.ContainerName); got == id {

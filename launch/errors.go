@@ -20,6 +20,7 @@ const (
 	CodeCrashLoop         = "crash-loop"         // restarts given up (RestartPolicy.MaxRestarts)
 	CodeNotReady          = "not-ready"          // readiness not reached in time
 	CodeStop              = "stop"               // a container or process could not be stopped or removed
+	CodeNotRunning        = "not-running"        // a reload of a project that does not run
 )
 
 // Error is one thing that keeps a service from running, tied to the place

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -36,9 +37,13 @@ const (
 )
 
 // runHash is the identity of the run command, from the argv without the
-// launcher's own labels.
+// launcher's own labels and without the config-hash label: a service
+// whose own configuration did not change keeps its identity when another
+// service's launcher changes (a reload keeps it, `up --detach` adopts it).
 func runHash(sp *spec.Spec, s *spec.Service, restart string) string {
-	sum := sha256.Sum256([]byte(strings.Join(sp.RunArgs(s, spec.RunOptions{Restart: restart}), "\x00")))
+	same := *sp
+	same.ConfigHash = ""
+	sum := sha256.Sum256([]byte(strings.Join(same.RunArgs(s, spec.RunOptions{Restart: restart}), "\x00")))
 	return hex.EncodeToString(sum[:8])
 }
 
@@ -84,9 +89,53 @@ type containerUnit struct {
 	// abort ends with a kill request: a run the engine takes long over
 	// (pulling an image again) must not hold the kill up.
 	abort context.Context
+	// helpers lives until Up returns: removing ended runs in the
+	// background.
+	helpers context.Context
+
+	// mu guards cur, the run started last.
+	mu  sync.Mutex
+	cur *containerRun
+
+	// prepared delivers the next run's container, created while the
+	// back-off runs; nil when none is being prepared. started is closed
+	// once it has been started (or given up): the ended run is removed
+	// only then, so that the engine does the removal after the start.
+	prepared chan preparedRun
+	started  chan struct{}
+	// removing counts the ended runs being removed in the background.
+	removing sync.WaitGroup
+}
+
+// preparer is an Engine that creates and starts containers in two steps
+// and renames them: with one, the next run of a service is made ready
+// while its back-off runs, and the ended run's removal is off the path
+// back to serving.
+type preparer interface {
+	Create(ctx context.Context, args []string) (string, error)
+	Start(ctx context.Context, id string) error
+	Rename(ctx context.Context, id, name string) error
+}
+
+// preparedRun is a created container, or why there is none.
+type preparedRun struct {
+	id  string
+	err error
 }
 
 func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
+	if ch := u.prepared; ch != nil {
+		u.prepared = nil
+		defer close(u.started)
+		r := <-ch
+		if r.err != nil {
+			return nil, r.err
+		}
+		if err := u.eng.(preparer).Start(u.abort, r.id); err != nil {
+			return nil, err
+		}
+		return u.follow(ctx, r.id), nil
+	}
 	// The previous run's container, exited, still holds the name.
 	if err := u.eng.Remove(u.abort, u.svc.ContainerName); err != nil {
 		return nil, err
@@ -95,17 +144,108 @@ func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	return followContainer(ctx, u.eng, id, LogOptions{Follow: true, Tail: -1}, u.con, u.svc.Name, u.tail), nil
+	return u.follow(ctx, id), nil
+}
+
+func (u *containerUnit) follow(ctx context.Context, id string) *containerRun {
+	r := followContainer(ctx, u.eng, id, LogOptions{Follow: true, Tail: -1}, u.con, u.svc.Name, u.tail)
+	u.mu.Lock()
+	u.cur = r
+	u.mu.Unlock()
+	return r
+}
+
+// moveAside renames the running container out of its name's way, so that
+// a replacement can start under the name before it stops. It reports
+// false when it cannot (an engine without renames, no run going).
+func (u *containerUnit) moveAside() bool {
+	p, ok := u.eng.(preparer)
+	u.mu.Lock()
+	cur := u.cur
+	u.mu.Unlock()
+	if !ok || cur == nil {
+		return false
+	}
+	select {
+	case <-cur.done:
+		return false
+	default:
+	}
+	return p.Rename(u.helpers, cur.id, u.svc.ContainerName+"-replaced-"+cur.ID()) == nil
+}
+
+// prepare starts making run's container, to be started by start, and
+// takes the ended run out of the way: renamed at once, so that the new
+// container can have the name, and removed in the background. It reports
+// false when the engine cannot do that; the supervisor then removes the
+// ended run itself.
+func (u *containerUnit) prepare(ended instance, run int) bool {
+	p, ok := u.eng.(preparer)
+	cr, isContainer := ended.(*containerRun)
+	if !ok || !isContainer {
+		return false
+	}
+	ch, started := make(chan preparedRun, 1), make(chan struct{})
+	u.prepared, u.started = ch, started
+	u.removing.Add(1)
+	go func() {
+		gone := false
+		if err := p.Rename(u.abort, cr.id, u.svc.ContainerName+"-ended-"+cr.ID()); err != nil {
+			// Not renamed (gone already, or the engine refuses): removed
+			// before the new one is created, as without an Engine API.
+			drain(cr)
+			if err := u.eng.Remove(u.abort, cr.id); err != nil {
+				u.removing.Done()
+				ch <- preparedRun{err: err}
+				return
+			}
+			gone = true
+		}
+		go func() {
+			defer u.removing.Done()
+			drain(cr)
+			select {
+			case <-started:
+			case <-time.After(killWait):
+			}
+			if !gone {
+				if err := u.eng.Remove(u.helpers, cr.id); err != nil {
+					u.con.printf(u.svc.Name, "cannot remove %s: %v", cr.ID(), err)
+				}
+			}
+		}()
+		id, err := p.Create(u.abort, runArgs(u.sp, u.svc, restartForeground, run))
+		ch <- preparedRun{id: id, err: err}
+	}()
+	return true
+}
+
+// discard removes a prepared container that will not be started, and
+// waits for the removals in the background to end.
+func (u *containerUnit) discard() {
+	if ch := u.prepared; ch != nil {
+		u.prepared = nil
+		close(u.started)
+		if r := <-ch; r.id != "" {
+			if err := u.eng.Remove(u.helpers, r.id); err != nil {
+				u.con.printf(u.svc.Name, "cannot remove %s: %v", shortID(r.id), err)
+			}
+		}
+	}
+	u.removing.Wait()
 }
 
 // containerRun is a container being followed: its output is copied to
-// the console and its exit awaited, each by a helper of the engine.
+// the console and its exit awaited, through the engine.
 type containerRun struct {
 	eng  Engine
 	id   string
 	done chan struct{}
-	code int
-	err  error
+	// drained is closed once its output has been copied to its end (or
+	// logDrain after its exit).
+	drained chan struct{}
+	code    int
+	err     error
 }
 
 // logDrain bounds the wait for a container's last output once it exited.
@@ -114,7 +254,7 @@ const logDrain = 2 * time.Second
 // followContainer starts following container id. With a nil console the
 // output is not copied (stopping containers outside a supervisor).
 func followContainer(ctx context.Context, eng Engine, id string, lo LogOptions, con *console, service string, t *tail) *containerRun {
-	r := &containerRun{eng: eng, id: id, done: make(chan struct{})}
+	r := &containerRun{eng: eng, id: id, done: make(chan struct{}), drained: make(chan struct{})}
 	logsDone := make(chan struct{})
 	if con == nil {
 		close(logsDone)
@@ -132,12 +272,14 @@ func followContainer(ctx context.Context, eng Engine, id string, lo LogOptions, 
 	}
 	go func() {
 		code, err := eng.Wait(ctx, id)
+		r.code, r.err = code, err
+		// The exit is known at once; its last output may follow.
+		close(r.done)
 		select {
 		case <-logsDone:
 		case <-time.After(logDrain):
 		}
-		r.code, r.err = code, err
-		close(r.done)
+		close(r.drained)
 	}()
 	return r
 }
@@ -160,7 +302,16 @@ func (r *containerRun) Signal(ctx context.Context, sig syscall.Signal) error {
 	return err
 }
 
-func (r *containerRun) Remove(ctx context.Context) error { return r.eng.Remove(ctx, r.id) }
+// Remove removes the container; one that has ended has its output read
+// to the end first.
+func (r *containerRun) Remove(ctx context.Context) error {
+	select {
+	case <-r.done:
+		<-r.drained
+	default:
+	}
+	return r.eng.Remove(ctx, r.id)
+}
 
 // processUnit runs a process service: the program the launcher script
 // exec'd, as a child in its own process group.

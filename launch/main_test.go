@@ -80,7 +80,15 @@ func helperUp() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	o := Options{LockDir: os.Getenv(envLockDir), Color: ColorNever}
+	// A reload reads the spec file again.
+	o := Options{LockDir: os.Getenv(envLockDir), Color: ColorNever, Reload: func() (*spec.Spec, error) {
+		data, err := os.ReadFile(os.Getenv(envSpec))
+		if err != nil {
+			return nil, err
+		}
+		var sp spec.Spec
+		return &sp, json.Unmarshal(data, &sp)
+	}}
 	if s := os.Getenv(envSchedule); s != "" {
 		if o.StopSchedule, err = ParseSchedule(s); err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -62,6 +62,11 @@ type Options struct {
 	// kills them at once. Up listens for the signals of the table itself
 	// when nil.
 	Signals <-chan os.Signal
+	// Reload, when set, reads the configuration again for a reload of a
+	// foreground Up (SIGHUP, `wsgidock reload`, --watch): the same files,
+	// flags and launchers the first spec came from. An error rejects the
+	// reload whole; it has told the user where (positioned diagnostics).
+	Reload func() (*spec.Spec, error)
 	// LockDir holds the per-project lock files (os.TempDir() when empty).
 	LockDir string
 
@@ -111,10 +116,27 @@ func (o Options) engineProgram(s *spec.Service) string {
 	return "docker"
 }
 
-// newEngine returns the engine that runs program.
+// newEngine returns the engine that runs program: for docker on a local
+// socket, the docker program and the Engine API together (API);
+// otherwise the program alone.
 func (o Options) newEngine(program string) Engine {
 	if o.Driver != nil {
 		return o.Driver
 	}
-	return &CLI{Path: program}
+	cli := &CLI{Path: program}
+	if cli.Program() == "docker" {
+		if sock := localSocket(); sock != "" {
+			if a, err := NewAPI(cli, sock); err == nil {
+				return a
+			}
+		}
+	}
+	return cli
+}
+
+// closeEngine ends what an engine keeps open (an event stream).
+func closeEngine(e Engine) {
+	if c, ok := e.(io.Closer); ok {
+		_ = c.Close()
+	}
 }

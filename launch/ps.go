@@ -62,6 +62,7 @@ func PS(ctx context.Context, sp *spec.Spec, o Options) ([]Status, error) {
 	var orphans []Container
 	var errs Errors
 	for _, u := range engines(sp, o) {
+		defer closeEngine(u.eng)
 		cs, err := u.eng.List(ctx, spec.LabelProject+"="+sp.Project)
 		if err != nil {
 			errs = append(errs, unusableEngine(u.first, u.eng, err))

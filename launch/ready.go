@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 )
@@ -17,11 +18,15 @@ import (
 // checked: the probe carries no secret and asks nothing of the answer.
 
 // Readiness timing: one attempt may take probeTimeout; attempts start
-// probeFirst apart and back off to probeMax.
+// probeFirst apart for probeFast (a refused connection on this machine
+// costs next to nothing, and a coarser poll would add its interval to
+// every start), then back off to probeMax.
 const (
 	probeTimeout = 2 * time.Second
-	probeFirst   = 100 * time.Millisecond
+	probeFirst   = 20 * time.Millisecond
+	probeFast    = 2 * time.Second
 	probeMax     = time.Second
+	probeDial    = 200 * time.Millisecond
 )
 
 // probeFunc makes one readiness attempt.
@@ -32,7 +37,11 @@ var probeClient = &http.Client{
 	Transport: &http.Transport{
 		Proxy:             nil, // the backend is reached directly, as Apache reaches it
 		DisableKeepAlives: true,
-		TLSClientConfig:   &tls.Config{InsecureSkipVerify: true}, // see the comment above
+		// While the engine sets a container's port up, a SYN can be
+		// dropped; the kernel would send it again only a second later.
+		// A new attempt comes sooner.
+		DialContext:     (&net.Dialer{Timeout: probeDial}).DialContext,
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // see the comment above
 	},
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
@@ -55,6 +64,7 @@ func probeHTTP(ctx context.Context, url string) error {
 // reports whether the URL answered.
 func waitReady(ctx context.Context, clock Clock, probe probeFunc, url string, stop <-chan struct{}) bool {
 	interval := probeFirst
+	began := clock.Now()
 	for {
 		if probe(ctx, url) == nil {
 			return true
@@ -68,6 +78,9 @@ func waitReady(ctx context.Context, clock Clock, probe probeFunc, url string, st
 		case <-ctx.Done():
 			t.Stop()
 			return false
+		}
+		if clock.Now().Sub(began) < probeFast {
+			continue
 		}
 		if interval *= 2; interval > probeMax {
 			interval = probeMax

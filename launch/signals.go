@@ -13,6 +13,8 @@ const (
 	// sigStop stops every service by its schedule; the same signal or
 	// another stopping one again kills them at once.
 	sigStop sigAction = iota
+	// sigReload reloads the configuration (SIGHUP).
+	sigReload
 	// sigIgnore is noted and otherwise ignored: the services go on,
 	// supervised.
 	sigIgnore
@@ -26,7 +28,7 @@ const (
 // only pauses) ends wsgidock without its containers being stopped and
 // removed first; after SIGKILL the next `up` adopts or replaces them.
 var Signals = []SignalUse{
-	{syscall.SIGHUP, sigIgnore, "ignored, with a message: a closed terminal or a dropped ssh session sends it, and the services go on, supervised"},
+	{syscall.SIGHUP, sigReload, "reload: read the configuration and every launcher again and apply the difference (`wsgidock reload` sends it); a closed terminal or a dropped ssh session sends it too, and the services go on, supervised"},
 	{syscall.SIGINT, sigStop, "stop every service by its schedule; a second stopping signal kills at once"},
 	{syscall.SIGTERM, sigStop, "the same as SIGINT (what `wsgidock down` sends)"},
 	{syscall.SIGQUIT, sigStop, "the same as SIGINT: no goroutine dump, no container left behind"},

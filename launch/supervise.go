@@ -63,6 +63,13 @@ type supervisor struct {
 	postStart func(ctx context.Context)
 }
 
+// moveAside renames the service's running container out of its name's
+// way (containerUnit.moveAside); false for processes.
+func (s *supervisor) moveAside() bool {
+	cu, ok := s.unit.(*containerUnit)
+	return ok && cu.moveAside()
+}
+
 func (s *supervisor) settle() { s.settledOnce.Do(func() { close(s.settled) }) }
 
 // permanent turns a start error into the error to report when it is one
@@ -79,6 +86,9 @@ func permanent(s *spec.Service, err error) *Error {
 // run has ended and been removed.
 func (s *supervisor) runLoop() {
 	defer s.settle()
+	if cu, ok := s.unit.(*containerUnit); ok {
+		defer cu.discard()
+	}
 	b := newBackoff(s.policy)
 	inst, startedAt := s.adopted, s.adoptedAt
 	reported := false
@@ -143,6 +153,7 @@ func (s *supervisor) runLoop() {
 				s.con.printf(s.svc.Name, "lost track of %s: %v", last.ID(), err)
 			}
 			if isConfigExit(code) {
+				drain(last)
 				e := exitError(s.svc, code, s.tail.last())
 				s.fail(e)
 				s.waitStop()
@@ -150,13 +161,32 @@ func (s *supervisor) runLoop() {
 				return
 			}
 			delay := b.next(ran)
-			s.con.printf(s.svc.Name, "%s exited with code %d after %s; starting it again in %s (restart %d)", last.ID(), code, round(ran), delay, s.run)
+			ended := last
+			if b.failures == crashLoopReport || b.givenUp() {
+				drain(ended)
+			}
+			s.con.printf(s.svc.Name, "%s exited with code %d after %s; starting it again in %s (restart %d)", ended.ID(), code, round(ran), delay, s.run)
 			if b.failures == crashLoopReport {
 				s.con.printf(s.svc.Name, "keeps failing: %d exits in a row within %s of starting; its last output:%s", b.failures, b.policy.Reset, indent(s.tail.last()))
 			}
-			if s.givenUp(b) || !s.pause(delay) {
+			if s.givenUp(b) {
 				s.waitStop()
-				s.removeRun(last)
+				s.removeRun(ended)
+				return
+			}
+			// The next run is made ready while the back-off runs, when
+			// the engine can; otherwise the ended run's output is read to
+			// its end first, and the run removed before the next starts.
+			if cu, ok := s.unit.(*containerUnit); ok && cu.prepare(ended, s.run+1) {
+				last = nil
+			} else {
+				drain(ended)
+			}
+			if !s.pause(delay) {
+				s.waitStop()
+				if last != nil {
+					s.removeRun(last)
+				}
 				return
 			}
 		case <-s.stop:
@@ -403,5 +433,13 @@ func stopError(s *spec.Service, err error) *Error {
 		Summary: "could not stop and remove it: " + err.Error(),
 		Detail:  "check the engine, then run `wsgidock down`",
 		Err:     err,
+	}
+}
+
+// drain waits, bounded, until the output of a container run that ended
+// has been copied to its end.
+func drain(r instance) {
+	if cr, ok := r.(*containerRun); ok {
+		<-cr.drained
 	}
 }

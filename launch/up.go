@@ -63,6 +63,11 @@ func Up(ctx context.Context, sp *spec.Spec, o Options) error {
 	defer lock.release()
 
 	p, errs := preflight(st.prepare, sp, o, con)
+	defer func() {
+		for _, e := range p.engines {
+			closeEngine(e)
+		}
+	}()
 	if st.requested() {
 		if o.Detach {
 			return ErrInterrupted
@@ -119,10 +124,12 @@ type stopper struct {
 	cancelKill context.CancelFunc
 	quit       chan struct{}
 	release    func()
+	// reloadCh holds a pending reload request.
+	reloadCh chan struct{}
 }
 
 func newStopper(ctx context.Context, o Options, con *console) *stopper {
-	st := &stopper{stopCh: make(chan struct{}), killCh: make(chan struct{}), quit: make(chan struct{}), release: func() {}}
+	st := &stopper{stopCh: make(chan struct{}), killCh: make(chan struct{}), quit: make(chan struct{}), release: func() {}, reloadCh: make(chan struct{}, 1)}
 	st.prepare, st.cancel = context.WithCancel(ctx)
 	st.killed, st.cancelKill = context.WithCancel(context.WithoutCancel(ctx))
 	sigs := o.Signals
@@ -145,6 +152,11 @@ func newStopper(ctx context.Context, o Options, con *console) *stopper {
 				case sigSilent:
 				case sigIgnore:
 					con.printf("", "%s ignored: the services go on (SIGINT or SIGTERM stops them)", signalLabel(sig))
+				case sigReload:
+					select {
+					case st.reloadCh <- struct{}{}:
+					default: // one is pending already
+					}
 				default:
 					select {
 					case <-st.stopCh:
@@ -193,7 +205,7 @@ func (st *stopper) close() {
 }
 
 // upForeground supervises every service until a stop is requested or
-// every service has failed for good.
+// every service has failed for good, reloading on request.
 func upForeground(helpers context.Context, sp *spec.Spec, o Options, p *plan, con *console, st *stopper) error {
 	con.startLive(serviceNames(sp))
 	defer con.stopLive()
@@ -203,44 +215,21 @@ func upForeground(helpers context.Context, sp *spec.Spec, o Options, p *plan, co
 	if st.requested() {
 		return nil
 	}
-	var (
-		mu     sync.Mutex
-		failed int
-		sups   []*supervisor
-		wg     sync.WaitGroup
-	)
+	f := &fleet{helpers: helpers, o: o, con: con, st: st, sp: sp, engines: p.engines, members: map[string]*member{}}
+	var sups []*supervisor
+	f.mu.Lock()
 	for _, ps := range p.services {
-		s := newSupervisor(helpers, sp, o, ps, con, st)
-		s.onFirst = func(e *Error) {
-			if e != nil {
-				// A service that can never start aborts the start-up: the
-				// configuration needs fixing first.
-				st.stop()
-			}
-		}
-		s.onFail = func() {
-			mu.Lock()
-			defer mu.Unlock()
-			if failed++; failed == len(p.services) {
-				con.printf("", "every service has failed; stopping")
-				st.stop()
-			}
-		}
-		sups = append(sups, s)
+		m := f.add(sp, ps, true)
+		sups = append(sups, m.s)
 	}
-	for _, s := range sups {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.runLoop()
-		}()
-	}
+	f.mu.Unlock()
 	go endLiveView(sups, o.Timeout, con, st)
-	wg.Wait()
+	go f.reloads()
+	f.wg.Wait()
 
 	var errs Errors
 	stopped := true
-	for _, s := range sups {
+	for _, s := range f.all {
 		if s.failure != nil {
 			errs = append(errs, s.failure)
 			stopped = stopped && s.failure.Code != CodeStop
@@ -250,6 +239,222 @@ func upForeground(helpers context.Context, sp *spec.Spec, o Options, p *plan, co
 		con.printf("", "every service is stopped and its container removed")
 	}
 	return errs.err()
+}
+
+// fleet is the set of supervisors of a foreground Up, which a reload
+// changes.
+type fleet struct {
+	helpers context.Context
+	o       Options
+	con     *console
+	st      *stopper
+	engines map[string]Engine
+
+	mu      sync.Mutex
+	sp      *spec.Spec
+	members map[string]*member // the supervisors running, by service
+	all     []*supervisor      // every supervisor started, for the errors
+	wg      sync.WaitGroup
+}
+
+// member is one supervisor of the fleet, which a reload can stop alone.
+type member struct {
+	s    *supervisor
+	quit chan struct{} // closed to stop this service alone
+	done chan struct{} // closed once its supervisor has returned
+	// failed is set once the service has failed for good.
+	failed bool
+}
+
+// add starts a supervisor for ps; f.mu is held. At the first start, a
+// service that can never start stops everything: the configuration needs
+// fixing first.
+func (f *fleet) add(sp *spec.Spec, ps *planned, first bool) *member {
+	m := &member{quit: make(chan struct{}), done: make(chan struct{})}
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-f.st.stopCh:
+		case <-m.quit:
+		}
+		close(stop)
+	}()
+	s := newSupervisor(f.helpers, sp, f.o, ps, f.con, f.st)
+	s.stop = stop
+	if first {
+		s.onFirst = func(e *Error) {
+			if e != nil {
+				f.st.stop()
+			}
+		}
+	}
+	s.onFail = func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		m.failed = true
+		for _, o := range f.members {
+			if !o.failed {
+				return
+			}
+		}
+		f.con.printf("", "every service has failed; stopping")
+		f.st.stop()
+	}
+	m.s = s
+	f.members[ps.svc.Name] = m
+	f.all = append(f.all, s)
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		defer close(m.done)
+		s.runLoop()
+	}()
+	return m
+}
+
+// reloads applies the reloads asked for until everything stops.
+func (f *fleet) reloads() {
+	for {
+		select {
+		case <-f.st.stopCh:
+			return
+		case <-f.st.reloadCh:
+			f.reload()
+		}
+	}
+}
+
+// reload reads the configuration again and applies the difference, or
+// rejects it whole when it does not read or plan.
+func (f *fleet) reload() {
+	con := f.con
+	if f.o.Reload == nil {
+		con.printf("", "reload asked, but this up was given no configuration to read again; the services go on")
+		return
+	}
+	con.printf("", "reloading the configuration")
+	sp, err := f.o.Reload()
+	if err == nil && sp.Project != f.sp.Project {
+		err = fmt.Errorf("the project is %q now, was %q: run `wsgidock down` and `up` instead", sp.Project, f.sp.Project)
+	}
+	if err == nil {
+		if errs := validate(sp, f.o); len(errs) > 0 {
+			err = errs
+		}
+	}
+	if err != nil {
+		con.printf("", "reload rejected, nothing changed: %v", err)
+		return
+	}
+	steps := planReload(f.sp, sp)
+	// Everything a start needs is checked before anything changes.
+	var errs Errors
+	toStart := map[string]*planned{}
+	for _, step := range steps {
+		if step.New == nil || step.Action == Kept {
+			continue
+		}
+		sched, _ := scheduleFor(step.New, f.o.StopSchedule)
+		ps := &planned{svc: step.New, schedule: sched}
+		toStart[step.Service] = ps
+		if step.New.Kind != spec.KindContainer {
+			errs = append(errs, checkProgram(step.New)...)
+			continue
+		}
+		prog := f.o.engineProgram(step.New)
+		eng, ok := f.engines[prog]
+		if !ok {
+			eng = f.o.newEngine(prog)
+			if err := eng.Ping(f.helpers); err != nil {
+				errs = append(errs, unusableEngine(step.New, eng, err))
+				continue
+			}
+			f.engines[prog] = eng
+		}
+		ps.eng = eng
+		if err := ensureImage(f.helpers, eng, step.New, con); err != nil {
+			errs = append(errs, imageError(step.New, err))
+		}
+	}
+	if len(errs) > 0 {
+		for _, e := range errs {
+			con.printf(e.Service, "reload rejected, nothing changed: %s", e.Error())
+		}
+		return
+	}
+	con.addNames(serviceNames(sp))
+	for _, step := range steps {
+		f.apply(sp, step, toStart[step.Service])
+	}
+	f.mu.Lock()
+	f.sp = sp
+	f.mu.Unlock()
+	con.printf("", "reload done")
+}
+
+// apply carries one step of a reload out and says what it did.
+func (f *fleet) apply(sp *spec.Spec, step ReloadStep, ps *planned) {
+	con := f.con
+	f.mu.Lock()
+	old := f.members[step.Service]
+	f.mu.Unlock()
+	switch step.Action {
+	case Kept:
+		con.printf(step.Service, "kept: %s", step.Why)
+	case Started:
+		f.mu.Lock()
+		f.add(sp, ps, false)
+		f.mu.Unlock()
+		con.printf(step.Service, "started: %s", step.Why)
+	case Stopped:
+		f.quit(old)
+		con.printf(step.Service, "stopped: %s", step.Why)
+	case Replaced:
+		if step.StartFirst && old != nil && old.s.moveAside() {
+			f.mu.Lock()
+			m := f.add(sp, ps, false)
+			f.mu.Unlock()
+			t := time.NewTimer(f.o.Timeout)
+			select {
+			case <-m.s.settled:
+			case <-t.C:
+			case <-f.st.stopCh:
+			}
+			t.Stop()
+			f.quit(old)
+			con.printf(step.Service, "replaced: %s", step.Why)
+			return
+		}
+		f.quit(old)
+		f.mu.Lock()
+		f.add(sp, ps, false)
+		f.mu.Unlock()
+		why := step.Why
+		if step.StartFirst {
+			why = "changed; stopped, then started (the engine cannot rename the running container)"
+		}
+		con.printf(step.Service, "replaced: %s", why)
+	}
+}
+
+// quit stops one member by its schedule and waits until it has.
+func (f *fleet) quit(m *member) {
+	if m == nil {
+		return
+	}
+	close(m.quit)
+	<-m.done
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for name, o := range f.members {
+		if o == m {
+			delete(f.members, name)
+		}
+	}
+	// A service stopped by a reload is not a failure of the fleet.
+	if m.s.failure != nil && m.s.failure.Code != CodeStop {
+		m.s.failure = nil
+	}
 }
 
 // endLiveView takes the progress view down once every service is ready or
@@ -275,7 +480,7 @@ func newSupervisor(helpers context.Context, sp *spec.Spec, o Options, ps *planne
 		stop: st.stopCh, kill: st.killCh, settled: make(chan struct{}),
 	}
 	if ps.eng != nil {
-		s.unit = &containerUnit{eng: ps.eng, sp: sp, svc: ps.svc, con: con, tail: t, abort: st.killed}
+		s.unit = &containerUnit{eng: ps.eng, sp: sp, svc: ps.svc, con: con, tail: t, abort: st.killed, helpers: helpers}
 	} else {
 		s.unit = &processUnit{svc: ps.svc, con: con, tail: t}
 	}

@@ -20,7 +20,9 @@ import (
 const services = 10
 
 // benchLaunch times starting 10 services and recovering one from a kill.
-func benchLaunch(wsgidock, apache string, runs int) error {
+// With compare false, the engine's restart policy and Apache are left
+// out of the recovery measure.
+func benchLaunch(wsgidock, apache string, runs int, compare bool) error {
 	if err := exec.Command("docker", "version").Run(); err != nil {
 		fmt.Println("\n(no Docker engine: the launch benchmarks are skipped)")
 		return nil
@@ -36,7 +38,7 @@ func benchLaunch(wsgidock, apache string, runs int) error {
 	}
 	defer exec.Command("docker", "rmi", "--force", image).Run()
 
-	ports := freePorts(services + 3)
+	ports := freePorts(services + 4)
 	conf, err := writeServices(dir, image, ports[:services])
 	if err != nil {
 		return err
@@ -92,11 +94,15 @@ func benchLaunch(wsgidock, apache string, runs int) error {
 	}
 
 	fmt.Printf("\n### From `docker kill` to serving again\n\n")
-	fmt.Println("| supervisor | after `docker kill` | after a crash (SIGKILL to the process) | runs |")
-	fmt.Println("|---|---:|---:|---:|")
-	if err := recoverWsgidock(wsgidock, conf, project, urls[0], runs); err != nil {
+	if err := recoverWsgidock(wsgidock, conf, project, urls[0], image, ports[services+3], runs); err != nil {
 		return err
 	}
+	if !compare {
+		return nil
+	}
+	fmt.Println()
+	fmt.Println("| supervisor | after `docker kill` | after a crash (SIGKILL to the process) | runs |")
+	fmt.Println("|---|---:|---:|---:|")
 	if err := recoverEngine(image, ports[services], runs); err != nil {
 		return err
 	}
@@ -121,8 +127,10 @@ func writeServices(dir, image string, ports []int) (string, error) {
 }
 
 // recoverWsgidock runs `wsgidock up` in the foreground and kills the first
-// service's container.
-func recoverWsgidock(wsgidock, conf, project, url string, runs int) error {
+// service's container, after a docker kill and after a crash, each time
+// beside a plain `docker run -d` of the same image until it serves: the
+// engine's own start, the floor of any recovery.
+func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs int) error {
 	cmd := exec.Command(wsgidock, "up", "--project", project, "--color", "never", conf)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -136,9 +144,55 @@ func recoverWsgidock(wsgidock, conf, project, url string, runs int) error {
 		return err
 	}
 	name := project + "-s0"
-	return recoveryRow("`wsgidock up` (foreground supervisor)", runs, func(crash bool) (time.Duration, error) {
-		return killAndWait(name, url, crash)
-	})
+	var plain, killed, crashed []time.Duration
+	for i := 0; i < runs; i++ {
+		d, err := plainStart(image, plainPort, i)
+		if err != nil {
+			return err
+		}
+		plain = append(plain, d)
+		if d, err = killAndWait(name, url, false); err != nil {
+			return err
+		}
+		killed = append(killed, d)
+		if d, err = killAndWait(name, url, true); err != nil {
+			return err
+		}
+		crashed = append(crashed, d)
+	}
+	p, k, c := median(plain), median(killed), median(crashed)
+	fmt.Println("| `wsgidock up` (foreground) | median | over a plain start |")
+	fmt.Println("|---|---:|---:|")
+	fmt.Printf("| plain `docker run -d` until it serves | %s | |\n", ms(p))
+	fmt.Printf("| back serving after `docker kill` | %s | %+d ms |\n", ms(k), (k - p).Milliseconds())
+	fmt.Printf("| back serving after a crash (SIGKILL to its process) | %s | %+d ms |\n", ms(c), (c - p).Milliseconds())
+	fmt.Printf("\n%d runs of each, interleaved.\n", runs)
+	return nil
+}
+
+// plainStart times `docker run -d` of the image until it serves, then
+// removes the container.
+func plainStart(image string, port, i int) (time.Duration, error) {
+	name := fmt.Sprintf("wsgidock-bench-plain-%d-%d", os.Getpid(), i)
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	defer exec.Command("docker", "rm", "-f", name).Run()
+	start := time.Now()
+	if out, err := exec.Command("docker", "run", "-d", "--name", name, "-p", fmt.Sprintf("127.0.0.1:%d:80", port), image).CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("docker run: %v\n%s", err, out)
+	}
+	for time.Since(start) < 30*time.Second {
+		if answers(url) {
+			return time.Since(start), nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return 0, fmt.Errorf("%s did not answer within 30 s", url)
+}
+
+func median(ds []time.Duration) time.Duration {
+	ds = append([]time.Duration(nil), ds...)
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2]
 }
 
 // recoverEngine uses the engine's own restart policy.
@@ -226,8 +280,12 @@ var errNoRestart = fmt.Errorf("no restart")
 // killAndWait ends the container, with `docker kill` or, for a crash, with
 // SIGKILL to its process from the host, and times until url answers
 // again. It waits until the old container stops answering first.
+//
+// The clock starts when the container is killed: the process found
+// first, `docker kill` sent as one Engine API request (what the docker
+// program sends, without its own start-up time in the measure).
 func killAndWait(name, url string, crash bool) (time.Duration, error) {
-	start := time.Now()
+	var start time.Time
 	if crash {
 		out, err := exec.Command("docker", "inspect", "--format", "{{.State.Pid}}", name).Output()
 		var pid int
@@ -237,11 +295,15 @@ func killAndWait(name, url string, crash bool) (time.Duration, error) {
 		if err != nil || pid <= 0 {
 			return 0, fmt.Errorf("no process for %s: %v", name, err)
 		}
+		start = time.Now()
 		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 			return 0, fmt.Errorf("killing %s's process: %v", name, err)
 		}
-	} else if out, err := exec.Command("docker", "kill", name).CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("docker kill %s: %v\n%s", name, err, out)
+	} else {
+		start = time.Now()
+		if err := engineKill(name); err != nil {
+			return 0, err
+		}
 	}
 	deadline := start.Add(5 * time.Second)
 	for answers(url) && time.Now().Before(deadline) {
@@ -283,7 +345,35 @@ func containerRunning(name string) bool {
 	return strings.TrimSpace(string(out)) == "true"
 }
 
-var client = &http.Client{Timeout: 500 * time.Millisecond}
+// client asks the services. Its connection attempts give up after
+// 100 ms: while the engine sets a container's port up, a SYN can be
+// dropped, and the kernel's retransmission a second later would be
+// measured instead of the service.
+var client = &http.Client{Timeout: 500 * time.Millisecond, Transport: &http.Transport{
+	Proxy:             nil,
+	DisableKeepAlives: true,
+	DialContext:       (&net.Dialer{Timeout: 100 * time.Millisecond}).DialContext,
+}}
+
+// engine talks to the local engine's API socket.
+var engine = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+	DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", "/var/run/docker.sock")
+	},
+}}
+
+// engineKill is `docker kill NAME` as one API request.
+func engineKill(name string) error {
+	resp, err := engine.Post("http://engine/v1.41/containers/"+name+"/kill", "", nil)
+	if err != nil {
+		return fmt.Errorf("docker kill %s: %v", name, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("docker kill %s: %s", name, resp.Status)
+	}
+	return nil
+}
 
 func answers(url string) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
@@ -319,8 +409,7 @@ func timeRuns(runs int, f func() (time.Duration, error)) (time.Duration, error) 
 		}
 		ds = append(ds, d)
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds[len(ds)/2], nil
+	return median(ds), nil
 }
 
 func freePorts(n int) []int {

@@ -36,6 +36,7 @@ type cli struct {
 	Lint    lintCmd    `cmd:"" help:"Check Apache configs as httpd -t does, and for what httpd accepts but is probably wrong; report as text, json, sarif, github, checkstyle or gitlab."`
 	Migrate migrateCmd `cmd:"" help:"Turn the mod_wsgi daemon groups of an Apache config into launch specs: a shell script (default), compose, Kubernetes, JSON, or the rewritten Apache config."`
 	Up      upCmd      `cmd:"" help:"Run the services of an Apache config's daemon groups and supervise them (foreground), or start them for the engine to keep (--detach)."`
+	Reload  reloadCmd  `cmd:"" help:"Apply a changed config to its running services: only what changed is replaced, started or stopped; a config that does not read or plan changes nothing."`
 	Down    downCmd    `cmd:"" help:"Stop and remove every container and process wsgidock started for the config, by the stop schedule."`
 	Ps      psCmd      `cmd:"" help:"Show each service: container, state, uptime, restarts, ports, readiness."`
 

@@ -74,7 +74,26 @@ func (c *upCmd) Run(io *streams) error {
 	if err := c.apply(&o); err != nil {
 		return err
 	}
+	o.Reload = c.reloader(io)
 	return launchResult(io, launch.Up(context.Background(), sp, o))
+}
+
+// reloader reads the configuration again as up first read it: the same
+// files, flags and launchers. The errors are on stderr, positioned.
+func (c *upCmd) reloader(io *streams) func() (*spec.Spec, error) {
+	return func() (*spec.Spec, error) {
+		_, sp, _, err := c.plan(io.stderr)
+		if err == nil {
+			err = setPostStart(sp, c.PostStart)
+		}
+		if err != nil {
+			if err.Error() == "" {
+				err = errors.New("the configuration has errors (see above)")
+			}
+			return nil, err
+		}
+		return sp, nil
+	}
 }
 
 // setPostStart gives services their --post-start commands.
@@ -172,4 +191,25 @@ func (c *psCmd) Run(io *streams) error {
 		return enc.Encode(statuses)
 	}
 	return launch.WriteStatus(io.stdout, statuses)
+}
+
+// reloadCmd is `wsgidock reload`.
+type reloadCmd struct {
+	runFlags
+	scheduleFlag
+	Timeout time.Duration `name:"timeout" default:"1m" help:"For a detached project: how long to wait for readiness."`
+}
+
+func (c *reloadCmd) Run(io *streams) error {
+	_, sp, _, err := c.plan(io.stderr)
+	if err != nil {
+		// Rejected whole: nothing was asked of anyone.
+		return err
+	}
+	o := c.options(io)
+	o.Timeout = c.Timeout
+	if err := c.apply(&o); err != nil {
+		return err
+	}
+	return launchResult(io, launch.Reload(context.Background(), sp, o))
 }
