@@ -82,3 +82,33 @@ func itoa(n int) string {
 	}
 	return fmt.Sprint(n)
 }
+
+// BenchmarkLint runs lint's service rules on 10,000 seed-shaped virtual
+// hosts, with their launchers present and then absent (every daemon group
+// gets a launcher finding).
+func BenchmarkLint(b *testing.B) {
+	conf, err := httpdtest.WriteSeedTree(b.TempDir(), 10000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tree, err := apacheconf.Load(conf, apacheconf.Options{NoFileChecks: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"present", "absent"} {
+		if name == "absent" {
+			if err := os.RemoveAll(filepath.Join(filepath.Dir(conf), "launchers")); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ds := translate.Lint(tree, translate.Options{})
+				if (name == "absent") != (len(ds) >= 10000) {
+					b.Fatalf("%d findings with the launchers %s", len(ds), name)
+				}
+			}
+		})
+	}
+}

@@ -131,6 +131,8 @@ func tokenize(filename string, src []byte, line, col int, inner bool) ([]lexer.T
 		lineStart: 1 - col,
 		indents:   []int{0},
 		alt:       []int{0},
+		// A launcher has about one token for every six bytes.
+		toks: make([]lexer.Token, 0, len(src)/6+4),
 	}
 	if !inner {
 		if err := s.checkEncoding(); err != nil {

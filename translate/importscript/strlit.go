@@ -48,6 +48,9 @@ func decodeLiteral(tok lexer.Token) (*literal, error) {
 	if len(raw)-q >= 6 && raw[q+1] == raw[q] && raw[q+2] == raw[q] {
 		quote = 3
 	}
+	if lit, ok := plainLiteral(tok, lit, raw[q+quote:len(raw)-quote], q+quote, isRaw, isF); ok {
+		return lit, nil
+	}
 	// pos[i] is where raw[i] sits in the file.
 	pos := make([]apacheconf.Position, len(raw)+1)
 	line, col := tok.Pos.Line, tok.Pos.Column
@@ -69,6 +72,24 @@ func decodeLiteral(tok lexer.Token) (*literal, error) {
 		lit.parts = []litPart{{text: &str{at: pos[0]}}}
 	}
 	return lit, nil
+}
+
+// plainLiteral decodes, without the general decoder, a non-empty string
+// body of one line that has nothing to decode: no escape, no line break,
+// no f-string brace. Its text is the body itself and byte i of it sits
+// off+i columns after the token's start, as decode would place it. Most
+// launcher strings are of this kind.
+func plainLiteral(tok lexer.Token, lit *literal, body string, off int, isRaw, isF bool) (*literal, bool) {
+	if body == "" || strings.ContainsAny(body, "\r\n") || !isRaw && strings.IndexByte(body, '\\') >= 0 ||
+		isF && strings.ContainsAny(body, "{}") {
+		return nil, false
+	}
+	pos := make([]apacheconf.Position, len(body))
+	for i := range pos {
+		pos[i] = apacheconf.Position{Filename: tok.Pos.Filename, Line: tok.Pos.Line, Column: tok.Pos.Column + off + i}
+	}
+	lit.parts = []litPart{{text: &str{s: body, at: pos[0], pos: pos}}}
+	return lit, true
 }
 
 // strDecoder accumulates decoded text with positions.
