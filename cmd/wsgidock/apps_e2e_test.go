@@ -22,6 +22,7 @@ import (
 
 	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
 	"github.com/wsgidock/wsgidock/launch/launchtest"
+	"github.com/wsgidock/wsgidock/translate/emit/bundle"
 )
 
 // debianBase returns the Debian bookworm base image the end-to-end app
@@ -227,7 +228,7 @@ func migrateAndRun(t *testing.T, site *appSite, base string) (string, string, *h
 	// Cleanups run last first: down, then the image and what a failed
 	// build left of it.
 	image := "wsgidock-" + site.project + "-" + site.name
-	t.Cleanup(func() { removeImage(t, image, base) })
+	t.Cleanup(func() { removeImage(image) })
 	t.Cleanup(func() { wsgidock(t, append(append([]string{"down"}, flags...), site.conf)...) })
 	stdout, stderr, code := wsgidock(t, append(append([]string{"up", "--detach", "--wait", "--timeout", "120s"}, flags...), site.conf)...)
 	if code != 0 {
@@ -245,27 +246,13 @@ func migrateAndRun(t *testing.T, site *appSite, base string) (string, string, *h
 	return site.project + "-" + site.name, image, server
 }
 
-// removeImage removes an app image and the untagged images a failed build
-// leaves, those whose parents lead to the base image.
-func removeImage(t *testing.T, image, base string) {
+// removeImage removes an app image and the untagged layers a failed
+// build of it leaves, which carry its name as a label.
+func removeImage(image string) {
 	exec.Command("docker", "rmi", image).Run()
-	baseID, err := exec.Command("docker", "image", "inspect", "--format", "{{.Id}}", base).Output()
-	if err != nil {
-		return
-	}
-	out, _ := exec.Command("docker", "images", "--quiet", "--no-trunc", "--filter", "dangling=true").Output()
+	out, _ := exec.Command("docker", "images", "--quiet", "--filter", "dangling=true", "--filter", "label="+bundle.LabelImage+"="+image).Output()
 	for _, id := range strings.Fields(string(out)) {
-		for p := id; p != ""; {
-			if p == strings.TrimSpace(string(baseID)) {
-				exec.Command("docker", "rmi", id).Run()
-				break
-			}
-			parent, err := exec.Command("docker", "image", "inspect", "--format", "{{.Parent}}", p).Output()
-			if err != nil {
-				break
-			}
-			p = strings.TrimSpace(string(parent))
-		}
+		exec.Command("docker", "rmi", id).Run()
 	}
 }
 

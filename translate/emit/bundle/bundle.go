@@ -37,6 +37,9 @@ const (
 	HooksDir = ".docker/action_hooks"
 )
 
+// LabelImage is on every layer of an app image's build: the image's name.
+const LabelImage = "io.wsgidock.image"
+
 // File is one file of the bundle.
 type File struct {
 	// Name is slash-separated and relative: "apps/NAME/Dockerfile".
@@ -128,6 +131,9 @@ func dockerfile(s *spec.Service, scripts, extra []File) ([]byte, error) {
 	fmt.Fprintf(b, "# base64-encoded, so that the source tree is the whole build context.\n")
 	fmt.Fprintf(b, "ARG BASE_IMAGE=%s\n", bld.BaseImage)
 	b.WriteString("FROM ${BASE_IMAGE}\n")
+	// First, so that every layer of the build, a failed one's too, says
+	// whose it is.
+	fmt.Fprintf(b, "LABEL %s=%s %s=%s %s=%s\n", spec.LabelService, dockerfileWord(s.Name), LabelImage, dockerfileWord(s.Image), "io.wsgidock.base", string(bld.Base))
 	if bld.Base == spec.BaseDebian {
 		b.WriteString("# apache2 and mod_wsgi from the distribution; already there on a base\n")
 		b.WriteString("# that has them, so that such a base builds without a network.\n")
@@ -177,7 +183,6 @@ func dockerfile(s *spec.Service, scripts, extra []File) ([]byte, error) {
 	fmt.Fprintf(b, "RUN [%q]\n", BuildPath)
 	b.WriteString("EXPOSE 80\n")
 	b.WriteString("STOPSIGNAL SIGTERM\n")
-	fmt.Fprintf(b, "LABEL %s=%s %s=%s\n", spec.LabelService, dockerfileWord(s.Name), "io.wsgidock.base", string(bld.Base))
 	fmt.Fprintf(b, "ENTRYPOINT [%q]\n", StartPath)
 	if bld.Base == spec.BaseDebian {
 		b.WriteString("CMD [\"--port\", \"80\"]\n")
