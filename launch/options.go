@@ -67,6 +67,9 @@ type Options struct {
 	// flags and launchers the first spec came from. An error rejects the
 	// reload whole; it has told the user where (positioned diagnostics).
 	Reload func() (*spec.Spec, error)
+	// ReloadOn, when set, asks a foreground Up for a reload with each
+	// value (`up --watch`), as SIGHUP does.
+	ReloadOn <-chan struct{}
 	// LockDir holds the per-project lock files (os.TempDir() when empty).
 	LockDir string
 

@@ -224,7 +224,13 @@ func upForeground(helpers context.Context, sp *spec.Spec, o Options, p *plan, co
 	}
 	f.mu.Unlock()
 	go endLiveView(sups, o.Timeout, con, st)
-	go f.reloads()
+	// The reloader counts among the fleet: while a reload replaces the
+	// last service, the fleet is not done.
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		f.reloads()
+	}()
 	f.wg.Wait()
 
 	var errs Errors
@@ -319,6 +325,8 @@ func (f *fleet) reloads() {
 		case <-f.st.stopCh:
 			return
 		case <-f.st.reloadCh:
+			f.reload()
+		case <-f.o.ReloadOn:
 			f.reload()
 		}
 	}

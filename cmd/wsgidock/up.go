@@ -51,13 +51,17 @@ type upCmd struct {
 	ForceRecreate bool          `name:"force-recreate" help:"Replace containers even when a running one was started with the same command."`
 	Color         string        `name:"color" enum:"auto,always,never" default:"auto" help:"Colour the service prefixes: auto (on a terminal, unless NO_COLOR is set), always or never."`
 	MaxRestarts   int           `name:"max-restarts" default:"0" help:"Give a failing service up after this many restarts in a row (0: never; the back-off grows to a minute)."`
+	Watch         bool          `name:"watch" help:"In the foreground, reload when the config, a file it includes or a launcher changes (debounced), as SIGHUP does."`
 	PostStart     []string      `name:"post-start" sep:"none" placeholder:"SERVICE=COMMAND" help:"Run COMMAND with /bin/sh on this machine, in the background, each time SERVICE becomes ready (the seed's \"post-deploy\" step; repeatable)."`
 }
 
 func (c *upCmd) Run(io *streams) error {
-	_, sp, _, err := c.plan(io.stderr)
+	tree, sp, _, err := c.plan(io.stderr)
 	if err != nil {
 		return err
+	}
+	if c.Watch && (c.Detach || c.Wait) {
+		return &exitError{code: exitUsage, msg: "--watch reloads a foreground up: it does not go with --detach or --wait"}
 	}
 	if err := setPostStart(sp, c.PostStart); err != nil {
 		return err
@@ -74,15 +78,28 @@ func (c *upCmd) Run(io *streams) error {
 	if err := c.apply(&o); err != nil {
 		return err
 	}
-	o.Reload = c.reloader(io)
+	var w *watcher
+	if c.Watch {
+		if w, err = newWatcher(); err != nil {
+			return &exitError{code: exitUsage, msg: "--watch: " + err.Error()}
+		}
+		defer w.close()
+		w.set(inputs(tree, sp))
+		o.ReloadOn = w.changes
+	}
+	o.Reload = c.reloader(io, w)
 	return launchResult(io, launch.Up(context.Background(), sp, o))
 }
 
 // reloader reads the configuration again as up first read it: the same
 // files, flags and launchers. The errors are on stderr, positioned.
-func (c *upCmd) reloader(io *streams) func() (*spec.Spec, error) {
+// With --watch, the files watched become those the new spec came from.
+func (c *upCmd) reloader(io *streams, w *watcher) func() (*spec.Spec, error) {
 	return func() (*spec.Spec, error) {
-		_, sp, _, err := c.plan(io.stderr)
+		tree, sp, _, err := c.plan(io.stderr)
+		if err == nil && w != nil {
+			w.set(inputs(tree, sp))
+		}
 		if err == nil {
 			err = setPostStart(sp, c.PostStart)
 		}
