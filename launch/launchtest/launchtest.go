@@ -69,11 +69,13 @@ func Image(t testing.TB) string {
 }
 
 // Cleanup removes the image, if one was built; TestMain calls it after
-// the tests.
+// the tests, or a test when it ends. An Image after it builds the image
+// again.
 func Cleanup() {
 	if tag != "" {
 		_ = exec.Command("docker", "rmi", "--force", tag).Run()
 	}
+	once, tag, buildErr = sync.Once{}, "", nil
 }
 
 func build() (string, error) { return Build(Name("wsgidock-launch-test") + ":latest") }
