@@ -38,6 +38,7 @@ type cli struct {
 	Up      upCmd      `cmd:"" help:"Run the services of an Apache config's daemon groups and supervise them (foreground), or start them for the engine to keep (--detach)."`
 	Reload  reloadCmd  `cmd:"" help:"Apply a changed config to its running services: only what changed is replaced, started or stopped; a config that does not read or plan changes nothing."`
 	Down    downCmd    `cmd:"" help:"Stop and remove every container and process wsgidock started for the config, by the stop schedule."`
+	Logs    logsCmd    `cmd:"" help:"Show the output of the config's running containers, foreground or detached, behind the same service prefixes as up; -f follows them across restarts."`
 	Ps      psCmd      `cmd:"" help:"Show each service: container, state, uptime, restarts, ports, readiness."`
 
 	InstallCompletions kongplete.InstallCompletions `cmd:"" help:"Install shell completion for bash, zsh or fish."`

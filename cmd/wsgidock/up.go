@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -229,4 +232,33 @@ func (c *reloadCmd) Run(io *streams) error {
 		return err
 	}
 	return launchResult(io, launch.Reload(context.Background(), sp, o))
+}
+
+// logsCmd is `wsgidock logs`.
+type logsCmd struct {
+	runFlags
+	Services   []string `arg:"" optional:"" name:"SERVICE" help:"The services to show (default: all)."`
+	Follow     bool     `short:"f" name:"follow" help:"Keep showing new output, on to the containers that replace those that end."`
+	Since      string   `name:"since" placeholder:"WHEN" help:"Only what was written since then: a duration (10m) or a time (RFC 3339)."`
+	Tail       int      `name:"tail" default:"-1" placeholder:"N" help:"Start with the last N lines of each container (default: all)."`
+	Timestamps bool     `name:"timestamps" help:"Put the engine's timestamp before each line."`
+	Color      string   `name:"color" enum:"auto,always,never" default:"auto" help:"Colour the service prefixes: auto (on a terminal, unless NO_COLOR is set), always or never."`
+}
+
+func (c *logsCmd) Run(io *streams) error {
+	_, sp, _, err := c.plan(io.stderr)
+	if err != nil {
+		return err
+	}
+	o := c.options(io)
+	switch c.Color {
+	case "always":
+		o.Color = launch.ColorAlways
+	case "never":
+		o.Color = launch.ColorNever
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return launchResult(io, launch.Logs(ctx, sp, o, launch.LogsOptions{
+		Services: c.Services, Follow: c.Follow, Since: c.Since, Tail: c.Tail, Timestamps: c.Timestamps}))
 }
