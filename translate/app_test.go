@@ -95,8 +95,12 @@ func TestAppFixturesGolden(t *testing.T) {
 			got = bytes.ReplaceAll(append(got, '\n'), []byte(filepath.Dir(conf)), []byte("$CONF"))
 			got = bytes.ReplaceAll(got, []byte(root), []byte("$ROOT"))
 			// The rendered fixture holds the checkout's path, so its
-			// config hash differs from one checkout to the next.
+			// hashes differ from one checkout to the next.
 			got = bytes.ReplaceAll(got, []byte(sp.ConfigHash), []byte("$CONFIG_HASH"))
+			for _, svc := range sp.Services {
+				// An app service's hash covers its source tree's path too.
+				got = bytes.ReplaceAll(got, []byte(svc.Hash), []byte("$HASH_"+svc.Name))
+			}
 			// So do the services' hashes: their paths are the checkout's.
 			for _, s := range sp.Services {
 				got = bytes.ReplaceAll(got, []byte(`"hash": "`+s.Hash+`"`), []byte(`"hash": "$SERVICE_HASH"`))
