@@ -37,6 +37,8 @@ var coreHandlers = map[string]handler{
 	"ProxyTimeout":          checkProxyTimeout,
 	"ProxyPassReverse":      checkProxyPassReverse,
 	"DocumentRoot":          checkDocumentRoot,
+	"CustomLog":             checkCustomLog,
+	"GlobalLog":             checkCustomLog,
 }
 
 // checkListen is core's ap_set_listener: one or two arguments, an address
@@ -408,4 +410,29 @@ func checkServerName(c *checker, n *apacheconf.Node, d catalog.Directive, st sta
 		}
 	}
 	c.setServerName(n, st)
+}
+
+// checkCustomLog is mod_log_config's add_custom_log (GlobalLog's too): the
+// condition after the format.
+func checkCustomLog(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w := n.Words()
+	if len(w) < 3 {
+		return
+	}
+	e := w[2]
+	le := strings.ToLower(e)
+	switch {
+	case strings.HasPrefix(le, "env="):
+		if e[4:] == "" || e[4:] == "!" {
+			c.errorf(n, codeValue, "Name the variable: env=VAR or env=!VAR.", "missing environment variable name")
+		}
+	case strings.HasPrefix(le, "expr="):
+		if e[5:] == "" {
+			c.errorf(n, codeValue, "", "missing condition")
+		} else if msg := c.exprError(e[5:], false); msg != "" {
+			c.errorf(n, codeExpr, "", "%s", msg)
+		}
+	default:
+		c.errorf(n, codeValue, "The third argument is a condition: env=VAR, env=!VAR or expr=EXPRESSION.", "error in condition clause")
+	}
 }

@@ -299,4 +299,10 @@ var corpus = []corpusCase{
 	{name: "wsgi-hashseed-bad", conf: "WSGIPythonHashSeed 4294967296\n"},
 	{name: "wsgi-hashseed-text", conf: "WSGIPythonHashSeed fixed\n"},
 	{name: "wsgi-hashseed-ok", conf: "WSGIPythonHashSeed random\n"},
+
+	// mod_log_config conditions.
+	{name: "customlog-bad-condition", conf: "CustomLog /dev/null common dontlog\n"},
+	{name: "customlog-env-empty", conf: "CustomLog /dev/null common env=!\n"},
+	{name: "customlog-expr-bad", conf: "CustomLog /dev/null common \"expr=%{REQUEST_STATUS} >= \"\n"},
+	{name: "customlog-ok", conf: "LogFormat \"%h %l %u %t \\\"%r\\\" %>s %b\" common\nCustomLog /dev/null common env=!dontlog\nCustomLog /dev/null \"%h %>s\" \"expr=%{REQUEST_STATUS} -ge 400\"\n"},
 }
