@@ -29,8 +29,9 @@ type Options struct {
 	// static modules and those LoadModule loaded.
 	Modules []string
 	// FileChecks makes the checks httpd makes on the machine it runs on:
-	// that the main server's DocumentRoot is a directory. Leave it off
-	// where the configuration is linted away from its server.
+	// the main server's DocumentRoot is a directory, mod_ssl's certificate
+	// and key files exist and are not empty, Mutex directories exist.
+	// Leave it off where the configuration is linted away from its server.
 	FileChecks bool
 }
 
