@@ -116,8 +116,27 @@ type Node struct {
 }
 
 // Is reports whether the node's name is name, case-insensitively as httpd
-// compares directive names.
-func (n *Node) Is(name string) bool { return strings.EqualFold(n.Name, name) }
+// compares directive names: ASCII letters only (ap_cstr_casecmp), so a
+// name of another length is never the same.
+func (n *Node) Is(name string) bool {
+	a := n.Name
+	if len(a) != len(name) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if x, y := a[i], name[i]; x != y && lowerByte(x) != lowerByte(y) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
 
 // Pos is the node's position: its file, httpd's line and its column.
 func (n *Node) Pos() Position {

@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -97,6 +98,13 @@ type route struct {
 // refuse or what cannot be read statically; warnings for what does not
 // line up).
 func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apacheconf.Diagnostics) {
+	return plan(tree, opts, true)
+}
+
+// plan is Plan; with hashes false it leaves the config's and the services'
+// hashes empty, which lint does not report and which cost more than the
+// rest of a plan of thousands of services.
+func plan(tree *apacheconf.Tree, opts Options, hashes bool) (*spec.Spec, *spec.Report, apacheconf.Diagnostics) {
 	p := &planner{tree: tree, opts: opts, fs: opts.FS, apps: map[string]apacheconf.Position{},
 		byName: map[string]*daemon{}, reverse: map[routeKey][]*route{}}
 	if p.fs == nil {
@@ -109,14 +117,18 @@ func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apache
 		sp.ConfigFile = m.Name
 	}
 	h := sha256.New()
+	var hw io.Writer = io.Discard
+	if hashes {
+		hw = h
+	}
 	for _, f := range tree.Files {
-		h.Write([]byte(p.hashName(f.Name)))
-		h.Write([]byte{0})
-		h.Write([]byte(f.Src))
+		hw.Write([]byte(p.hashName(f.Name)))
+		hw.Write([]byte{0})
+		hw.Write([]byte(f.Src))
 	}
 	p.readLaunchers()
 	for _, imp := range p.imports {
-		if svc := p.service(sp, imp, h); svc != nil {
+		if svc := p.service(sp, imp, hw); svc != nil {
 			sp.Services = append(sp.Services, svc)
 		}
 	}
@@ -125,9 +137,11 @@ func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apache
 	p.uniqueNames(sp)
 	p.appPorts(sp)
 	p.correlate(sp)
-	sp.ConfigHash = hex.EncodeToString(h.Sum(nil))[:16]
-	for _, s := range sp.Services {
-		s.Hash = sp.ServiceHash(s)
+	if hashes {
+		sp.ConfigHash = hex.EncodeToString(h.Sum(nil))[:16]
+		for _, s := range sp.Services {
+			s.Hash = sp.ServiceHash(s)
+		}
 	}
 	p.diags.Sort()
 	return sp, &p.report, p.diags
