@@ -39,6 +39,7 @@ var coreHandlers = map[string]handler{
 	"DocumentRoot":          checkDocumentRoot,
 	"CustomLog":             checkCustomLog,
 	"GlobalLog":             checkCustomLog,
+	"RequestReadTimeout":    checkRequestReadTimeout,
 }
 
 // checkListen is core's ap_set_listener: one or two arguments, an address
@@ -434,5 +435,101 @@ func checkCustomLog(c *checker, n *apacheconf.Node, d catalog.Directive, st stat
 		}
 	default:
 		c.errorf(n, codeValue, "The third argument is a condition: env=VAR, env=!VAR or expr=EXPRESSION.", "error in condition clause")
+	}
+}
+
+// cInt is C's strtol in base 10 over all of s: the value, and the text it
+// could not read (all of s when no digit was read).
+func cInt(s string) (v int, rest string, none bool) {
+	i := 0
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		if v < 1<<31 {
+			v = v*10 + int(s[i]-'0')
+		}
+		i++
+	}
+	if i == start {
+		return 0, s, true
+	}
+	if neg {
+		v = -v
+	}
+	return v, s[i:], false
+}
+
+// reqtimeoutInt is mod_reqtimeout's parse_int.
+func reqtimeoutInt(s string) (int, string) {
+	v, rest, none := cInt(s)
+	switch {
+	case none:
+		return 0, "Value '" + rest + "' not numerical"
+	case rest != "":
+		return 0, "Cannot parse '" + rest + "'"
+	case v < 0:
+		return 0, "Value must be non-negative"
+	}
+	return v, ""
+}
+
+// reqtimeoutParam is mod_reqtimeout's set_reqtimeout_param.
+func reqtimeoutParam(key, val string) string {
+	switch strings.ToLower(key) {
+	case "handshake", "header", "body":
+	default:
+		return "Unknown RequestReadTimeout parameter"
+	}
+	if i := strings.Index(strings.ToLower(val), ",minrate="); i >= 0 {
+		initial, rate := val[:i], val[i+len(",minrate="):]
+		r, msg := reqtimeoutInt(rate)
+		if msg != "" {
+			return msg
+		}
+		if r == 0 {
+			return "Minimum data rate must be larger than 0"
+		}
+		maxTimeout := 0
+		if j := strings.IndexByte(initial, '-'); j >= 0 {
+			if maxTimeout, msg = reqtimeoutInt(initial[j+1:]); msg != "" {
+				return msg
+			}
+			initial = initial[:j]
+		}
+		t, msg := reqtimeoutInt(initial)
+		if msg != "" {
+			return msg
+		}
+		if maxTimeout != 0 && t >= maxTimeout {
+			return "Maximum timeout must be larger than initial timeout"
+		}
+		return ""
+	}
+	if strings.Contains(val, "-") {
+		return "Must set MinRate option if using timeout range"
+	}
+	_, msg := reqtimeoutInt(val)
+	return msg
+}
+
+// checkRequestReadTimeout is mod_reqtimeout's set_reqtimeouts.
+func checkRequestReadTimeout(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	for _, w := range n.Words() {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok {
+			c.errorf(n, codeValue, "Write the stages as header=20-40,MinRate=500 body=20,MinRate=500.", "Invalid RequestReadTimeout parameter. Parameter must be in the form 'key=value'")
+			return
+		}
+		if msg := reqtimeoutParam(k, v); msg != "" {
+			c.errorf(n, codeValue, "Write the stages as header=20-40,MinRate=500 body=20,MinRate=500.", "RequestReadTimeout: %s=%s: %s", k, v, msg)
+			return
+		}
 	}
 }

@@ -305,4 +305,14 @@ var corpus = []corpusCase{
 	{name: "customlog-env-empty", conf: "CustomLog /dev/null common env=!\n"},
 	{name: "customlog-expr-bad", conf: "CustomLog /dev/null common \"expr=%{REQUEST_STATUS} >= \"\n"},
 	{name: "customlog-ok", conf: "LogFormat \"%h %l %u %t \\\"%r\\\" %>s %b\" common\nCustomLog /dev/null common env=!dontlog\nCustomLog /dev/null \"%h %>s\" \"expr=%{REQUEST_STATUS} -ge 400\"\n"},
+
+	// mod_reqtimeout.
+	{name: "reqtimeout-no-equals", conf: lm("reqtimeout") + "RequestReadTimeout header 20\n"},
+	{name: "reqtimeout-unknown-key", conf: lm("reqtimeout") + "RequestReadTimeout headers=20\n"},
+	{name: "reqtimeout-range-without-rate", conf: lm("reqtimeout") + "RequestReadTimeout header=20-40\n"},
+	{name: "reqtimeout-not-numerical", conf: lm("reqtimeout") + "RequestReadTimeout body=abc\n"},
+	{name: "reqtimeout-trailing", conf: lm("reqtimeout") + "RequestReadTimeout body=20s\n"},
+	{name: "reqtimeout-max-not-larger", conf: lm("reqtimeout") + "RequestReadTimeout header=40-20,MinRate=500\n"},
+	{name: "reqtimeout-rate-zero", conf: lm("reqtimeout") + "RequestReadTimeout body=20,MinRate=0\n"},
+	{name: "reqtimeout-ok", conf: lm("reqtimeout") + "RequestReadTimeout handshake=0 header=20-40,MinRate=500 body=20,minrate=500\n"},
 }
