@@ -118,6 +118,8 @@ func service(sp *spec.Spec, s *spec.Service, networks, volumes mapping) (mapping
 		b := svc.sub("build")
 		b.set("context", str(s.Build.Context))
 		b.set("dockerfile_inline", str(string(files[0].Data)))
+		notes = append(notes, spec.Item{Service: s.Name, What: "build.dockerfile_inline",
+			Why: "Docker Compose v2.17 or later reads it; docker-compose 1.x refuses the file: build the image first with run.sh's docker build line and remove the build section", Source: s.Build.Source})
 	}
 	svc.set("container_name", str(s.ContainerName))
 	if s.Entrypoint != nil {
