@@ -114,3 +114,43 @@ func TestAllModules(t *testing.T) {
 		t.Errorf("Check refuses the all-modules configuration: %v", ds)
 	}
 }
+
+// TestDebianAvailable includes every configuration Debian ships for its
+// modules and its extra features (mods-available/*.conf and
+// conf-available/*.conf, enabled or not), with every module loaded: httpd
+// accepts them all, and Check must find nothing in them.
+func TestDebianAvailable(t *testing.T) {
+	httpdtest.Binary(t)
+	const confDir = "/etc/apache2"
+	files, _ := filepath.Glob(confDir + "/mods-available/*.conf")
+	more, _ := filepath.Glob(confDir + "/conf-available/*.conf")
+	files = append(files, more...)
+	if len(files) < 20 {
+		t.Skip("Debian's /etc/apache2 is not there: install Debian's apache2 package")
+	}
+	var b strings.Builder
+	b.WriteString(allModules(t))
+	for _, v := range []string{"APACHE_LOCK_DIR", "APACHE_RUN_DIR", "APACHE_LOG_DIR"} {
+		b.WriteString("Define " + v + " " + t.TempDir() + "\n")
+	}
+	b.WriteString("Define APACHE_RUN_USER www-data\nDefine APACHE_RUN_GROUP www-data\n")
+	for _, f := range files {
+		// The other MPMs' settings are not inside <IfModule>: only one MPM
+		// loads.
+		if base := filepath.Base(f); base == "mpm_prefork.conf" || base == "mpm_worker.conf" {
+			continue
+		}
+		b.WriteString("Include " + f + "\n")
+	}
+	file := filepath.Join(t.TempDir(), "available.conf")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := apacheconf.Options{ServerRoot: confDir, Version: httpdtest.Version(t)}
+	if want := httpdVerdict(t, confDir, file, opts, nil); !want.ok {
+		t.Fatalf("httpd refuses Debian's available configurations: %s", want)
+	}
+	if got, ds := checkVerdict(t, file, opts); !got.ok {
+		t.Errorf("Check refuses Debian's available configurations: %v", ds)
+	}
+}
