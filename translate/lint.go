@@ -13,7 +13,7 @@ import (
 // them), with lint's severities, and the checks only lint makes. Notes
 // about what migrate could not carry over are left to migrate.
 func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
-	sp, _, planned := plan(tree, opts, false)
+	sp, _, planned := plan(tree, opts, true)
 	severity := map[string]apacheconf.Severity{}
 	for _, r := range rules {
 		severity[r.Code] = r.Severity

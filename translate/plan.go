@@ -73,6 +73,7 @@ type planner struct {
 	daemonIndex map[string]*daemon             // the daemons by name, made by daemonNamed
 	diags       apacheconf.Diagnostics
 	report      spec.Report
+	lintOnly    bool // planning for Lint: no hashes, no report (plan)
 }
 
 // routeKey is what pairs a ProxyPassReverse with its ProxyPass: the
@@ -98,15 +99,18 @@ type route struct {
 // refuse or what cannot be read statically; warnings for what does not
 // line up).
 func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apacheconf.Diagnostics) {
-	return plan(tree, opts, true)
+	return plan(tree, opts, false)
 }
 
-// plan is Plan; with hashes false it leaves the config's and the services'
-// hashes empty, which lint does not report and which cost more than the
-// rest of a plan of thousands of services.
-func plan(tree *apacheconf.Tree, opts Options, hashes bool) (*spec.Spec, *spec.Report, apacheconf.Diagnostics) {
+// plan is Plan; lintOnly plans for Lint, which reads only the diagnostics
+// and the services: the config's and the services' hashes are left empty
+// (a JSON round trip per service, more than the rest of a plan of
+// thousands of services), the report is left empty and the launchers'
+// text is not kept once read, so that less stays in memory.
+func plan(tree *apacheconf.Tree, opts Options, lintOnly bool) (*spec.Spec, *spec.Report, apacheconf.Diagnostics) {
 	p := &planner{tree: tree, opts: opts, fs: opts.FS, apps: map[string]apacheconf.Position{},
-		byName: map[string]*daemon{}, reverse: map[routeKey][]*route{}}
+		byName: map[string]*daemon{}, reverse: map[routeKey][]*route{}, lintOnly: lintOnly}
+	hashes := !lintOnly
 	if p.fs == nil {
 		p.fs = apacheconf.OSFileSystem{}
 	}
@@ -179,10 +183,16 @@ func (p *planner) warnf(code string, pos apacheconf.Position, detail, format str
 }
 
 func (p *planner) mapped(service, what, why string, pos apacheconf.Position) {
+	if p.lintOnly {
+		return
+	}
 	p.report.Mapped = append(p.report.Mapped, spec.Item{Service: service, What: what, Why: why, Source: pos})
 }
 
 func (p *planner) unmapped(service, what, why string, pos apacheconf.Position) {
+	if p.lintOnly {
+		return
+	}
 	p.report.Unmapped = append(p.report.Unmapped, spec.Item{Service: service, What: what, Why: why, Source: pos})
 }
 
@@ -444,8 +454,10 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 		if diags.HasErrors() {
 			return nil
 		}
-		p.report.Mapped = append(p.report.Mapped, mapped...)
-		p.report.Unmapped = append(p.report.Unmapped, unmapped...)
+		if !p.lintOnly {
+			p.report.Mapped = append(p.report.Mapped, mapped...)
+			p.report.Unmapped = append(p.report.Unmapped, unmapped...)
+		}
 		p.passLauncherEnv(svc, launch)
 		if svc.ContainerName == "" {
 			svc.ContainerName = sp.Project + "-" + svc.Name
@@ -496,6 +508,9 @@ func (p *planner) readLaunchers() {
 				}
 				if imp.src, imp.readErr = p.fs.ReadFile(imp.script); imp.readErr == nil {
 					imp.launch, imp.diags = importscript.Parse(imp.script, imp.src, lookup)
+					if p.lintOnly {
+						imp.src = nil // only the config hash reads it
+					}
 				}
 			}
 		}()
