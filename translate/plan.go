@@ -37,6 +37,11 @@ type Options struct {
 	// FS reads the launcher scripts; nil means the machine's files. It is
 	// called from several goroutines at once, as is LookupEnv.
 	FS apacheconf.FileSystem
+	// Evaluate, when set, is asked for the launch of a script the static
+	// reader cannot follow: `--evaluate-launchers` sets it to run the
+	// script in a sandbox (package translate/sandbox, Evaluator). Nil
+	// means no script is ever run.
+	Evaluate Evaluator
 	// Base is the kind of image WSGI applications are built on (default
 	// express); BaseImage, when set, the image their Dockerfile starts
 	// FROM instead of the base's usual one.
@@ -49,12 +54,15 @@ type Options struct {
 
 // Diagnostic codes of the planner.
 const (
-	CodeDaemon   = "wsgi-daemon"  // a WSGIDaemonProcess httpd would refuse
-	CodeImport   = "wsgi-import"  // a WSGIImportScript httpd would refuse
-	CodeScript   = "launcher"     // a launcher script that cannot be read
-	CodeUnmapped = "unmapped"     // something the spec cannot carry
-	CodeFront    = "front-end"    // a ProxyPass or published port that does not line up
-	CodeName     = "service-name" // a name made safe or made unique
+	CodeDaemon = "wsgi-daemon" // a WSGIDaemonProcess httpd would refuse
+	CodeImport = "wsgi-import" // a WSGIImportScript httpd would refuse
+	CodeScript = "launcher"    // a launcher script that cannot be read
+	// CodeEvaluated (warning): a launcher read by running it in the
+	// sandbox, because the static reader could not follow it.
+	CodeEvaluated = "launcher-evaluated"
+	CodeUnmapped  = "unmapped"     // something the spec cannot carry
+	CodeFront     = "front-end"    // a ProxyPass or published port that does not line up
+	CodeName      = "service-name" // a name made safe or made unique
 )
 
 // planner holds what one Plan call has found.
@@ -430,6 +438,9 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 	h.Write([]byte{0})
 	h.Write(src)
 	launch, diags := imp.launch, imp.diags
+	if (launch == nil || diags.HasErrors()) && p.opts.Evaluate != nil {
+		launch, diags = p.evaluate(svc, d, imp, diags)
+	}
 	p.diags = append(p.diags, diags...)
 	if launch == nil || diags.HasErrors() {
 		return nil
@@ -487,6 +498,46 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 	p.mapped(svc.Name, launch.Call, "a process service: wsgidock's supervisor runs "+launch.Program+" itself", launch.Pos)
 	p.unmapped(svc.Name, launch.Call, "the launcher runs "+launch.Program+", not a container: compose and Kubernetes cannot run it; wsgidock up supervises it as a process", launch.Pos)
 	return svc
+}
+
+// Evaluator runs a launcher script and returns the program it starts, as
+// the static reader would describe it; dir is the daemon's working
+// directory (home=, or empty). Events are what the script did before it
+// started the program, each with its place in the script.
+type Evaluator func(script string, dir string) (*importscript.Launch, []spec.Item, error)
+
+// evaluate runs a launcher the static reader could not follow, when asked
+// to. Its launch replaces the reader's errors, which become one warning
+// naming the first of them; a failure is an error with the reader's.
+func (p *planner) evaluate(svc *spec.Service, d *daemon, imp *importScript, static apacheconf.Diagnostics) (*importscript.Launch, apacheconf.Diagnostics) {
+	first := static.Err()
+	home, _ := d.option("home")
+	launch, events, err := p.opts.Evaluate(imp.script, home)
+	at := apacheconf.Position{Filename: imp.script, Line: 1, Column: 1}
+	if err != nil {
+		return nil, append(static, apacheconf.Diagnostic{Severity: apacheconf.SeverityError, Code: CodeEvaluated,
+			Summary: "--evaluate-launchers: " + err.Error(), Subject: apacheconf.Range{Start: at},
+			Detail: "wsgidock runs a launcher only inside its sandbox, and only with --evaluate-launchers; fix what is reported, or make the script readable without running it (see the errors above)."})
+	}
+	var out apacheconf.Diagnostics
+	for _, dg := range static {
+		if dg.Severity != apacheconf.SeverityError {
+			out = append(out, dg)
+		}
+	}
+	why := "the static reader could not follow it"
+	if dd, ok := first.(apacheconf.Diagnostic); ok {
+		why = fmt.Sprintf("the static reader stopped at %s: %s", dd.Pos(), dd.Summary)
+	}
+	out = append(out, apacheconf.Diagnostic{Severity: apacheconf.SeverityWarning, Code: CodeEvaluated,
+		Summary: "the launcher was run in the sandbox to find its program (" + why + ")", Subject: apacheconf.Range{Start: launch.Pos},
+		Detail: "What a run finds holds for this run: values read from files, the clock or the network may differ next time. Check the service in the output."})
+	p.mapped(svc.Name, launch.Call, "found by running the launcher in the sandbox (--evaluate-launchers): "+why, launch.Pos)
+	for _, ev := range events {
+		ev.Service = svc.Name
+		p.report.Unmapped = append(p.report.Unmapped, ev)
+	}
+	return launch, out
 }
 
 // readLaunchers reads and parses every launcher script, on as many

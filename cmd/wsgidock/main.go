@@ -15,6 +15,7 @@ import (
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate/sandbox"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -60,6 +61,7 @@ type streams struct {
 }
 
 func main() {
+	sandbox.Init() // the sandbox of --evaluate-launchers re-executes this binary
 	os.Exit(run(os.Args[1:], streams{stdout: os.Stdout, stderr: os.Stderr}))
 }
 

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/envvars"
 	"github.com/wsgidock/wsgidock/translate"
 	"github.com/wsgidock/wsgidock/translate/emit"
 	"github.com/wsgidock/wsgidock/translate/emit/apache"
@@ -17,6 +21,7 @@ import (
 	"github.com/wsgidock/wsgidock/translate/emit/kube"
 	"github.com/wsgidock/wsgidock/translate/emit/migration"
 	"github.com/wsgidock/wsgidock/translate/emit/shell"
+	"github.com/wsgidock/wsgidock/translate/sandbox"
 	"github.com/wsgidock/wsgidock/translate/spec"
 )
 
@@ -28,6 +33,9 @@ type planFlags struct {
 	Base      string `name:"base" enum:"express,debian" default:"express" help:"Image a WSGI application moved into a container is built on: express (a Python slim image, mod_wsgi from pip, run by mod_wsgi-express) or debian (Debian bookworm's apache2 and libapache2-mod-wsgi-py3, no package index needed)."`
 	BaseImage string `name:"base-image" placeholder:"IMAGE" help:"Image the applications' Dockerfiles start FROM instead of the base's usual one (python:X.Y-slim, debian:bookworm-slim)."`
 	AppPort   int    `name:"app-port" placeholder:"PORT" default:"8000" help:"First loopback port tried for the applications' containers; each takes the next port no other service publishes."`
+	// EvaluateLaunchers runs what the static reader cannot follow.
+	EvaluateLaunchers bool          `name:"evaluate-launchers" help:"When a launcher script cannot be read without running it, run it with python3 as mod_wsgi would, inside a sandbox (new user, mount and network namespaces, read-only file system, private /tmp, no network, time and memory limits), and stop it just before it starts its program. Never done without this flag."`
+	EvaluateTimeout   time.Duration `name:"evaluate-timeout" default:"10s" help:"Time limit of each launcher run by --evaluate-launchers."`
 }
 
 // migrateCmd is `wsgidock migrate`.
@@ -64,8 +72,16 @@ func (c *planFlags) plan(stderr io.Writer) (*apacheconf.Tree, *spec.Spec, *spec.
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	sp, report, diags := translate.Plan(tree, translate.Options{Project: c.Project, FS: opts.FS, LookupEnv: lookup,
-		Base: spec.Base(c.Base), BaseImage: c.BaseImage, AppPort: c.AppPort})
+	popts := translate.Options{Project: c.Project, FS: opts.FS, LookupEnv: lookup,
+		Base: spec.Base(c.Base), BaseImage: c.BaseImage, AppPort: c.AppPort}
+	if c.EvaluateLaunchers {
+		env, err := c.daemonEnv()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		popts.Evaluate = sandbox.Evaluator(context.Background(), env, sandbox.Limits{Time: c.EvaluateTimeout})
+	}
+	sp, report, diags := translate.Plan(tree, popts)
 	source := func(name string) (string, bool) {
 		if s, ok := tree.Source(name); ok {
 			return s, true
@@ -77,6 +93,39 @@ func (c *planFlags) plan(stderr io.Writer) (*apacheconf.Tree, *spec.Spec, *spec.
 		return nil, nil, nil, &exitError{code: exitFindings, msg: "the configuration cannot be migrated as it is; see the errors above"}
 	}
 	return tree, sp, report, nil
+}
+
+// daemonEnv is the environment httpd gives its daemon processes, as
+// --evaluate-launchers runs launchers with it: the machine's, with the
+// --envvars file's variables set on top, as apache2ctl does.
+func (c *planFlags) daemonEnv() ([]string, error) {
+	env := os.Environ()
+	if c.Envvars == "" {
+		return env, nil
+	}
+	if os.Getenv("APACHE_CONFDIR") == "" {
+		env = append(env, "APACHE_CONFDIR="+dirOf(c.Envvars))
+	}
+	vars, err := envvars.Read(c.Envvars, env)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, msg: "reading --envvars: " + err.Error()}
+	}
+	out := []string{}
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); !hasKey(vars, k) {
+			out = append(out, kv)
+		}
+	}
+	for k, v := range vars {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func (c *migrateCmd) Run(io *streams) error {

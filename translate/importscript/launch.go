@@ -225,3 +225,16 @@ func pyRepr(s string) string {
 	b.WriteByte(q)
 	return b.String()
 }
+
+// ShellCommand is the command a /bin/sh -c line runs, read as the static
+// reader reads os.system's: one simple command whose words are static
+// after quote removal. at is where the line was found; call names the
+// function that ran the shell.
+func ShellCommand(line string, at apacheconf.Position, call string) (*Command, error) {
+	e := newEvaluator(at.Filename, nil)
+	cmd := &Command{Call: call, Pos: at}
+	if err := e.setShell(cmd, newStr(line, at)); err != nil {
+		return nil, err
+	}
+	return cmd, nil
+}
