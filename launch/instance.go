@@ -155,6 +155,19 @@ func (u *containerUnit) follow(ctx context.Context, id string) *containerRun {
 	return r
 }
 
+// moveBack renames the container moveAside renamed back to its name.
+func (u *containerUnit) moveBack() {
+	p, ok := u.eng.(preparer)
+	u.mu.Lock()
+	cur := u.cur
+	u.mu.Unlock()
+	if ok && cur != nil {
+		if err := p.Rename(u.helpers, cur.id, u.svc.ContainerName); err != nil {
+			u.con.printf(u.svc.Name, "cannot rename %s back to %s: %v", cur.ID(), u.svc.ContainerName, err)
+		}
+	}
+}
+
 // moveAside renames the running container out of its name's way, so that
 // a replacement can start under the name before it stops. It reports
 // false when it cannot (an engine without renames, no run going).

@@ -287,3 +287,38 @@ func TestRealReloadCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRealReloadKeepsTheOldRunWhenTheNewFails: a replacement that cannot
+// start (its entrypoint does not exist) leaves the old container serving
+// under its name.
+func TestRealReloadKeepsTheOldRunWhenTheNewFails(t *testing.T) {
+	launchtest.Require(t)
+	blog := echoService(t, "blog")
+	sp := realSpec(t, blog)
+	broken := echoService(t, "blog")
+	ep := "/no/such/program"
+	broken.Entrypoint = &ep
+	broken.ContainerName = blog.ContainerName
+	next := testSpec(broken)
+	next.Project, next.ConfigFile = sp.Project, sp.ConfigFile
+	b := upInBackground(t, sp, Options{Reload: func() (*spec.Spec, error) { return next, nil }})
+	serving(t, blog.Ready.URL, 60*time.Second)
+	id := containerID(t, blog.ContainerName)
+	b.sigs <- syscall.SIGHUP
+	b.until(t, "the reload", 60*time.Second, func() bool { return strings.Contains(b.stderr.String(), "wsgidock: reload done") })
+	if !strings.Contains(b.stderr.String(), "blog: rejected: its new run failed (the command was not found (exit 127)") {
+		t.Errorf("stderr:\n%s", b.stderr.String())
+	}
+	if got := containerID(t, blog.ContainerName); got != id {
+		t.Errorf("%s is container %s, was %s", blog.ContainerName, got[:12], id[:12])
+	}
+	if _, err := get(blog.Ready.URL); err != nil {
+		t.Errorf("the old run does not serve: %v", err)
+	}
+	if err := b.stop(t); err != nil {
+		t.Fatalf("Up: %v\nstderr:\n%s", err, b.stderr.String())
+	}
+	if left := projectContainers(t, sp.Project); len(left) != 0 {
+		t.Errorf("containers left: %q", left)
+	}
+}

@@ -70,6 +70,14 @@ func (s *supervisor) moveAside() bool {
 	return ok && cu.moveAside()
 }
 
+// moveBack gives the running container its name back after a
+// replacement failed.
+func (s *supervisor) moveBack() {
+	if cu, ok := s.unit.(*containerUnit); ok {
+		cu.moveBack()
+	}
+}
+
 func (s *supervisor) settle() { s.settledOnce.Do(func() { close(s.settled) }) }
 
 // permanent turns a start error into the error to report when it is one

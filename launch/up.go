@@ -419,7 +419,12 @@ func (f *fleet) apply(sp *spec.Spec, step ReloadStep, ps *planned) {
 		con.printf(step.Service, "stopped: %s", step.Why)
 	case Replaced:
 		if step.StartFirst && old != nil && old.s.moveAside() {
+			// The old run stays a member, under another key, until the
+			// new one has proved itself: the fleet has not failed while
+			// it serves.
+			aside := step.Service + "\x00replaced"
 			f.mu.Lock()
+			f.members[aside] = old
 			m := f.add(sp, ps, false)
 			f.mu.Unlock()
 			t := time.NewTimer(f.o.Timeout)
@@ -429,6 +434,18 @@ func (f *fleet) apply(sp *spec.Spec, step ReloadStep, ps *planned) {
 			case <-f.st.stopCh:
 			}
 			t.Stop()
+			if e := m.s.failure; e != nil {
+				// The new run cannot start: it goes, the old one goes on
+				// under its name.
+				f.quit(m)
+				old.s.moveBack()
+				f.mu.Lock()
+				delete(f.members, aside)
+				f.members[step.Service] = old
+				f.mu.Unlock()
+				con.printf(step.Service, "rejected: its new run failed (%s); the old one goes on", e.Summary)
+				return
+			}
 			f.quit(old)
 			con.printf(step.Service, "replaced: %s", step.Why)
 			return
