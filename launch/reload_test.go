@@ -322,3 +322,23 @@ func TestRealReloadKeepsTheOldRunWhenTheNewFails(t *testing.T) {
 		t.Errorf("containers left: %q", left)
 	}
 }
+
+func TestReloadRejectsATakenPort(t *testing.T) {
+	f := newFixture(t)
+	taken := listenLoopback(t)
+	cur := testSpec(service("blog"), published(service("api"), taken))
+	f.opts.Reload = func() (*spec.Spec, error) { return cur, nil }
+	f.up(testSpec(service("blog")))
+	f.runs(1)
+	before := len(f.engine.log())
+	f.sigs <- syscall.SIGHUP
+	want := fmt.Sprintf("api: reload rejected, nothing changed: /etc/httpd/httpd.conf:9:1: service api: host port 127.0.0.1:%d is already in use", taken)
+	f.until("the rejection", func() bool { return strings.Contains(f.stderr.String(), want) })
+	if got := f.engine.eventsSince(before); len(got) != 0 {
+		t.Errorf("a rejected reload did %q", got)
+	}
+	f.sigs <- syscall.SIGTERM
+	if err := f.result(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -384,6 +384,18 @@ func (f *fleet) reload() {
 			errs = append(errs, imageError(step.New, err))
 		}
 	}
+	// The host ports the new runs publish must be free, but for those the
+	// runs they replace hold.
+	ports := &plan{}
+	for _, step := range steps {
+		if ps := toStart[step.Service]; ps != nil {
+			if step.Old != nil {
+				ps.replace = []Container{{Ports: publishedPorts(step.Old)}}
+			}
+			ports.services = append(ports.services, ps)
+		}
+	}
+	errs = append(errs, ports.checkPorts()...)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			con.printf(e.Service, "reload rejected, nothing changed: %s", e.Error())
@@ -597,4 +609,14 @@ func removeContainer(ctx context.Context, clock Clock, l leftover, con *console,
 	}
 	inst := followContainer(ctx, l.eng, l.c.ID, LogOptions{}, nil, name, nil)
 	return stopRun(ctx, clock, inst, l.schedule, kill, con, name)
+}
+
+// publishedPorts are the host ports a service's spec publishes, as the
+// engine reports them.
+func publishedPorts(s *spec.Service) []PublishedPort {
+	var out []PublishedPort
+	for _, p := range s.Ports {
+		out = append(out, PublishedPort{HostIP: p.HostIP, HostPort: p.HostPort, ContainerPort: p.ContainerPort, Protocol: protocol(p)})
+	}
+	return out
 }
