@@ -5,9 +5,11 @@
 //
 // Up runs the services in the foreground, where wsgidock alone restarts
 // them, or detached, where the engine does; Down stops and removes them;
-// PS reports their state. Containers are driven through an Engine, the
-// `docker` or `podman` program by default (CLI), always with the one argv
-// spec.Spec.RunArgs builds. Stopping follows a Schedule of signals sent
+// PS reports their state; Reload applies a changed configuration, Logs
+// shows the containers' output. Containers are driven through an Engine:
+// for docker on a local socket the docker program together with the
+// Engine API (API), otherwise the `docker` or `podman` program alone
+// (CLI); what runs is always the one argv spec.Spec.RunArgs builds. Stopping follows a Schedule of signals sent
 // through the engine by container name, never to a CLI process.
 //
 // The package is for Unix systems: it signals process groups and locks
