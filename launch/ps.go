@@ -71,7 +71,12 @@ func PS(ctx context.Context, sp *spec.Spec, o Options) ([]Status, error) {
 		for _, c := range cs {
 			name := c.Labels[spec.LabelService]
 			if s := serviceNamed(sp, name); s != nil && o.engineProgram(s) == o.engineProgram(u.first) {
-				byService[name] = c
+				// The container under the service's name is the service's;
+				// another one of it (an ended run renamed away while it is
+				// removed) only when there is none.
+				if _, seen := byService[name]; !seen || c.Name == s.ContainerName {
+					byService[name] = c
+				}
 			} else {
 				orphans = append(orphans, c)
 			}
