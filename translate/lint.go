@@ -3,7 +3,6 @@ package translate
 import (
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/translate/spec"
@@ -14,14 +13,6 @@ import (
 // them), with lint's severities, and the checks only lint makes. Notes
 // about what migrate could not carry over are left to migrate.
 func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
-	// lint's own checks read only the tree: they run beside the planner.
-	l := &linter{tree: tree}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		l.collect()
-		l.serviceThreads()
-		l.groupsAndProxies()
-	})
 	sp, _, planned := plan(tree, opts, true)
 	severity := map[string]apacheconf.Severity{}
 	for _, r := range rules {
@@ -34,7 +25,10 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 			out = append(out, d)
 		}
 	}
-	wg.Wait()
+	l := &linter{tree: tree}
+	l.collect()
+	l.serviceThreads()
+	l.groupsAndProxies()
 	l.publishedAround(sp)
 	return append(out, l.found...)
 }
