@@ -88,4 +88,27 @@ func TestRealAPIRunIsTheCLIRun(t *testing.T) {
 		c, _ := json.MarshalIndent(viaCLI, "", "  ")
 		t.Errorf("create + API start:\n%s\ndocker run --detach:\n%s", a, c)
 	}
+	if out, err := exec.Command("docker", "rm", "--force", svc.ContainerName).CombinedOutput(); err != nil {
+		t.Fatalf("docker rm: %v\n%s", err, out)
+	}
+
+	// A spare: created under another name, renamed to the service's,
+	// started.
+	u := &containerUnit{eng: api, sp: sp, svc: svc, abort: context.Background(), helpers: context.Background()}
+	u.makeSpare(0)
+	spare := <-u.takeSpare(1)
+	if spare.err != nil {
+		t.Fatal(spare.err)
+	}
+	if err := api.Rename(context.Background(), spare.id, svc.ContainerName); err != nil {
+		t.Fatal(err)
+	}
+	if err := api.Start(context.Background(), spare.id); err != nil {
+		t.Fatal(err)
+	}
+	if viaSpare := inspectConfig(t, svc.ContainerName); !reflect.DeepEqual(viaSpare, viaAPI) {
+		a, _ := json.MarshalIndent(viaSpare, "", "  ")
+		c, _ := json.MarshalIndent(viaAPI, "", "  ")
+		t.Errorf("spare, renamed, started:\n%s\ncreate + API start:\n%s", a, c)
+	}
 }

@@ -2,6 +2,7 @@ package launch
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -103,6 +104,11 @@ type containerUnit struct {
 	// only then, so that the engine does the removal after the start.
 	prepared chan preparedRun
 	started  chan struct{}
+	// spare delivers a container created for run spareRun while the
+	// current run goes on, under a name of its own; the restart renames
+	// it to the service's name. nil when there is none.
+	spare    chan preparedRun
+	spareRun int
 	// removing counts the ended runs being removed in the background.
 	removing sync.WaitGroup
 }
@@ -134,6 +140,7 @@ func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
 		if err := u.eng.(preparer).Start(u.abort, r.id); err != nil {
 			return nil, err
 		}
+		u.makeSpare(run)
 		return u.follow(ctx, r.id), nil
 	}
 	// The previous run's container, exited, still holds the name.
@@ -144,6 +151,7 @@ func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
 	if err != nil {
 		return nil, err
 	}
+	u.makeSpare(run)
 	return u.follow(ctx, id), nil
 }
 
@@ -200,6 +208,7 @@ func (u *containerUnit) prepare(ended instance, run int) bool {
 	}
 	ch, started := make(chan preparedRun, 1), make(chan struct{})
 	u.prepared, u.started = ch, started
+	spare := u.takeSpare(run)
 	u.removing.Add(1)
 	go func() {
 		gone := false
@@ -227,15 +236,73 @@ func (u *containerUnit) prepare(ended instance, run int) bool {
 				}
 			}
 		}()
+		if spare != nil {
+			if r := <-spare; r.err == nil {
+				if err := p.Rename(u.abort, r.id, u.svc.ContainerName); err == nil {
+					ch <- r
+					return
+				}
+				_ = u.eng.Remove(u.helpers, r.id)
+			}
+		}
 		id, err := p.Create(u.abort, runArgs(u.sp, u.svc, restartForeground, run))
 		ch <- preparedRun{id: id, err: err}
 	}()
 	return true
 }
 
+// makeSpare creates, in the background, the container of the run after
+// run, under a spare name (the spec's argv with only --name's value
+// different; the restart gives it the service's name), so that a restart
+// has only renames and the start left to do.
+func (u *containerUnit) makeSpare(run int) {
+	if _, ok := u.eng.(preparer); !ok {
+		return
+	}
+	u.dropSpare()
+	args := runArgs(u.sp, u.svc, restartForeground, run+1)
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--name" {
+			args[i+1] = u.svc.ContainerName + "-next-" + hex.EncodeToString(b)
+			break
+		}
+	}
+	ch := make(chan preparedRun, 1)
+	u.spare, u.spareRun = ch, run+1
+	go func() {
+		id, err := u.eng.(preparer).Create(u.abort, args)
+		ch <- preparedRun{id: id, err: err}
+	}()
+}
+
+// takeSpare returns the spare made for run, or nil, dropping one made for
+// another run.
+func (u *containerUnit) takeSpare(run int) chan preparedRun {
+	if u.spare == nil || u.spareRun != run {
+		u.dropSpare()
+		return nil
+	}
+	ch := u.spare
+	u.spare = nil
+	return ch
+}
+
+// dropSpare removes the spare container, if there is one.
+func (u *containerUnit) dropSpare() {
+	if ch := u.spare; ch != nil {
+		u.spare = nil
+		if r := <-ch; r.id != "" {
+			_ = u.eng.Remove(u.helpers, r.id)
+		}
+	}
+}
+
 // discard removes a prepared container that will not be started, and
 // waits for the removals in the background to end.
 func (u *containerUnit) discard() {
+	u.dropSpare()
 	if ch := u.prepared; ch != nil {
 		u.prepared = nil
 		close(u.started)
