@@ -661,6 +661,9 @@ func (e *evaluator) join(name string, sep *str, args *arguments, at lexer.Positi
 			return nil, tooLong(total, at)
 		}
 	}
+	if err := e.charge(total, at); err != nil {
+		return nil, err
+	}
 	return joinStrs(parts, sep, position(at)), nil
 }
 

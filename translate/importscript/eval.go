@@ -35,6 +35,7 @@ type evaluator struct {
 	ret       value              // what a return statement gave
 	steps     int                // statements and iterations run, against maxSteps
 	exhausted bool               // maxSteps was reached
+	made      int                // bytes of strings built, against maxMade
 }
 
 func newEvaluator(file string, lookupEnv func(string) (string, bool)) *evaluator {
@@ -605,6 +606,9 @@ func (e *evaluator) add(a, b value, at lexer.Position) (value, error) {
 	switch a := a.(type) {
 	case *str:
 		if b, ok := b.(*str); ok {
+			if err := e.charge(len(a.s)+len(b.s), at); err != nil {
+				return nil, err
+			}
 			return concat(a, b), nil
 		}
 	case *list:
@@ -782,6 +786,10 @@ func (e *evaluator) iterable(v value, at lexer.Position) ([]value, error) {
 	case *list:
 		return v.items, nil
 	case *str:
+		if len(v.s) > maxListLen {
+			return nil, newDiag(CodeUnsupported, position(at), fmt.Sprintf("iterating over a string of more than %d characters is not followed by wsgidock", maxListLen),
+				"A launcher script's strings are command-line words; build large data elsewhere.")
+		}
 		var out []value
 		for i, r := range v.s {
 			out = append(out, v.slice(i, i+utf8.RuneLen(r)))

@@ -11,9 +11,26 @@ import (
 // known sequences and functions are called with known arguments, but a
 // hostile script can still nest them.
 const (
-	maxSteps = 100000 // statements and loop iterations in all
-	maxDepth = 32     // nested calls of the script's own functions
+	maxSteps = 100000  // statements and loop iterations in all
+	maxDepth = 32      // nested calls of the script's own functions
+	maxMade  = 4 << 20 // bytes of strings built by operations, in all
 )
+
+// charge counts n bytes of a string an operation built; past maxMade the
+// script is refused, so that loops cannot make the evaluator hold more
+// than a bounded amount of text (each byte also keeps its position).
+func (e *evaluator) charge(n int, at lexer.Position) error {
+	e.made += n
+	if e.made > maxMade {
+		if e.exhausted {
+			return errPoisoned
+		}
+		e.exhausted = true
+		return newDiag(CodeUnsupported, position(at), fmt.Sprintf("the script builds more than %d bytes of strings in all; wsgidock stops reading it here", maxMade),
+			"A launcher script's strings are command-line words; build large data elsewhere.")
+	}
+	return nil
+}
 
 // control is how a block was left other than by running to its end.
 type control int
@@ -157,8 +174,16 @@ func (e *evaluator) forStmt(s *forStmt) error {
 		if err := e.assignList(s.Targets, it); err != nil {
 			return err
 		}
+		before := len(e.diags)
 		e.suite(s.Body)
 		if e.stopped || e.exhausted || e.ctl == ctlReturn {
+			return nil
+		}
+		if e.diags[before:].HasErrors() {
+			// Python would have stopped, or wsgidock cannot know what the
+			// next iterations do: one report is enough.
+			e.ctl = ctlNone
+			e.skipped = true
 			return nil
 		}
 		if e.ctl == ctlBreak {

@@ -16,6 +16,7 @@ type strBuilder struct {
 	b   []byte
 	pos []apacheconf.Position
 	at  apacheconf.Position
+	e   *evaluator // charged for the result, when set
 }
 
 func (b *strBuilder) str(s *str) {
@@ -34,8 +35,14 @@ func (b *strBuilder) text(t string, at apacheconf.Position) {
 }
 
 func (b *strBuilder) done() (*str, error) {
+	at := lexer.Position{Filename: b.at.Filename, Line: b.at.Line, Column: b.at.Column}
 	if len(b.b) > maxStrLen {
-		return nil, tooLong(len(b.b), lexer.Position{Filename: b.at.Filename, Line: b.at.Line, Column: b.at.Column})
+		return nil, tooLong(len(b.b), at)
+	}
+	if b.e != nil {
+		if err := b.e.charge(len(b.b), at); err != nil {
+			return nil, err
+		}
 	}
 	return &str{s: string(b.b), at: b.at, pos: b.pos}, nil
 }
@@ -122,7 +129,7 @@ func (e *evaluator) percentFormat(f *str, args value, at lexer.Position) (value,
 	} else if !isMap {
 		items = []value{args}
 	}
-	b := &strBuilder{at: f.at}
+	b := &strBuilder{at: f.at, e: e}
 	next := 0
 	pyErr := func(i int, msg string) error {
 		return runtimeError(f.posAt(i), msg+": Python stops with TypeError or ValueError", "Give the format one value per % conversion, of the type it converts.")
@@ -616,7 +623,7 @@ func padFormat(s *str, sp fmtSpec, at apacheconf.Position, defaultAlign byte) *s
 
 // strFormat is fmt.format(*args, **kwargs).
 func (e *evaluator) strFormat(f *str, args *arguments, at lexer.Position) (value, error) {
-	b := &strBuilder{at: f.at}
+	b := &strBuilder{at: f.at, e: e}
 	s := f.s
 	auto := 0
 	mode := 0 // 1: automatic numbering, 2: manual

@@ -16,6 +16,16 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(src)
 	}
+	// The evaluator's bounds: steps, call depth, bytes of strings built.
+	for _, src := range []string{
+		"x = []\nfor i in range(60000):\n    x.append('%100000s' % i)\n",
+		"def f(n):\n    return f(n) + [n]\nf(1)\n",
+		"a = list(range(300))\nb = [(x, y) for x in a for y in a if x != y]\n",
+		"s = 'ab' * 500000\nt = s[::-1].upper().replace('A', 'xyz')\n",
+		"x = '{:>1000000}'.format('a') + f'{1:01000000d}'\n",
+	} {
+		f.Add([]byte(src))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		l, diags := Parse("f.py", src, lookupFixtureEnv)
 		lines := bytes.Count(src, []byte("\n")) + bytes.Count(src, []byte("\r")) + 1

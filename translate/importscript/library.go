@@ -661,6 +661,9 @@ func caseMethod(name string, fn func(string) string) func(e *evaluator, s *str, 
 				return nil, unsupported(at, "str."+name+"() of non-ASCII text")
 			}
 		}
+		if err := e.charge(len(s.s), at); err != nil {
+			return nil, err
+		}
 		return &str{s: fn(s.s), at: s.at, pos: s.pos}, nil
 	}
 }
@@ -688,7 +691,7 @@ func strReplace(e *evaluator, s *str, args *arguments, at lexer.Position) (value
 	if old.s == "" {
 		return nil, unsupported(at, "str.replace of the empty string")
 	}
-	b := &strBuilder{at: s.at}
+	b := &strBuilder{at: s.at, e: e}
 	i := 0
 	for n := int64(0); count < 0 || n < count; n++ {
 		j := strings.Index(s.s[i:], old.s)

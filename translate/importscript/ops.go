@@ -293,11 +293,14 @@ func (e *evaluator) arith(op string, a, b value, at lexer.Position) (value, erro
 				if int64(len(s.s))*y > maxStrLen {
 					return nil, tooLong(int(min(int64(len(s.s))*y, 1<<40)), at)
 				}
-				out := &str{at: s.at}
-				for range y {
-					out = concat(out, s)
+				if err := e.charge(len(s.s)*int(y), at); err != nil {
+					return nil, err
 				}
-				return out, nil
+				b := &strBuilder{at: s.at}
+				for range y {
+					b.str(s)
+				}
+				return b.done()
 			case *list:
 				out := &list{tuple: s.tuple, at: s.at}
 				if y > 0 && int64(len(s.items))*y > maxListLen {
@@ -506,15 +509,15 @@ func (e *evaluator) slice(v value, sub *subscript) (value, error) {
 			}
 			return v.slice(start, end), nil
 		}
-		out := &str{at: v.at}
+		b := &strBuilder{at: v.at, e: e}
 		for _, i := range indices {
 			end := len(v.s)
 			if i+1 < len(runes) {
 				end = runes[i+1]
 			}
-			out = concat(out, v.slice(runes[i], end))
+			b.str(v.slice(runes[i], end))
 		}
-		return out, nil
+		return b.done()
 	case *list:
 		out := &list{tuple: v.tuple, at: v.at}
 		for _, i := range indices {

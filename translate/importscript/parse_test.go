@@ -245,6 +245,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"return code used", "import os, subprocess\nrc = subprocess.call(['a'])\nos.execv('/d', ['d', rc])\n", CodeUnresolved, "3:16", "the result of subprocess.call"},
 
 		{"string too long", "x = 'ab'\n" + strings.Repeat("x = x + x\n", 21), CodeUnsupported, "21:7", "more than wsgidock reads"},
+		{"strings built in a loop", "x = []\nfor i in range(60000):\n    x.append('%100000s' % i)\n", CodeUnsupported, "3:14", "bytes of strings in all"},
 		{"list too long", "x = ['a']\n" + strings.Repeat("x += x\n", 17), CodeUnsupported, "18:6", "more than wsgidock reads"},
 		{"repetition of a string by a string", "x = ['a' * 'b']\n", CodeRuntime, "1:10", "unsupported operand types for *"},
 
