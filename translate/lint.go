@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate/importscript"
 	"github.com/wsgidock/wsgidock/translate/spec"
 )
 
@@ -18,8 +19,31 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 	for _, r := range rules {
 		severity[r.Code] = r.Severity
 	}
+	// A launcher whose only launch is under if __name__ == '__main__':
+	// starts nothing; lint's main-guard finding on that line says so.
+	guarded := map[apacheconf.Position]bool{}
+	for _, d := range planned {
+		if d.Code == importscript.CodeMainGuard {
+			guarded[d.Pos()] = true
+		}
+	}
 	var out apacheconf.Diagnostics
 	for _, d := range planned {
+		if d.Code == importscript.CodeNoLaunch && guarded[d.Pos()] {
+			continue
+		}
+		if d.Code == CodeEvaluated && d.Severity == apacheconf.SeverityError {
+			// The sandbox failed or refused: lint did not read the
+			// launcher it was asked to read.
+			out = append(out, d)
+			continue
+		}
+		if isReaderCode(d.Code) {
+			// The launcher reader's own codes (script-syntax,
+			// script-unresolved ...) all say one thing to lint: this
+			// launcher cannot be read; the summary says why.
+			d.Code = CodeScript
+		}
 		if s, ok := severity[d.Code]; ok {
 			d.Severity = s
 			out = append(out, d)
@@ -208,4 +232,11 @@ func (l *linter) publishedAround(sp *spec.Spec) {
 				" on every interface, so clients can reach it without the front end's "+path)
 		}
 	}
+}
+
+// isReaderCode reports whether code is one of the launcher reader's codes
+// that lint groups under CodeScript: all of them but the
+// if __name__ == '__main__': rule, which lint reports on its own.
+func isReaderCode(code string) bool {
+	return strings.HasPrefix(code, "script-") && code != importscript.CodeMainGuard
 }

@@ -22,8 +22,11 @@ const (
 // walk-phase checks (package apacheconf/check).
 var rules = []apacheconf.Rule{
 	{Code: CodeScript, Severity: apacheconf.SeverityWarning,
-		Summary: "a launcher script (WSGIImportScript) that cannot be read",
-		Help:    "Make the file readable, or give -d so that relative paths resolve as on the server."},
+		Summary: "a launcher script (WSGIImportScript) that cannot be read, or that wsgidock cannot follow without running it",
+		Help:    "Make the file readable (give -d so that relative paths resolve as on the server); where the message says wsgidock cannot follow the script, rewrite that part over known values, or lint with --evaluate-launchers."},
+	{Code: CodeEvaluated, Severity: apacheconf.SeverityWarning,
+		Summary: "a launcher was run in the sandbox (--evaluate-launchers) to find its program: what it read at run time may differ next time",
+		Help:    "Check the service it found; better, write the launcher over values known before it runs (constants, os.environ with defaults), so that it reads without running."},
 	{Code: importscript.CodeMainGuard, Severity: apacheconf.SeverityWarning,
 		Summary: "a launcher's code is inside if __name__ == '__main__':, which is never true under mod_wsgi",
 		Help:    "Take the code out of the if block: mod_wsgi imports the script under another name, so the block never runs."},

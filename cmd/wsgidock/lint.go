@@ -27,6 +27,7 @@ type lintCmd struct {
 	Disable []string `name:"disable" placeholder:"CODE" help:"Do not report these rule codes (comma-separated, repeatable)."`
 	Enable  []string `name:"enable" placeholder:"CODE" help:"Report these codes even when the settings file disables them (comma-separated, repeatable)."`
 	Config  string   `name:"config" placeholder:"FILE" help:"Project settings for every file (default: for each file, the first .wsgidock.yaml in its directory or above)." type:"path"`
+	evaluateFlags
 }
 
 // lintMemoryLimit is the memory lint asks the Go runtime to keep to (see
@@ -60,6 +61,10 @@ func (c *lintCmd) Run(io *streams) error {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
+	evaluate, err := c.evaluator(&c.readFlags)
+	if err != nil {
+		return err
+	}
 	// A configuration that loads no MPM cannot start httpd: it is a
 	// fragment another configuration includes (a site, a module's .conf).
 	// Which modules that one loads is not known here, so a fragment is read
@@ -82,7 +87,7 @@ func (c *lintCmd) Run(io *streams) error {
 			},
 			lint.Check,
 			func(t *apacheconf.Tree) apacheconf.Diagnostics {
-				return translate.Lint(t, translate.Options{FS: opts.FS, LookupEnv: lookup})
+				return translate.Lint(t, translate.Options{FS: opts.FS, LookupEnv: lookup, Evaluate: evaluate})
 			},
 		},
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,14 +13,46 @@ import (
 	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
 	"github.com/wsgidock/wsgidock/apacheconf/lint"
 	"github.com/wsgidock/wsgidock/translate"
+	"github.com/wsgidock/wsgidock/translate/sandbox"
 )
 
 // lintFixture is one directory of fixtures/lint: a rule's code, with
 // bad.conf (a config as users write it, which the rule flags) and good.conf
 // (the same config fixed). A bad/ or good/ directory beside them is that
-// config's ServerRoot (its launchers).
+// config's ServerRoot (its launchers); a file args holds more lint
+// arguments, one a line.
 type lintFixture struct {
 	code, dir string
+}
+
+// args are the lint arguments of the fixture's kind ("bad" or "good") of
+// config, ahead of the file. A fixture that needs the sandbox skips where
+// none can be made, unless WSGIDOCK_REQUIRE_SANDBOX=1.
+func (f lintFixture) args(t *testing.T, kind string, more ...string) []string {
+	t.Helper()
+	out := append([]string{"lint"}, more...)
+	out = append(out, "-d", f.serverRoot(kind))
+	if data, err := os.ReadFile(filepath.Join(f.dir, "args")); err == nil {
+		for _, a := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			if a == "--evaluate-launchers" {
+				requireSandbox(t)
+			}
+			out = append(out, a)
+		}
+	}
+	return append(out, filepath.Join(f.dir, kind+".conf"))
+}
+
+// requireSandbox skips the test where the launcher sandbox cannot be made,
+// or fails it when WSGIDOCK_REQUIRE_SANDBOX=1.
+func requireSandbox(t *testing.T) {
+	t.Helper()
+	if err := sandbox.Check(context.Background()); err != nil {
+		if os.Getenv("WSGIDOCK_REQUIRE_SANDBOX") == "1" {
+			t.Fatalf("WSGIDOCK_REQUIRE_SANDBOX=1, but: %v", err)
+		}
+		t.Skipf("no launcher sandbox here: %v", err)
+	}
 }
 
 func lintFixtures(t *testing.T) []lintFixture {
@@ -67,8 +100,7 @@ func TestLintRuleFixtures(t *testing.T) {
 		seen[f.code] = true
 		t.Run(f.code, func(t *testing.T) {
 			for _, kind := range []string{"bad", "good"} {
-				conf := filepath.Join(f.dir, kind+".conf")
-				stdout, stderr, code := wsgidock(t, "lint", "--format", "json", "-d", f.serverRoot(kind), conf)
+				stdout, stderr, code := wsgidock(t, f.args(t, kind, "--format", "json")...)
 				if code != 0 {
 					t.Fatalf("%s: exit status %d\n%s%s", kind, code, stdout, stderr)
 				}
@@ -91,7 +123,7 @@ func TestLintRuleFixtures(t *testing.T) {
 				}
 			}
 			root, _ := filepath.Abs("../..")
-			stdout, _, _ := wsgidock(t, "lint", "-d", f.serverRoot("bad"), filepath.Join(f.dir, "bad.conf"))
+			stdout, _, _ := wsgidock(t, f.args(t, "bad")...)
 			got := strings.ReplaceAll(stdout, root, "$ROOT")
 			golden := filepath.Join(f.dir, "bad.golden")
 			if *update {
@@ -159,5 +191,24 @@ func TestLintDebian(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(stdout), []byte("/etc/apache2/apache2.conf")) {
 		t.Logf("no finding in apache2.conf itself:\n%s", stdout)
+	}
+}
+
+// TestLintUnfollowedLauncher: without --evaluate-launchers, a launcher the
+// static reader cannot follow is reported under the launcher rule, at the
+// line where the reader stopped.
+func TestLintUnfollowedLauncher(t *testing.T) {
+	f := lintFixture{"launcher-evaluated", filepath.Join("..", "..", "fixtures", "lint", "launcher-evaluated")}
+	stdout, stderr, code := wsgidock(t, "lint", "--format", "json", "-d", f.serverRoot("bad"), filepath.Join(f.dir, "bad.conf"))
+	if code != 0 {
+		t.Fatalf("exit status %d\n%s%s", code, stdout, stderr)
+	}
+	var r jsonFindings
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].Code != translate.CodeScript || r.Findings[0].Line != 3 ||
+		filepath.Base(r.Findings[0].File) != "blog.py" {
+		t.Errorf("want one %s finding at blog.py:3, got %+v", translate.CodeScript, r.Findings)
 	}
 }

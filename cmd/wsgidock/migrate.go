@@ -33,9 +33,29 @@ type planFlags struct {
 	Base      string `name:"base" enum:"express,debian" default:"express" help:"Image a WSGI application moved into a container is built on: express (a Python slim image, mod_wsgi from pip, run by mod_wsgi-express) or debian (Debian bookworm's apache2 and libapache2-mod-wsgi-py3, no package index needed)."`
 	BaseImage string `name:"base-image" placeholder:"IMAGE" help:"Image the applications' Dockerfiles start FROM instead of the base's usual one (python:X.Y-slim, debian:bookworm-slim)."`
 	AppPort   int    `name:"app-port" placeholder:"PORT" default:"8000" help:"First loopback port tried for the applications' containers; each takes the next port no other service publishes."`
-	// EvaluateLaunchers runs what the static reader cannot follow.
+	evaluateFlags
+}
+
+// evaluateFlags are the flags of the commands that read launchers (the
+// planning ones and lint): whether to run what the static reader cannot
+// follow, and for how long.
+type evaluateFlags struct {
 	EvaluateLaunchers bool          `name:"evaluate-launchers" help:"When a launcher script cannot be read without running it, run it with python3 as mod_wsgi would, inside a sandbox (new user, mount and network namespaces, read-only file system, private /tmp, no network, time and memory limits), and stop it just before it starts its program. Never done without this flag."`
 	EvaluateTimeout   time.Duration `name:"evaluate-timeout" default:"10s" help:"Time limit of each launcher run by --evaluate-launchers."`
+}
+
+// evaluator is the planner's Evaluate for these flags: nil without
+// --evaluate-launchers, else the sandbox, run with the environment httpd
+// gives its daemon processes (read says where --envvars is).
+func (e *evaluateFlags) evaluator(read *readFlags) (translate.Evaluator, error) {
+	if !e.EvaluateLaunchers {
+		return nil, nil
+	}
+	env, err := read.daemonEnv()
+	if err != nil {
+		return nil, err
+	}
+	return sandbox.Evaluator(context.Background(), env, sandbox.Limits{Time: e.EvaluateTimeout}), nil
 }
 
 // migrateCmd is `wsgidock migrate`.
@@ -74,12 +94,8 @@ func (c *planFlags) plan(stderr io.Writer) (*apacheconf.Tree, *spec.Spec, *spec.
 	}
 	popts := translate.Options{Project: c.Project, FS: opts.FS, LookupEnv: lookup,
 		Base: spec.Base(c.Base), BaseImage: c.BaseImage, AppPort: c.AppPort}
-	if c.EvaluateLaunchers {
-		env, err := c.daemonEnv()
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		popts.Evaluate = sandbox.Evaluator(context.Background(), env, sandbox.Limits{Time: c.EvaluateTimeout})
+	if popts.Evaluate, err = c.evaluator(&c.readFlags); err != nil {
+		return nil, nil, nil, err
 	}
 	sp, report, diags := translate.Plan(tree, popts)
 	source := func(name string) (string, bool) {
@@ -98,7 +114,7 @@ func (c *planFlags) plan(stderr io.Writer) (*apacheconf.Tree, *spec.Spec, *spec.
 // daemonEnv is the environment httpd gives its daemon processes, as
 // --evaluate-launchers runs launchers with it: the machine's, with the
 // --envvars file's variables set on top, as apache2ctl does.
-func (c *planFlags) daemonEnv() ([]string, error) {
+func (c *readFlags) daemonEnv() ([]string, error) {
 	env := os.Environ()
 	if c.Envvars == "" {
 		return env, nil

@@ -102,7 +102,11 @@ func writeRuleDoc(t *testing.T, b *bytes.Buffer, r apacheconf.Rule) {
 				t.Fatal(err)
 			}
 			rel, _ := filepath.Rel(filepath.Join(dir, kind), p)
-			fmt.Fprintf(b, "`%s`:\n\n```python\n%s```\n\n", rel, data)
+			lang := ""
+			if filepath.Ext(p) == ".py" {
+				lang = "python"
+			}
+			fmt.Fprintf(b, "`%s`:\n\n```%s\n%s```\n\n", rel, lang, data)
 		}
 	}
 }
