@@ -2,12 +2,9 @@ package apacheconf_test
 
 import (
 	"bytes"
-	"os"
-	"sort"
 	"testing"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
-	"github.com/wsgidock/wsgidock/apacheconf/envvars"
 	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
 )
 
@@ -16,26 +13,8 @@ import (
 // configuration httpd prints for it, line for line.
 func TestDebianTreeMatchesHTTPD(t *testing.T) {
 	httpdtest.Binary(t)
-	const confDir = "/etc/apache2"
-	if _, err := os.Stat(confDir + "/apache2.conf"); err != nil {
-		t.Skip("Debian's /etc/apache2 is not there: install Debian's apache2 package")
-	}
-	vars, err := envvars.Read(confDir+"/envvars", []string{"APACHE_CONFDIR=" + confDir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The run, lock and log directories must exist for httpd -t; point
-	// them at scratch directories so the test does not depend on the
-	// machine's.
-	for _, k := range []string{"APACHE_RUN_DIR", "APACHE_LOCK_DIR", "APACHE_LOG_DIR"} {
-		vars[k] = t.TempDir()
-	}
-	vars["APACHE_PID_FILE"] = vars["APACHE_RUN_DIR"] + "/apache2.pid"
-	var env []string
-	for k, v := range vars {
-		env = append(env, k+"="+v)
-	}
-	sort.Strings(env)
+	const confDir = httpdtest.DebianConfDir
+	vars, env := httpdtest.DebianEnv(t)
 	opts := apacheconf.Options{
 		ServerRoot:    confDir,
 		Version:       httpdtest.Version(t),

@@ -3,13 +3,11 @@ package check_test
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/apacheconf/check"
-	"github.com/wsgidock/wsgidock/apacheconf/envvars"
 	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
 )
 
@@ -17,23 +15,8 @@ import (
 // httpd accepts it, and Check must find nothing.
 func TestDebianTree(t *testing.T) {
 	httpdtest.Binary(t)
-	const confDir = "/etc/apache2"
-	if _, err := os.Stat(confDir + "/apache2.conf"); err != nil {
-		t.Skip("Debian's /etc/apache2 is not there: install Debian's apache2 package")
-	}
-	vars, err := envvars.Read(confDir+"/envvars", []string{"APACHE_CONFDIR=" + confDir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"APACHE_RUN_DIR", "APACHE_LOCK_DIR", "APACHE_LOG_DIR"} {
-		vars[k] = t.TempDir()
-	}
-	vars["APACHE_PID_FILE"] = vars["APACHE_RUN_DIR"] + "/apache2.pid"
-	var env []string
-	for k, v := range vars {
-		env = append(env, k+"="+v)
-	}
-	sort.Strings(env)
+	const confDir = httpdtest.DebianConfDir
+	vars, env := httpdtest.DebianEnv(t)
 	opts := apacheconf.Options{
 		ServerRoot: confDir,
 		Version:    httpdtest.Version(t),
