@@ -16,6 +16,7 @@ import (
 	"github.com/wsgidock/wsgidock/apacheconf/lint"
 	"github.com/wsgidock/wsgidock/apacheconf/lint/report"
 	"github.com/wsgidock/wsgidock/translate"
+	"github.com/wsgidock/wsgidock/translate/importscript"
 )
 
 // lintCmd is `wsgidock lint`.
@@ -87,7 +88,8 @@ func (c *lintCmd) Run(io *streams) error {
 			},
 			lint.Check,
 			func(t *apacheconf.Tree) apacheconf.Diagnostics {
-				return translate.Lint(t, translate.Options{FS: opts.FS, LookupEnv: lookup, Evaluate: evaluate})
+				// Findings in a launcher script: its own suppression comments.
+				return importscript.Suppress(translate.Lint(t, translate.Options{FS: opts.FS, LookupEnv: lookup, Evaluate: evaluate}), t, opts.FS, known)
 			},
 		},
 	}
