@@ -82,6 +82,9 @@ type planner struct {
 	diags       apacheconf.Diagnostics
 	report      spec.Report
 	lintOnly    bool // planning for Lint: no hashes, no report (plan)
+	// keep, when set, says which of errorf's and warnf's codes to record:
+	// Lint reports only some, and leaves the others unformatted.
+	keep func(code string) bool
 }
 
 // routeKey is what pairs a ProxyPassReverse with its ProxyPass: the
@@ -116,9 +119,20 @@ func Plan(tree *apacheconf.Tree, opts Options) (*spec.Spec, *spec.Report, apache
 // thousands of services), the report is left empty and the launchers'
 // text is not kept once read, so that less stays in memory.
 func plan(tree *apacheconf.Tree, opts Options, lintOnly bool) (*spec.Spec, *spec.Report, apacheconf.Diagnostics) {
-	p := &planner{tree: tree, opts: opts, fs: opts.FS, apps: map[string]apacheconf.Position{},
+	p := newPlanner(tree, opts, lintOnly)
+	sp := p.plan()
+	return sp, &p.report, p.diags
+}
+
+func newPlanner(tree *apacheconf.Tree, opts Options, lintOnly bool) *planner {
+	return &planner{tree: tree, opts: opts, fs: opts.FS, apps: map[string]apacheconf.Position{},
 		byName: map[string]*daemon{}, reverse: map[routeKey][]*route{}, lintOnly: lintOnly}
-	hashes := !lintOnly
+}
+
+// plan makes the spec and fills the planner's report and diagnostics.
+func (p *planner) plan() *spec.Spec {
+	tree := p.tree
+	hashes := !p.lintOnly
 	if p.fs == nil {
 		p.fs = apacheconf.OSFileSystem{}
 	}
@@ -132,11 +146,11 @@ func plan(tree *apacheconf.Tree, opts Options, lintOnly bool) (*spec.Spec, *spec
 	var hw io.Writer = io.Discard
 	if hashes {
 		hw = h
-	}
-	for _, f := range tree.Files {
-		hw.Write([]byte(p.hashName(f.Name)))
-		hw.Write([]byte{0})
-		hw.Write([]byte(f.Src))
+		for _, f := range tree.Files {
+			hw.Write([]byte(p.hashName(f.Name)))
+			hw.Write([]byte{0})
+			hw.Write([]byte(f.Src))
+		}
 	}
 	p.readLaunchers()
 	for _, imp := range p.imports {
@@ -156,7 +170,7 @@ func plan(tree *apacheconf.Tree, opts Options, lintOnly bool) (*spec.Spec, *spec
 		}
 	}
 	p.diags.Sort()
-	return sp, &p.report, p.diags
+	return sp
 }
 
 // hashName is the name of a file as it counts in the config hash: relative
@@ -181,11 +195,17 @@ func (p *planner) project() string {
 }
 
 func (p *planner) errorf(code string, pos apacheconf.Position, detail, format string, args ...any) {
+	if p.keep != nil && !p.keep(code) {
+		return
+	}
 	p.diags = append(p.diags, apacheconf.Diagnostic{Severity: apacheconf.SeverityError, Code: code,
 		Summary: fmt.Sprintf(format, args...), Detail: detail, Subject: apacheconf.Range{Start: pos}})
 }
 
 func (p *planner) warnf(code string, pos apacheconf.Position, detail, format string, args ...any) {
+	if p.keep != nil && !p.keep(code) {
+		return
+	}
 	p.diags = append(p.diags, apacheconf.Diagnostic{Severity: apacheconf.SeverityWarning, Code: code,
 		Summary: fmt.Sprintf(format, args...), Detail: detail, Subject: apacheconf.Range{Start: pos}})
 }
@@ -414,29 +434,32 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 		p.warnf(CodeUnmapped, imp.node.Pos(), fmt.Sprintf("A WSGI application is routed to the group at %s; only the launcher becomes a service, the application stays with Apache.", pos),
 			"daemon group %s also serves a WSGI application", d.name)
 	}
-	svc := &spec.Service{
-		Name:  safeName(d.name),
-		Group: d.name,
-		Origin: spec.Origin{
-			Daemon:       d.node.Pos(),
-			ImportScript: imp.node.Pos(),
-		},
-		Where: spec.Positions{},
-	}
-	if svc.Name != d.name {
+	name := safeName(d.name)
+	if name != d.name {
 		p.warnf(CodeName, d.node.Pos(), "Container and DNS names allow letters, digits, '.', '_' and '-'.",
-			"daemon group %q becomes service %q", d.name, svc.Name)
+			"daemon group %q becomes service %q", d.name, name)
 	}
 	script, src, err := imp.script, imp.src, imp.readErr
-	svc.Origin.Script = script
 	if err != nil {
 		p.errorf(CodeScript, imp.node.Pos(), "wsgidock reads the launcher to know what it starts; make the file readable, or give -d so that relative paths resolve as on the server.",
 			"cannot read launcher script %s: %v", script, unwrap(err))
 		return nil
 	}
-	h.Write([]byte(p.hashName(script)))
-	h.Write([]byte{0})
-	h.Write(src)
+	svc := &spec.Service{
+		Name:  name,
+		Group: d.name,
+		Origin: spec.Origin{
+			Daemon:       d.node.Pos(),
+			ImportScript: imp.node.Pos(),
+			Script:       script,
+		},
+		Where: spec.Positions{},
+	}
+	if !p.lintOnly {
+		h.Write([]byte(p.hashName(script)))
+		h.Write([]byte{0})
+		h.Write(src)
+	}
 	launch, diags := imp.launch, imp.diags
 	if (launch == nil || diags.HasErrors()) && p.opts.Evaluate != nil {
 		launch, diags = p.evaluate(svc, d, imp, diags)
