@@ -14,11 +14,17 @@ import (
 // them), with lint's severities, and the checks only lint makes. Notes
 // about what migrate could not carry over are left to migrate.
 func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
-	sp, _, planned := plan(tree, opts, true)
-	severity := map[string]apacheconf.Severity{}
+	severity := make(map[string]apacheconf.Severity, len(rules))
 	for _, r := range rules {
 		severity[r.Code] = r.Severity
 	}
+	p := newPlanner(tree, opts, true)
+	p.keep = func(code string) bool {
+		_, ok := severity[code]
+		return ok
+	}
+	sp := p.plan()
+	planned := p.diags
 	// A launcher whose only launch is under if __name__ == '__main__':
 	// starts nothing; lint's main-guard finding on that line says so.
 	guarded := map[apacheconf.Position]bool{}
@@ -50,7 +56,7 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 		}
 	}
 	l := &linter{tree: tree}
-	l.collect()
+	l.read()
 	l.serviceThreads()
 	l.groupsAndProxies()
 	l.publishedAround(sp)
@@ -59,19 +65,53 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 
 // linter holds what lint's own checks read from the configuration: the
 // daemon groups, the import scripts and the groups that serve an
-// application, as the planner reads them.
+// application, as the planner reads them, and the directives that name
+// a group or trust proxy headers.
 type linter struct {
 	tree    *apacheconf.Tree
 	daemons []*daemon
 	imports []*importScript
 	apps    map[string]bool
-	found   apacheconf.Diagnostics
+	// groupRefs are the WSGIProcessGroup and process-group= options, in
+	// walk order; trusted the WSGITrustedProxyHeaders with the sections
+	// around them (nil first, for the server), and hasProxies the sections
+	// (nil for the server) that have a WSGITrustedProxies.
+	groupRefs  []groupRef
+	trusted    []trustedHeaders
+	hasProxies map[*apacheconf.Node]bool
+	found      apacheconf.Diagnostics
 }
 
-// collect reads the daemon groups, import scripts and application groups.
-func (l *linter) collect() {
+// groupRef is a directive that names a daemon group.
+type groupRef struct {
+	node *apacheconf.Node
+	name string
+}
+
+// trustedHeaders is a WSGITrustedProxyHeaders and the sections around it.
+type trustedHeaders struct {
+	node      *apacheconf.Node
+	ancestors []*apacheconf.Node
+}
+
+// read walks the configuration once for every check of the linter.
+func (l *linter) read() {
 	l.apps = map[string]bool{}
-	l.tree.Walk(func(n *apacheconf.Node, _ int) bool {
+	l.hasProxies = map[*apacheconf.Node]bool{}
+	var stack []*apacheconf.Node
+	l.tree.Walk(func(n *apacheconf.Node, depth int) bool {
+		stack = stack[:min(depth, len(stack))]
+		var in *apacheconf.Node
+		if len(stack) > 0 {
+			in = stack[len(stack)-1]
+		}
+		// A section only encloses: the checks of groups and proxies look
+		// at directives (though the groups are read as the planner reads
+		// them, from any node).
+		section := n.Kind == apacheconf.KindSection
+		if section {
+			stack = append(stack, n)
+		}
 		switch {
 		case n.Is("WSGIDaemonProcess"):
 			name, rest := apacheconf.GetwordConf(n.Args)
@@ -96,13 +136,24 @@ func (l *linter) collect() {
 				for _, o := range opts {
 					if o.Name == "process-group" {
 						l.apps[o.Value] = true
+						if !section {
+							l.groupRefs = append(l.groupRefs, groupRef{n, o.Value})
+						}
 					}
 				}
 			}
 		case n.Is("WSGIProcessGroup"):
 			if w := n.Words(); len(w) == 1 {
 				l.apps[w[0]] = true
+				if !section {
+					l.groupRefs = append(l.groupRefs, groupRef{n, w[0]})
+				}
 			}
+		case section:
+		case n.Is("WSGITrustedProxies"):
+			l.hasProxies[in] = true
+		case n.Is("WSGITrustedProxyHeaders"):
+			l.trusted = append(l.trusted, trustedHeaders{n, append([]*apacheconf.Node{nil}, stack...)})
 		}
 		return true
 	})
@@ -154,57 +205,20 @@ func (l *linter) serviceThreads() {
 // process-group=) naming no daemon group, and WSGITrustedProxyHeaders with
 // no WSGITrustedProxies for the same scope.
 func (l *linter) groupsAndProxies() {
-	defined := map[string]bool{}
+	defined := make(map[string]bool, len(l.daemons))
 	for _, d := range l.daemons {
 		defined[d.name] = true
 	}
-	checkGroup := func(n *apacheconf.Node, name string) {
-		if name == "" || strings.HasPrefix(name, "%{") || defined[name] {
-			return
+	for _, r := range l.groupRefs {
+		if r.name == "" || strings.HasPrefix(r.name, "%{") || defined[r.name] {
+			continue
 		}
-		l.warn(CodeUndefinedGroup, n.Pos(), n.Name+" names daemon group "+name+", which no WSGIDaemonProcess defines")
+		l.warn(CodeUndefinedGroup, r.node.Pos(), r.node.Name+" names daemon group "+r.name+", which no WSGIDaemonProcess defines")
 	}
-	type headers struct {
-		node      *apacheconf.Node
-		ancestors []*apacheconf.Node
-	}
-	var trusted []headers
-	hasProxies := map[*apacheconf.Node]bool{}
-	var stack []*apacheconf.Node
-	l.tree.Walk(func(n *apacheconf.Node, depth int) bool {
-		stack = stack[:min(depth, len(stack))]
-		var in *apacheconf.Node
-		if len(stack) > 0 {
-			in = stack[len(stack)-1]
-		}
-		switch {
-		case n.Kind == apacheconf.KindSection:
-			stack = append(stack, n)
-		case n.Is("WSGIProcessGroup"):
-			if w := n.Words(); len(w) == 1 {
-				checkGroup(n, w[0])
-			}
-		case n.Is("WSGIScriptAlias"), n.Is("WSGIScriptAliasMatch"):
-			_, rest := apacheconf.GetwordConf(n.Args)
-			_, rest = apacheconf.GetwordConf(rest)
-			if opts, ok := parseWSGIOptions(rest); ok {
-				for _, o := range opts {
-					if o.Name == "process-group" {
-						checkGroup(n, o.Value)
-					}
-				}
-			}
-		case n.Is("WSGITrustedProxies"):
-			hasProxies[in] = true
-		case n.Is("WSGITrustedProxyHeaders"):
-			trusted = append(trusted, headers{n, append([]*apacheconf.Node{nil}, stack...)})
-		}
-		return true
-	})
-	for _, h := range trusted {
+	for _, h := range l.trusted {
 		covered := false
 		for _, a := range h.ancestors {
-			covered = covered || hasProxies[a]
+			covered = covered || l.hasProxies[a]
 		}
 		if !covered {
 			l.warn(CodeTrustedHeaders, h.node.Pos(), "WSGITrustedProxyHeaders "+strings.Join(h.node.Words(), " ")+
