@@ -64,32 +64,41 @@ type Linter struct {
 // (httpd's walk phase, too, runs only after its read phase succeeded);
 // disabled codes and suppressed findings are left out.
 func (l *Linter) Lint(tree *apacheconf.Tree, readErr *apacheconf.ReadError) apacheconf.Diagnostics {
-	var all apacheconf.Diagnostics
-	if tree != nil {
-		all = append(all, tree.Warnings...)
-	}
+	var found []apacheconf.Diagnostics
 	if readErr != nil {
-		all = append(all, readErr.Diagnostic)
+		found = []apacheconf.Diagnostics{{readErr.Diagnostic}}
 	} else {
 		// The checks only read the tree: they run side by side, and their
 		// findings are kept in the order of Checks.
-		found := make([]apacheconf.Diagnostics, len(l.Checks))
+		found = make([]apacheconf.Diagnostics, len(l.Checks))
 		var wg sync.WaitGroup
 		for i, check := range l.Checks {
 			wg.Go(func() { found[i] = check(tree) })
 		}
 		wg.Wait()
-		for _, f := range found {
-			all = append(all, f...)
-		}
 	}
 	sup := suppressions(tree, l.Known)
-	out := sup.problems
-	for _, d := range all {
-		if l.Disabled[d.Code] || sup.covers(d) {
-			continue
+	n := len(sup.problems)
+	if tree != nil {
+		n += len(tree.Warnings)
+	}
+	for _, f := range found {
+		n += len(f)
+	}
+	out := make(apacheconf.Diagnostics, 0, n)
+	out = append(out, sup.problems...)
+	keep := func(ds apacheconf.Diagnostics) {
+		for _, d := range ds {
+			if !l.Disabled[d.Code] && !sup.covers(d) {
+				out = append(out, d)
+			}
 		}
-		out = append(out, d)
+	}
+	if tree != nil {
+		keep(tree.Warnings)
+	}
+	for _, f := range found {
+		keep(f)
 	}
 	return out
 }
@@ -98,19 +107,24 @@ func (l *Linter) Lint(tree *apacheconf.Tree, readErr *apacheconf.ReadError) apac
 // file read by two of the linted configurations reports its findings once.
 func Normalize(ds apacheconf.Diagnostics) apacheconf.Diagnostics {
 	ds.Sort()
-	type key struct {
-		pos           apacheconf.Position
-		code, summary string
-	}
-	seen := map[key]bool{}
 	out := ds[:0]
+	// Repeats have the same position, so each finding is compared only
+	// with those kept at its position.
+	start := 0 // where the findings at the current position start in out
 	for _, d := range ds {
-		k := key{d.Subject.Start, d.Code, d.Summary}
-		if seen[k] {
-			continue
+		if len(out) > start && out[start].Subject.Start != d.Subject.Start {
+			start = len(out)
 		}
-		seen[k] = true
-		out = append(out, d)
+		repeat := false
+		for _, k := range out[start:] {
+			if k.Code == d.Code && k.Summary == d.Summary {
+				repeat = true
+				break
+			}
+		}
+		if !repeat {
+			out = append(out, d)
+		}
 	}
 	return out
 }

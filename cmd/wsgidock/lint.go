@@ -136,7 +136,11 @@ func (c *lintCmd) Run(io *streams) error {
 		}
 		fileLinter := linter
 		fileLinter.Disabled = set.disabled
-		all = append(all, fileLinter.Lint(l.tree, l.readErr)...)
+		if found := fileLinter.Lint(l.tree, l.readErr); all == nil {
+			all = found
+		} else {
+			all = append(all, found...)
+		}
 	}
 	if failOn == "" {
 		failOn = lint.FailOnError
