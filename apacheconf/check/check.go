@@ -47,6 +47,7 @@ func Check(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 			c.list(f.Nodes, st, top)
 		}
 	}
+	c.postWalk()
 	return c.diags
 }
 
@@ -93,6 +94,8 @@ type checker struct {
 	hasAuthzAlias, hasAuthnAlias, customMethods bool
 	// workers are the URLs of the proxy workers defined so far.
 	workers map[string]bool
+	// vhosts are the virtual hosts in the order of their definition.
+	vhosts []*server
 	// lower caches the lower-case names of sections.
 	lower map[string]string
 }

@@ -31,9 +31,9 @@ var coreHandlers = map[string]handler{
 	"AllowEncodedSlashes":   enum("AllowEncodedSlashes must be On, Off, or NoDecode", "on", "off", "nodecode"),
 	"EnableSendfile":        enum("parameter must be 'on' or 'off'", "on", "off"),
 	"EnableMMAP":            enum("parameter must be 'on' or 'off'", "on", "off"),
-	"LimitRequestLine":      nonNegative("LimitRequestLine"),
-	"LimitRequestFieldsize": nonNegative("LimitRequestFieldsize"),
-	"LimitRequestFields":    nonNegative("LimitRequestFields"),
+	"LimitRequestLine":      nonNegative("LimitRequestLine", ""),
+	"LimitRequestFieldsize": nonNegative("LimitRequestFieldsize", ""),
+	"LimitRequestFields":    nonNegative("LimitRequestFields", " (0 = no limit)"),
 	"ProxyTimeout":          checkProxyTimeout,
 	"ProxyPassReverse":      checkProxyPassReverse,
 	"DocumentRoot":          checkDocumentRoot,
@@ -174,11 +174,11 @@ func checkFileETag(c *checker, n *apacheconf.Node, d catalog.Directive, st state
 
 // nonNegative is the check of core's LimitRequest* handlers: atoi of the
 // argument must not be negative. name is the spelling of httpd's message.
-func nonNegative(name string) handler {
+func nonNegative(name, more string) handler {
 	return func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 		w, _ := apacheconf.GetwordConf(n.Args)
 		if atoi(w) < 0 {
-			c.errorf(n, codeValue, "", "%s \"%s\" must be a non-negative integer", name, w)
+			c.errorf(n, codeValue, "", "%s \"%s\" must be a non-negative integer%s", name, w, more)
 		}
 	}
 }
@@ -418,6 +418,7 @@ func checkServerName(c *checker, n *apacheconf.Node, d catalog.Directive, st sta
 func checkCustomLog(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 	w := n.Words()
 	if len(w) < 3 {
+		c.addLog(n, d, st, w[0])
 		return
 	}
 	e := w[2]
@@ -435,7 +436,26 @@ func checkCustomLog(c *checker, n *apacheconf.Node, d catalog.Directive, st stat
 		}
 	default:
 		c.errorf(n, codeValue, "The third argument is a condition: env=VAR, env=!VAR or expr=EXPRESSION.", "error in condition clause")
+		return
 	}
+	if !c.hasErrorAt(n) {
+		c.addLog(n, d, st, w[0])
+	}
+}
+
+// addLog records a CustomLog's file for the check of its directory after
+// the walk; GlobalLog's file is the main server's.
+func (c *checker) addLog(n *apacheconf.Node, d catalog.Directive, st state, name string) {
+	s := c.server(st)
+	if d.Name == "GlobalLog" {
+		s = &c.wsgi.main
+	}
+	s.logs = append(s.logs, logFile{name: name, node: n})
+}
+
+// hasErrorAt reports whether the last error recorded is about n.
+func (c *checker) hasErrorAt(n *apacheconf.Node) bool {
+	return len(c.diags) > 0 && c.diags[len(c.diags)-1].Subject == place(n)
 }
 
 // cInt is C's strtol in base 10 over all of s: the value, and the text it

@@ -1,8 +1,6 @@
 package check
 
 import (
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -88,11 +86,32 @@ func checkEnum(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 // status codes after Off.
 func checkProxyErrorOverride(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 	w, rest := apacheconf.GetwordConf(n.Args)
-	if strings.EqualFold(w, "off") && rest != "" {
-		c.errorf(n, codeValue, "List status codes only after On: ProxyErrorOverride On 502 503.", "ProxyErrorOverride: status codes must follow a value of 'on'")
+	if !strings.EqualFold(w, "on") && !strings.EqualFold(w, "off") {
+		checkEnum(c, n, d, st)
 		return
 	}
-	checkEnum(c, n, d, st)
+	on := strings.EqualFold(w, "on")
+	for rest != "" {
+		var code string
+		code, rest = apacheconf.GetwordConf(rest)
+		switch {
+		case strings.EqualFold(code, "on"):
+			on = true
+		case strings.EqualFold(code, "off"):
+			on = false
+		case code == "" || code[0] < '0' || code[0] > '9':
+			c.errorf(n, codeValue, "", "ProxyErrorOverride: status codes to intercept must be numeric")
+			return
+		case !on:
+			c.errorf(n, codeValue, "List status codes only after On: ProxyErrorOverride On 502 503.", "ProxyErrorOverride: status codes must follow a value of 'on'")
+			return
+		default:
+			if v := cAtol(code); v < 400 || v > 599 {
+				c.errorf(n, codeValue, "", "ProxyErrorOverride: status codes to intercept must be valid HTTP Status Codes >=400 && <600")
+				return
+			}
+		}
+	}
 }
 
 // authnProviders are the AuthBasicProvider, AuthDigestProvider and
@@ -130,23 +149,72 @@ func checkAuthnProvider(c *checker, n *apacheconf.Node, d catalog.Directive, st 
 var mutexMechanisms = map[string]bool{"none": true, "no": true, "default": true, "yes": true, "fcntl": true, "file": true,
 	"flock": true, "posixsem": true, "sem": true, "sysvsem": true, "pthread": true}
 
-// checkMutex is core's ap_set_mutex, as far as it does not depend on the
-// mutex types modules register: the mechanism, and with FileChecks its
-// directory.
+// mutexTypes are the mutex types each module registers in the installed
+// httpd (measured: mod_auth_digest registers authdigest-client only, and
+// the event MPM no mpm-accept); "" is always there.
+var mutexTypes = map[string]string{
+	"default": "", "watchdog-callback": "", "mpm-accept": "mpm", "ssl-cache": "ssl_module", "ssl-stapling": "ssl_module",
+	"ssl-stapling-refresh": "ssl_module", "rewrite-map": "rewrite_module", "authdigest-client": "auth_digest_module",
+	"authn-socache": "authn_socache_module", "cache-socache": "cache_socache_module", "ldap-cache": "ldap_module",
+	"lua-ivm-shm": "lua_module", "proxy": "proxy_module", "proxy-balancer-shm": "proxy_balancer_module",
+}
+
+// mutexTypeKnown reports whether a loaded module registers the type.
+func (c *checker) mutexTypeKnown(t string) bool {
+	mod, ok := mutexTypes[t]
+	switch {
+	case !ok:
+		return false
+	case mod == "":
+		return true
+	case mod == "mpm":
+		return c.hasModule("mpm_prefork_module") || c.hasModule("mpm_worker_module")
+	}
+	return c.hasModule(mod)
+}
+
+// checkMutex is core's ap_set_mutex: the mechanism, with FileChecks its
+// directory, then the types (case-sensitive, the last first, as httpd
+// takes them), none of which allows "none" in Debian's httpd.
 func checkMutex(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	arg, _ := apacheconf.GetwordConf(n.Args)
+	const mechs = "Mutex mechanisms are: 'none', 'default', 'flock:/path/to/file', 'fcntl:/path/to/file', 'file:/path/to/file', 'pthread', 'sysvsem', 'posixsem', 'sem'"
+	arg, rest := apacheconf.GetwordConf(n.Args)
+	if arg == "" {
+		c.errorf(n, codeArgs, "", "Mutex requires at least a mechanism argument (%s)", mechs)
+		return
+	}
 	mech, dir, hasDir := strings.Cut(arg, ":")
 	if !mutexMechanisms[strings.ToLower(mech)] {
-		c.errorf(n, codeValue, "", "Invalid Mutex argument %s (Mutex mechanisms are: 'none', 'default', 'flock:/path/to/file', 'fcntl:/path/to/file', 'file:/path/to/file', 'pthread', 'sysvsem', 'posixsem', 'sem')", arg)
+		c.errorf(n, codeValue, "", "Invalid Mutex argument %s (%s)", arg, mechs)
 		return
 	}
 	if hasDir && c.opts.FileChecks {
-		p := dir
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(c.tree.ServerRoot, p)
-		}
-		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+		if !isDir(c.serverRootPath(dir)) {
 			c.errorf(n, codeValue, "Name a directory for the mutex files: Mutex file:/var/lock/apache2 default.", "Invalid Mutex directory in argument %s", arg)
+			return
+		}
+	}
+	none := strings.EqualFold(mech, "none") || strings.EqualFold(mech, "no")
+	var types []string
+	for rest != "" {
+		var t string
+		t, rest = apacheconf.GetwordConf(rest)
+		if !strings.EqualFold(t, "omitpid") {
+			types = append(types, t)
+		}
+	}
+	if len(types) == 0 {
+		types = []string{"default"}
+	}
+	for i := len(types) - 1; i >= 0; i-- {
+		t := types[i]
+		if !c.mutexTypeKnown(t) {
+			c.errorf(n, codeValue, "The types are those of the loaded modules: default, ssl-cache, rewrite-map, proxy ... (lower case).", "Mutex type %s is not valid", t)
+			return
+		}
+		if none {
+			c.errorf(n, codeValue, "Give a mechanism (default, file:/path, sem ...): httpd allows no mutex type to be turned off.", "None is not allowed for mutex type %s", t)
+			return
 		}
 	}
 }

@@ -66,12 +66,8 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 		child.path = true
 		childScope = &scope{}
 	case "<if", "<elseif", "<else":
-		if kind != "<if" && !sc.lastIf {
-			c.errorf(n, codeContext, "Put <ElseIf> and <Else> right after the <If> or <ElseIf> they continue, in the same section.",
-				"<Else> or <ElseIf> section without previous <If> or <ElseIf> section in same scope")
-			return
-		}
-		sc.lastIf = kind != "<else"
+		// core's ifsection: the arguments, the condition, the children,
+		// then ap_add_if_conf's check of the scope, then the rest.
 		if kind == "<else" {
 			if args != "" {
 				c.errorf(n, codeArgs, "", "<Else> does not take an argument")
@@ -93,20 +89,44 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 			child.override = catalog.OrAll | catalog.AccessConf
 		}
 		child.path = true
-		childScope = &scope{}
+		before := len(c.diags)
+		c.list(n.Children, child, &scope{})
+		if len(c.diags) > before {
+			return
+		}
+		if kind != "<if" && !sc.lastIf {
+			c.errorf(n, codeContext, "Put <ElseIf> and <Else> right after the <If> or <ElseIf> they continue, in the same section.",
+				"<Else> or <ElseIf> section without previous <If> or <ElseIf> section in same scope")
+			return
+		}
+		sc.lastIf = kind != "<else"
+		if rest != "" {
+			c.errorf(n, codeArgs, "Give the section one argument; quote it if it contains spaces.", "Multiple %s> arguments not supported.", d.Name)
+		}
+		return
 	case "<virtualhost":
 		if args == "" {
 			c.errorf(n, codeArgs, "", "%s> directive requires additional arguments", d.Name)
 			return
 		}
 		for _, a := range apacheconf.Words(args) {
-			if _, ok := parseAddrPort(a); !ok && !strings.EqualFold(a, "_default_") {
+			if a == "" || a == "*" {
+				continue
+			}
+			a = strings.TrimSuffix(a, ":*")
+			port, ok := parseAddrPort(a)
+			if !ok && !strings.EqualFold(a, "_default_") {
 				c.errorf(n, codeValue, "Write the addresses as *:80, 127.0.0.1:8080 or [::1]:443, with ports from 1 to 65535.", "The address or port is invalid")
+				return
+			}
+			if port > 0 && strings.Trim(a, "0123456789") == "" {
+				c.errorf(n, codeValue, "Give an address with the port: *:"+a+".", "Missing address for VirtualHost")
 				return
 			}
 		}
 		child.virtual = true
-		child.srv = &server{virtual: true}
+		child.srv = &server{virtual: true, node: n}
+		c.vhosts = append(c.vhosts, child.srv)
 		childScope = &scope{}
 	case "<requireall", "<requireany", "<requirenone":
 		if end < 0 {

@@ -23,6 +23,34 @@ var sslHandlers = map[string]handler{
 	"SSLCertificateKeyFile":   checkSSLFile,
 	"SSLCertificateChainFile": checkSSLFile,
 	"SSLCACertificateFile":    checkSSLFile,
+	// the other files and directories mod_ssl checks (ssl_cmd_check_file
+	// and ssl_cmd_check_dir)
+	"SSLCADNRequestFile":                  checkSSLFile,
+	"SSLCARevocationFile":                 checkSSLFile,
+	"SSLOCSPResponderCertificateFile":     checkSSLFile,
+	"SSLProxyCACertificateFile":           checkSSLFile,
+	"SSLProxyCARevocationFile":            checkSSLFile,
+	"SSLProxyMachineCertificateChainFile": checkSSLFile,
+	"SSLProxyMachineCertificateFile":      checkSSLFile,
+	"SSLSRPVerifierFile":                  checkSSLFile,
+	"SSLSessionTicketKeyFile":             checkSSLFile,
+	"SSLCACertificatePath":                checkSSLDir,
+	"SSLCADNRequestPath":                  checkSSLDir,
+	"SSLCARevocationPath":                 checkSSLDir,
+	"SSLProxyCACertificatePath":           checkSSLDir,
+	"SSLProxyCARevocationPath":            checkSSLDir,
+	"SSLProxyMachineCertificatePath":      checkSSLDir,
+}
+
+// checkSSLDir is mod_ssl's ssl_cmd_check_dir, with Options.FileChecks.
+func checkSSLDir(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	if !c.opts.FileChecks {
+		return
+	}
+	w, _ := apacheconf.GetwordConf(n.Args)
+	if p := c.serverRootPath(w); !isDir(p) {
+		c.errorf(n, codeValue, "Create the directory, or run the check where the configuration is deployed.", "%s: directory '%s' does not exist", d.Name, p)
+	}
 }
 
 func checkSSLEngine(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
@@ -63,7 +91,7 @@ func checkSSLProtocol(c *checker, n *apacheconf.Node, d catalog.Directive, st st
 func checkSSLVerify(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 	w, _ := apacheconf.GetwordConf(n.Args)
 	switch strings.ToLower(w) {
-	case "none", "optional", "require", "optional_no_ca":
+	case "none", "off", "optional", "require", "on", "optional_no_ca":
 		return
 	}
 	c.errorf(n, codeValue, "The levels are none, optional, require and optional_no_ca.", "%s: Invalid argument '%s'", d.Name, w)
@@ -92,7 +120,7 @@ func checkSSLFile(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 		return
 	}
 	w, _ := apacheconf.GetwordConf(n.Args)
-	if i := strings.IndexByte(w, ':'); i >= 0 && !strings.Contains(w[:i], "/") {
+	if (d.Name == "SSLCertificateFile" || d.Name == "SSLCertificateKeyFile") && strings.HasPrefix(w, "pkcs11:") {
 		return
 	}
 	p := w

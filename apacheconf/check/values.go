@@ -56,7 +56,7 @@ func init() {
 		"ServerName":           checkServerName,
 		"RegisterHttpMethod":   func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) { c.customMethods = true },
 	}
-	for _, more := range []map[string]handler{coreHandlers, sslHandlers} {
+	for _, more := range []map[string]handler{coreHandlers, sslHandlers, moduleHandlers} {
 		for name, h := range more {
 			handlers[name] = h
 		}
@@ -65,6 +65,8 @@ func init() {
 		handlers[name] = checkEnum
 	}
 	handlers["ProxyErrorOverride"] = checkProxyErrorOverride
+	handlers["ErrorLog"] = recordErrorLog
+	handlers["TransferLog"] = recordTransferLog
 	handlers["Mutex"] = checkMutex
 	handlers["WSGITrustedProxies"] = checkTrustedProxies
 	handlers["WSGIPythonHashSeed"] = checkHashSeed
@@ -102,7 +104,7 @@ func checkAlias(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 		return
 	}
 	if !st.path {
-		c.errorf(n, codeArgs, "Give both the URL path and the file system path, or use the one-argument form inside <Location>.", "%s must have two arguments when used globally", d.Name)
+		c.errorf(n, codeArgs, "Give both the URL path and the file system path, or use the one-argument form inside <Location>.", "Alias must have two arguments when used globally")
 		return
 	}
 	if msg := c.exprError(w[0], true); msg != "" {

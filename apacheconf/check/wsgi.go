@@ -20,6 +20,13 @@ type server struct {
 	hostname string
 	named    bool
 	virtual  bool
+	// node is the <VirtualHost> that defines the server, nil for the
+	// main server.
+	node *apacheconf.Node
+	// errorLog is the server's ErrorLog, nil when it has none; logs are
+	// its CustomLog and TransferLog files.
+	errorLog *logFile
+	logs     []logFile
 }
 
 func (w *wsgiState) init() { w.groups = map[string]*server{} }

@@ -72,6 +72,39 @@ type Result struct {
 	ReadError string
 	// WalkError is a walk-phase error: "FILE:LINE: message", or "".
 	WalkError string
+	// StartupError is the error of a failure that is neither: one httpd
+	// reports with no line, while it walks (a User it cannot look up) or
+	// after (its check_config hooks: a log directory that is missing). It
+	// is the first line of the error, without the log's prefix.
+	StartupError string
+}
+
+// logPrefixRe is the prefix of a line of httpd's error log.
+var logPrefixRe = regexp.MustCompile(`^\[[^]]*\] \[([^]:]*):([a-z0-9]+)\] (?:\[pid [^]]*\] )?`)
+
+// startupError is the first line of stderr that is not a warning or a
+// notice, without its log prefix.
+func startupError(stderr string) string {
+	first := ""
+	for _, line := range strings.Split(stderr, "\n") {
+		if m := logPrefixRe.FindStringSubmatch(line); m != nil {
+			switch m[2] {
+			case "warn", "notice", "info", "debug":
+				continue
+			}
+			line = line[len(m[0]):]
+		}
+		if line == "" || strings.HasPrefix(line, "AH00558: ") {
+			continue
+		}
+		if first == "" {
+			first = line
+		}
+		if line != "AH00014: Configuration check failed" {
+			return line
+		}
+	}
+	return first
 }
 
 var walkErrRe = regexp.MustCompile(`AH00526: Syntax error on line (\d+) of ([^\n]*):\n([^\n]*)`)
@@ -103,6 +136,8 @@ func Run(t testing.TB, env []string, args ...string) Result {
 	}
 	if m := walkErrRe.FindStringSubmatch(r.Stderr); m != nil {
 		r.WalkError = m[2] + ":" + m[1] + ": " + m[3]
+	} else {
+		r.StartupError = startupError(r.Stderr)
 	}
 	return r
 }

@@ -1,0 +1,185 @@
+package check
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"strings"
+	"syscall"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/catalog"
+)
+
+// logFile is a log a server writes: an ErrorLog, CustomLog or TransferLog
+// and the directive that named it.
+type logFile struct {
+	name string
+	node *apacheconf.Node
+}
+
+// defaultErrorLog is httpd's DEFAULT_ERRORLOG, relative to ServerRoot.
+const defaultErrorLog = "logs/error_log"
+
+// recordErrorLog is core's set_errorlog: the server's error log.
+func recordErrorLog(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w, _ := apacheconf.GetwordConf(n.Args)
+	c.server(st).errorLog = &logFile{name: w, node: n}
+}
+
+// recordTransferLog is mod_log_config's TransferLog: a log file of the
+// server.
+func recordTransferLog(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w, _ := apacheconf.GetwordConf(n.Args)
+	s := c.server(st)
+	s.logs = append(s.logs, logFile{name: w, node: n})
+}
+
+// errnoText is how APR prints a failed stat: "(2)No such file or
+// directory: ".
+func errnoText(err error) string {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		errno = syscall.ENOENT
+	}
+	s := errno.Error()
+	if s != "" {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	return fmt.Sprintf("(%d)%s: ", int(errno), s)
+}
+
+// logDirError is the stat of a log file's directory that core's
+// check_errorlog_dir and mod_log_config's check_log_dir make: the
+// directory as httpd names it and APR's error text, or "" when it is a
+// directory.
+func (c *checker) logDirError(name string) (dir, errText string) {
+	abs := c.serverRootPath(name)
+	dir = abs[:strings.LastIndexByte(abs, '/')+1]
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return dir, errnoText(err)
+	case !fi.IsDir():
+		return dir, errnoText(syscall.ENOTDIR)
+	}
+	return dir, ""
+}
+
+// postWalk is what `httpd -t` checks after the walk, in its check_config
+// hooks, on the machine it runs on (with FileChecks): core's check of the
+// error logs' directories (AH02291) for the main server and then every
+// virtual host, last defined first, as httpd keeps them; if they are
+// there, mod_log_config's check of the other logs' directories (AH02297).
+// httpd stops after the first hook that fails.
+func (c *checker) postWalk() {
+	if !c.opts.FileChecks {
+		return
+	}
+	servers := []*server{&c.wsgi.main}
+	for i := len(c.vhosts) - 1; i >= 0; i-- {
+		servers = append(servers, c.vhosts[i])
+	}
+	main := c.wsgi.main.errorLog
+	failed := false
+	for _, s := range servers {
+		log := s.errorLog
+		if log == nil {
+			log = main
+		}
+		name := defaultErrorLog
+		if log != nil {
+			name = log.name
+		}
+		if name == "" || name[0] == '|' || name == "syslog" || strings.HasPrefix(name, "syslog:") {
+			continue
+		}
+		dir, errText := c.logDirError(name)
+		if errText == "" {
+			continue
+		}
+		desc := "main error log"
+		at := log
+		if s.node != nil {
+			desc = fmt.Sprintf("error log of vhost defined at %s:%d", s.node.File.Name, s.node.Line)
+			if s.errorLog == nil {
+				at = &logFile{node: s.node}
+			}
+		}
+		help := "Create the directory, or point ErrorLog at one that exists (httpd -t checks it on the machine it runs on)."
+		if at == nil {
+			help = "httpd's default ErrorLog is " + defaultErrorLog + " under ServerRoot: set ErrorLog, or create the directory."
+			c.postError(nil, help, "%sAH02291: Cannot access directory '%s' for %s", errText, dir, desc)
+		} else {
+			c.postError(at.node, help, "%sAH02291: Cannot access directory '%s' for %s", errText, dir, desc)
+		}
+		failed = true
+		break
+	}
+	if failed {
+		return
+	}
+	for _, s := range servers {
+		for _, l := range s.logs {
+			if l.name == "" || l.name[0] == '|' {
+				continue
+			}
+			dir, errText := c.logDirError(l.name)
+			if errText == "" {
+				continue
+			}
+			c.postError(l.node, "Create the directory, or point the log at one that exists.",
+				"%sAH02297: Cannot access directory '%s' for log file '%s' defined at %s:%d", errText, dir, l.name, l.node.File.Name, l.node.Line)
+			return
+		}
+	}
+}
+
+// postError records an error httpd reports after its walk, with no line
+// of its own: at n, or at the start of the main file.
+func (c *checker) postError(n *apacheconf.Node, detail, format string, args ...any) {
+	if n != nil {
+		c.errorf(n, codeValue, detail, format, args...)
+		return
+	}
+	name := ""
+	for _, f := range c.tree.Files {
+		if f.IncludedBy == nil {
+			name = f.Name
+			break
+		}
+	}
+	at := apacheconf.Position{Filename: name, Line: 1, Column: 1}
+	c.diags = append(c.diags, apacheconf.Diagnostic{Severity: apacheconf.SeverityError, Code: codeValue,
+		Summary: fmt.Sprintf(format, args...), Detail: detail, Subject: apacheconf.Range{Start: at, End: at}})
+}
+
+// checkUnixdName is mod_unixd's User and Group, with FileChecks: httpd
+// looks the name up (ap_uname2id, ap_gname2id) while it walks, and exits
+// when the system does not know it. "#N" is a number, not looked up.
+func checkUnixdName(kind string) handler {
+	return func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		if !c.opts.FileChecks {
+			return
+		}
+		w, _ := apacheconf.GetwordConf(n.Args)
+		if strings.HasPrefix(w, "#") {
+			return
+		}
+		var err error
+		if kind == "user" {
+			_, err = user.Lookup(w)
+		} else {
+			_, err = user.LookupGroup(w)
+		}
+		if err == nil {
+			return
+		}
+		code := "AH00543"
+		if kind == "group" {
+			code = "AH00544"
+		}
+		c.errorf(n, codeValue, "Create the "+kind+" on the machine httpd runs on, or name one that exists (Debian's is www-data).", "%s: apache2: bad %s name %s", code, kind, w)
+	}
+}
