@@ -81,16 +81,15 @@ func Manifests(sp *spec.Spec, opts Options) ([]byte, []spec.Item, error) {
 		return nil, nil, err
 	}
 	var b bytes.Buffer
+	w := newYAMLWriter()
 	for _, o := range objs {
 		b.WriteString("---\n")
 		for _, line := range o.comment {
 			b.WriteString("# " + oneline.String(line) + "\n")
 		}
-		data, err := render(o.obj)
-		if err != nil {
+		if err := w.render(&b, o.obj); err != nil {
 			return nil, nil, fmt.Errorf("writing %s: %w", o.obj.GetObjectKind().GroupVersionKind().Kind, err)
 		}
-		b.Write(data)
 	}
 	return b.Bytes(), notes, nil
 }
@@ -187,10 +186,29 @@ func quoteEmpty(s string) string {
 	return s
 }
 
-// render writes obj as YAML the way kubectl reads it (sigs.k8s.io/yaml,
+// render appends obj as YAML the way kubectl reads it (sigs.k8s.io/yaml,
 // through JSON), without the output-only status and the empty strategy and
-// resources the typed objects always carry.
-func render(obj runtime.Object) ([]byte, error) {
+// resources the typed objects always carry: the bytes of yaml.Marshal
+// over that JSON, by the writer when it can, else by the library.
+func (w *yamlWriter) render(b *bytes.Buffer, obj runtime.Object) error {
+	m, err := generic(obj)
+	if err != nil {
+		return err
+	}
+	start := b.Len()
+	if w.write(b, m) {
+		return nil
+	}
+	b.Truncate(start)
+	data, err := yaml.Marshal(m)
+	b.Write(data)
+	return err
+}
+
+// generic is obj as kubectl's reader sees it: its JSON as generic values,
+// numbers kept as written, status and the empty strategy and resources
+// left out.
+func generic(obj runtime.Object) (map[string]any, error) {
 	data, err := json.Marshal(obj)
 	if err != nil {
 		return nil, err
@@ -203,7 +221,7 @@ func render(obj runtime.Object) ([]byte, error) {
 	}
 	delete(m, "status")
 	dropEmpty(m)
-	return yaml.Marshal(m)
+	return m, nil
 }
 
 // dropEmpty removes the "strategy" and "resources" keys whose value is an

@@ -1,0 +1,112 @@
+package kube
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v2"
+
+	"github.com/wsgidock/wsgidock/translate/emit/internal/fixtures"
+)
+
+// sameAsLibrary checks that the writer, when it writes m, writes what
+// yaml.Marshal writes, and says whether it did.
+func sameAsLibrary(t *testing.T, w *yamlWriter, m map[string]any) bool {
+	t.Helper()
+	want, err := yaml.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if !w.write(&b, m) {
+		return false
+	}
+	if got := b.String(); got != string(want) {
+		data, _ := json.Marshal(m)
+		t.Fatalf("the writer and yaml.Marshal differ on %s\nwriter:\n%s\nyaml.Marshal:\n%s", data, got, want)
+	}
+	return true
+}
+
+// TestWriterIsTheLibrary: every object of every fixture is written by the
+// writer itself, in the library's bytes.
+func TestWriterIsTheLibrary(t *testing.T) {
+	for _, c := range fixtures.All() {
+		for _, v := range routings {
+			objs, _, err := build(c.Spec, v.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newYAMLWriter()
+			for _, o := range objs {
+				m, err := generic(o.obj)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sameAsLibrary(t, w, m) && c.Name != "hostile" {
+					t.Errorf("%s/%s: the writer gave up on a %s", c.Name, v.file, o.obj.GetObjectKind().GroupVersionKind().Kind)
+				}
+			}
+		}
+	}
+}
+
+// yamlWords are the strings random values draw from: words YAML 1.1 reads
+// as other types, indicators, quotes, spaces, line breaks, long lines.
+var yamlWords = []string{"", "a", "Yes", "off", "~", "null", "0755", "1:20", "1e3", "0x1F", ".5", "-", "- a", "a: b", "a #b",
+	"#x", "&a", "*a", "!t", "|", ">", "%", "@", "`", "'", "\"", "a'b", "a\"b", "[", "]{", ",", "?", "? x", " lead", "trail ",
+	"two  spaces", "line\nbreak", "tab\tx", "\x00", "\u2028", "é", "\u00a0", "\xff", "$(X)", "a:", ":a", "http://x:80/y?z=1#f",
+	strings.Repeat("long words ", 9), strings.Repeat("x", 90), strings.Repeat("y ", 38) + "end", "app.kubernetes.io/name",
+	"a1", "a10", "a9", "a09", "A", "_a", "-a", ".a", "b2c", "0", "00", "10"}
+
+func randomValue(r *rand.Rand, depth int) any {
+	switch n := r.IntN(10); {
+	case n < 4 || depth > 3:
+		switch r.IntN(6) {
+		case 0:
+			return nil
+		case 1:
+			return r.IntN(2) == 0
+		case 2:
+			return json.Number([]string{"0", "80", "-1", "1.5", "12345678901234567890"}[r.IntN(5)])
+		default:
+			return yamlWords[r.IntN(len(yamlWords))]
+		}
+	case n < 7:
+		return randomMap(r, depth+1)
+	default:
+		s := make([]any, r.IntN(4))
+		for i := range s {
+			s[i] = randomValue(r, depth+1)
+		}
+		return s
+	}
+}
+
+func randomMap(r *rand.Rand, depth int) map[string]any {
+	m := map[string]any{}
+	for range r.IntN(5) {
+		m[yamlWords[r.IntN(len(yamlWords))]] = randomValue(r, depth)
+	}
+	return m
+}
+
+// TestWriterRandom: on random values the writer writes the library's
+// bytes or gives up, and it does not give up on most of them.
+func TestWriterRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	w := newYAMLWriter()
+	written := 0
+	const n = 3000
+	for range n {
+		if sameAsLibrary(t, w, randomMap(r, 0)) {
+			written++
+		}
+	}
+	if written < n/4 {
+		t.Errorf("the writer wrote only %d of %d random values", written, n)
+	}
+}
