@@ -172,3 +172,60 @@ ProxyPassReverse /b http://127.0.0.1:9000/b
 }
 
 func asReadError(err error, re **apacheconf.ReadError) bool { return errors.As(err, re) }
+
+// TestWeakTLSNeedsLevelZero: Debian's stock SSLProtocol all -SSLv3 with
+// its SSLCipherSuite is not weak (OpenSSL 3 refuses TLS 1.0 and 1.1 at its
+// default level); lowered to @SECLEVEL=0, for the server or the virtual
+// host, it is.
+func TestWeakTLSNeedsLevelZero(t *testing.T) {
+	for conf, want := range map[string]int{
+		"SSLCipherSuite HIGH:!aNULL\nSSLProtocol all -SSLv3\n":                                                       0,
+		"SSLProtocol all -SSLv3\n":                                                                                   0,
+		"SSLCipherSuite HIGH:!aNULL:@SECLEVEL=0\nSSLProtocol all -SSLv3\n":                                           1,
+		"SSLProtocol all\n<VirtualHost *:443>\n  SSLCipherSuite DEFAULT:@SECLEVEL=0\n</VirtualHost>\n":               0,
+		"<VirtualHost *:443>\n  SSLProtocol all\n  SSLCipherSuite DEFAULT:@SECLEVEL=0\n</VirtualHost>\n":             1,
+		"SSLCipherSuite DEFAULT:@SECLEVEL=0\n<VirtualHost *:443>\n  SSLProtocol +TLSv1.1 +TLSv1.2\n</VirtualHost>\n": 1,
+		"SSLCipherSuite DEFAULT:@SECLEVEL=0\nSSLProtocol -all +TLSv1.2 +TLSv1.3\n":                                   0,
+	} {
+		tree, err := apacheconf.LoadSource("/t.conf", []byte(conf), apacheconf.Options{ServerRoot: "/", NoFileChecks: true, Modules: []string{"ssl_module"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := 0
+		for _, d := range Check(tree) {
+			if d.Code == CodeWeakTLS {
+				got++
+			}
+		}
+		if got != want {
+			t.Errorf("%q: %d weak-tls-protocol findings, want %d", conf, got, want)
+		}
+	}
+}
+
+// TestForwardedPortBehindFrontEnd: a virtual host httpd listens for only
+// at a loopback address sits behind a front end, whose port the header
+// carries; on a public address, the header must be the host's port.
+func TestForwardedPortBehindFrontEnd(t *testing.T) {
+	vhost := "<VirtualHost *:8080>\n  ProxyPass / http://127.0.0.1:8000/\n  ProxyPassReverse / http://127.0.0.1:8000/\n  RequestHeader set X-Forwarded-Port 80\n</VirtualHost>\n"
+	for listen, want := range map[string]int{
+		"Listen 127.0.0.1:8080\n":                       0,
+		"Listen [::1]:8080\nListen 127.0.0.1:8080\n":    0,
+		"Listen 8080\n":                                 1,
+		"Listen 127.0.0.1:8080\nListen 10.0.0.1:8080\n": 1,
+	} {
+		tree, err := apacheconf.LoadSource("/t.conf", []byte(listen+vhost), apacheconf.Options{ServerRoot: "/", NoFileChecks: true, Modules: []string{"proxy_module", "headers_module"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := 0
+		for _, d := range Check(tree) {
+			if d.Code == CodeForwardedPort {
+				got++
+			}
+		}
+		if got != want {
+			t.Errorf("%q: %d forwarded-port findings, want %d", listen, got, want)
+		}
+	}
+}

@@ -24,6 +24,22 @@ type scope struct {
 	forwardedProto bool
 	firstProxy     *proxyPass
 	handler        *apacheconf.Node // a SetHandler server-status/server-info
+	// For the server and a virtual host: its SSLProtocol lines and its
+	// SSLCipherSuite.
+	sslProtocols []*apacheconf.Node
+	cipherSuite  string
+}
+
+// server is the scope of the server s belongs to: its virtual host, or
+// the main server.
+func (s *scope) server() *scope {
+	if s.vhost != nil {
+		return s.vhost
+	}
+	for s.parent != nil {
+		s = s.parent
+	}
+	return s
 }
 
 // proxyPass is one ProxyPass or ProxyPassReverse.
@@ -58,7 +74,33 @@ func (c *checker) walk() {
 		return true
 	})
 	for _, s := range scopes {
-		c.endScope(s)
+		c.endScope(s, listens)
+	}
+	for _, s := range scopes {
+		c.weakTLS(s, server)
+	}
+}
+
+// weakTLS reports an SSLProtocol that lets TLS 1.0 or 1.1 through. mod_ssl's
+// "all" includes them, but Debian's OpenSSL 3 refuses them at its default
+// security level (1), whatever SSLProtocol says; only a cipher string that
+// lowers the level to 0 (@SECLEVEL=0) lets them be negotiated. Measured
+// with openssl s_client -tls1/-tls1_1 against Debian's stock
+// "SSLProtocol all -SSLv3" with "SSLCipherSuite HIGH:!aNULL": refused; with
+// ":@SECLEVEL=0" added: TLS 1.0 and 1.1 are negotiated.
+func (c *checker) weakTLS(s, server *scope) {
+	cipher := s.cipherSuite
+	if cipher == "" {
+		cipher = server.cipherSuite
+	}
+	if !strings.Contains(strings.ToLower(cipher), "@seclevel=0") {
+		return
+	}
+	for _, n := range s.sslProtocols {
+		w := n.Words()
+		if weak := weakProtocols(w); weak != "" {
+			c.report(CodeWeakTLS, n.Pos(), "SSLProtocol %s allows %s: SSLCipherSuite %s lowers OpenSSL's security level to 0, where it negotiates them", strings.Join(w, " "), weak, cipher)
+		}
 	}
 }
 
@@ -77,6 +119,7 @@ const (
 	kindTraceEnable
 	kindServerTokens
 	kindSSLProtocol
+	kindSSLCipherSuite
 	kindListen
 	kindDeprecated
 )
@@ -86,7 +129,7 @@ var directiveKinds = map[string]uint8{
 	"requestheader": kindRequestHeader, "sslengine": kindSSLEngine, "sethandler": kindSetHandler,
 	"require": kindRequire, "order": kindCompat, "allow": kindCompat, "deny": kindCompat, "satisfy": kindCompat,
 	"options": kindOptions, "traceenable": kindTraceEnable, "servertokens": kindServerTokens,
-	"sslprotocol": kindSSLProtocol, "listen": kindListen,
+	"sslprotocol": kindSSLProtocol, "sslciphersuite": kindSSLCipherSuite, "listen": kindListen,
 	"namevirtualhost": kindDeprecated, "defaulttype": kindDeprecated, "maxclients": kindDeprecated,
 	"maxrequestsperchild": kindDeprecated, "sslcertificatechainfile": kindDeprecated,
 }
@@ -179,8 +222,13 @@ func (c *checker) directive(n *apacheconf.Node, s *scope, listens map[string]*ap
 			c.report(CodeServerTokens, n.Pos(), "ServerTokens Full shows the server's version and modules to every client")
 		}
 	case kindSSLProtocol:
-		if weak := weakProtocols(w); weak != "" {
-			c.report(CodeWeakTLS, n.Pos(), "SSLProtocol %s allows %s", strings.Join(w, " "), weak)
+		srv := s.server()
+		srv.sslProtocols = append(srv.sslProtocols, n)
+	case kindSSLCipherSuite:
+		// SSLCipherSuite [SSL|TLSv1.3] spec: the security level is in
+		// the SSL (TLS 1.2 and older) string.
+		if len(w) == 1 || (len(w) == 2 && strings.EqualFold(w[0], "SSL")) {
+			s.server().cipherSuite = w[len(w)-1]
 		}
 	case kindListen:
 		c.listen(n, w, listens)
@@ -219,7 +267,7 @@ func readProxy(n *apacheconf.Node, s *scope, w []string) (proxyPass, bool) {
 }
 
 // endScope applies the rules that need a whole scope.
-func (c *checker) endScope(s *scope) {
+func (c *checker) endScope(s *scope, listens map[string]*apacheconf.Node) {
 	inLocation := s.node != nil && (s.node.Is("Location") || s.node.Is("LocationMatch"))
 	if s.node == nil || s.node.Is("VirtualHost") {
 		c.proxyOrder(s.proxies)
@@ -244,7 +292,7 @@ func (c *checker) endScope(s *scope) {
 		c.report(CodeStatusUnprotected, s.handler.Pos(), "SetHandler %s is served to anybody: no Require limits it", s.handler.Words()[0])
 	}
 	if s.node != nil && s.node.Is("VirtualHost") {
-		c.forwarded(s)
+		c.forwarded(s, listens)
 	}
 }
 
@@ -341,17 +389,41 @@ func protected(s *scope) bool {
 }
 
 // forwarded checks the X-Forwarded headers a proxying virtual host sends.
-func (c *checker) forwarded(v *scope) {
+//
+// A virtual host whose ports httpd listens on only at a loopback address
+// cannot be reached by clients directly: something in front of it (a
+// load balancer, a TLS terminator, a port mapping) forwards their
+// requests, and the port that front end takes is the one the backend
+// must know. There the header is not compared.
+func (c *checker) forwarded(v *scope, listens map[string]*apacheconf.Node) {
 	if n := v.forwardedPort; n != nil {
 		w := n.Words()
 		ports := vhostPorts(v.node)
-		if len(w) >= 3 && len(ports) > 0 && isDigits(w[2]) && !ports[w[2]] {
+		if len(w) >= 3 && len(ports) > 0 && isDigits(w[2]) && !ports[w[2]] && !loopbackOnly(ports, listens) {
 			c.report(CodeForwardedPort, n.Pos(), "X-Forwarded-Port is %s but <VirtualHost %s> listens on another port", w[2], v.node.ArgText())
 		}
 	}
 	if v.tls && v.firstProxy != nil && !v.forwardedProto {
 		c.report(CodeForwardedProto, v.firstProxy.node.Pos(), "this TLS virtual host proxies to %s without RequestHeader set X-Forwarded-Proto https", v.firstProxy.url)
 	}
+}
+
+// loopbackOnly reports whether every Listen on the ports is at a
+// loopback address (and there is at least one).
+func loopbackOnly(ports map[string]bool, listens map[string]*apacheconf.Node) bool {
+	found := false
+	for k := range listens {
+		addr, port, _ := strings.Cut(k, "|")
+		if !ports[port] {
+			continue
+		}
+		a := strings.Trim(addr, "[]")
+		if !(strings.HasPrefix(a, "127.") || a == "::1" || strings.EqualFold(a, "localhost")) {
+			return false
+		}
+		found = true
+	}
+	return found
 }
 
 // vhostPorts are the ports a <VirtualHost> names.
