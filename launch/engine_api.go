@@ -35,9 +35,9 @@ type API struct {
 	c *client.Client
 
 	mu      sync.Mutex
-	waiters map[string][]chan int // container ID → those waiting for its exit
-	stream  context.CancelFunc    // ends the event stream; nil while none runs
-	live    chan struct{}         // closed once the event stream is up
+	waiters map[string][]chan exit // container ID → those waiting for its exit
+	stream  context.CancelFunc     // ends the event stream; nil while none runs
+	live    chan struct{}          // closed once the event stream is up
 }
 
 // NewAPI returns the Engine for the engine program cli talks to, through
@@ -47,7 +47,7 @@ func NewAPI(cli *CLI, host string) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &API{CLI: cli, c: c, waiters: map[string][]chan int{}}, nil
+	return &API{CLI: cli, c: c, waiters: map[string][]chan exit{}}, nil
 }
 
 // localSocket returns the unix socket of the docker engine the docker
@@ -157,39 +157,59 @@ func (a *API) Rename(ctx context.Context, id, name string) error {
 	return apiError(err)
 }
 
+// exit is a container's end as the engine reported it.
+type exit struct {
+	code int
+	// at is the engine's time of the die event; zero when unknown.
+	at time.Time
+}
+
 // Wait waits for the container's exit on the engine's event stream.
 func (a *API) Wait(ctx context.Context, id string) (int, error) {
-	ch := make(chan int, 1)
+	e, err := a.WaitExit(ctx, id)
+	return e.code, err
+}
+
+// WaitExit is Wait that also says when the engine reported the exit (its
+// die event's time), so that a restart's back-off counts from there, as
+// the engine's own restart policy counts it.
+func (a *API) WaitExit(ctx context.Context, id string) (exit, error) {
+	ch := make(chan exit, 1)
 	if err := a.subscribe(ctx, id, ch); err != nil {
-		return -1, err
+		return exit{code: -1}, err
 	}
 	defer a.unsubscribe(id, ch)
 	// It may have ended before the stream was listening for it.
-	if code, done, err := a.exited(ctx, id); err != nil || done {
-		return code, err
+	if e, done, err := a.exited(ctx, id); err != nil || done {
+		return e, err
 	}
 	select {
-	case code := <-ch:
-		return code, nil
+	case e := <-ch:
+		return e, nil
 	case <-ctx.Done():
-		return -1, ctx.Err()
+		return exit{code: -1}, ctx.Err()
 	}
 }
 
-// exited reports whether the container has ended, and its exit code.
-func (a *API) exited(ctx context.Context, id string) (int, bool, error) {
+// exited reports whether the container has ended, and its exit code and
+// time.
+func (a *API) exited(ctx context.Context, id string) (exit, bool, error) {
 	r, err := a.c.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	if err != nil {
-		return -1, false, apiError(err)
+		return exit{code: -1}, false, apiError(err)
 	}
 	st := r.Container.State
 	if st == nil || st.Running || st.Restarting || st.Status == "created" {
-		return 0, false, nil
+		return exit{}, false, nil
 	}
-	return st.ExitCode, true, nil
+	e := exit{code: st.ExitCode}
+	if t, err := time.Parse(time.RFC3339Nano, st.FinishedAt); err == nil {
+		e.at = t
+	}
+	return e, true, nil
 }
 
-func (a *API) subscribe(ctx context.Context, id string, ch chan int) error {
+func (a *API) subscribe(ctx context.Context, id string, ch chan exit) error {
 	a.mu.Lock()
 	a.waiters[id] = append(a.waiters[id], ch)
 	if a.stream == nil {
@@ -208,7 +228,7 @@ func (a *API) subscribe(ctx context.Context, id string, ch chan int) error {
 	}
 }
 
-func (a *API) unsubscribe(id string, ch chan int) {
+func (a *API) unsubscribe(id string, ch chan exit) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	ws := a.waiters[id]
@@ -259,15 +279,18 @@ func (a *API) deliver(m events.Message) {
 	if m.Action != events.ActionDie {
 		return
 	}
-	code, err := strconv.Atoi(m.Actor.Attributes["exitCode"])
-	if err != nil {
-		code = -1
+	e := exit{code: -1}
+	if code, err := strconv.Atoi(m.Actor.Attributes["exitCode"]); err == nil {
+		e.code = code
+	}
+	if m.TimeNano > 0 {
+		e.at = time.Unix(0, m.TimeNano)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, ch := range a.waiters[m.Actor.ID] {
 		select {
-		case ch <- code:
+		case ch <- e:
 		default:
 		}
 	}
@@ -282,12 +305,16 @@ func (a *API) recheck(ctx context.Context) {
 	}
 	a.mu.Unlock()
 	for _, id := range ids {
-		code, done, err := a.exited(ctx, id)
+		e, done, err := a.exited(ctx, id)
 		if errors.Is(err, ErrNoSuchContainer) {
-			code, done = -1, true
+			e, done = exit{code: -1}, true
 		}
 		if done {
-			a.deliver(events.Message{Action: events.ActionDie, Actor: events.Actor{ID: id, Attributes: map[string]string{"exitCode": strconv.Itoa(code)}}})
+			m := events.Message{Action: events.ActionDie, Actor: events.Actor{ID: id, Attributes: map[string]string{"exitCode": strconv.Itoa(e.code)}}}
+			if !e.at.IsZero() {
+				m.TimeNano = e.at.UnixNano()
+			}
+			a.deliver(m)
 		}
 	}
 }

@@ -92,23 +92,25 @@ func TestRealAPIRunIsTheCLIRun(t *testing.T) {
 		t.Fatalf("docker rm: %v\n%s", err, out)
 	}
 
-	// A spare: created under another name, renamed to the service's,
-	// started.
+	// A spare: created under another name, started, renamed to the
+	// service's, as a restart does it.
 	u := &containerUnit{eng: api, sp: sp, svc: svc, abort: context.Background(), helpers: context.Background()}
-	u.makeSpare(0)
+	open := make(chan struct{})
+	close(open)
+	u.makeSpare(0, open)
 	spare := <-u.takeSpare(1)
 	if spare.err != nil {
 		t.Fatal(spare.err)
 	}
-	if err := api.Rename(context.Background(), spare.id, svc.ContainerName); err != nil {
+	if err := api.Start(context.Background(), spare.id); err != nil {
 		t.Fatal(err)
 	}
-	if err := api.Start(context.Background(), spare.id); err != nil {
+	if err := api.Rename(context.Background(), spare.id, svc.ContainerName); err != nil {
 		t.Fatal(err)
 	}
 	if viaSpare := inspectConfig(t, svc.ContainerName); !reflect.DeepEqual(viaSpare, viaAPI) {
 		a, _ := json.MarshalIndent(viaSpare, "", "  ")
 		c, _ := json.MarshalIndent(viaAPI, "", "  ")
-		t.Errorf("spare, renamed, started:\n%s\ncreate + API start:\n%s", a, c)
+		t.Errorf("spare, started, renamed:\n%s\ncreate + API start:\n%s", a, c)
 	}
 }

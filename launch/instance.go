@@ -98,17 +98,20 @@ type containerUnit struct {
 	mu  sync.Mutex
 	cur *containerRun
 
-	// prepared delivers the next run's container, created while the
-	// back-off runs; nil when none is being prepared. started is closed
-	// once it has been started (or given up): the ended run is removed
-	// only then, so that the engine does the removal after the start.
+	// prepared delivers the next run's container, made ready while the
+	// back-off runs; nil when none is being prepared. aside is told once
+	// the ended run no longer holds the service's name. settled is closed
+	// once the run started next has settled (settle): the ended run is
+	// removed only then, so that its removal does not compete with the
+	// start. trace records the restart's steps.
 	prepared chan preparedRun
-	started  chan struct{}
-	// spare delivers a container created for run spareRun while the
-	// current run goes on, under a name of its own; the restart renames
-	// it to the service's name. nil when there is none.
-	spare    chan preparedRun
-	spareRun int
+	aside    *handover
+	settled  chan struct{}
+	trace    *restartTrace
+	// spare is the container made for the run after the current one,
+	// under a name of its own; the restart starts it and then gives it
+	// the service's name. nil when there is none.
+	spare *spareRun
 	// removing counts the ended runs being removed in the background.
 	removing sync.WaitGroup
 }
@@ -123,25 +126,103 @@ type preparer interface {
 	Rename(ctx context.Context, id, name string) error
 }
 
-// preparedRun is a created container, or why there is none.
+// preparedRun is a created container, or why there is none. named says
+// it has the service's name already (a spare has its own).
 type preparedRun struct {
-	id  string
-	err error
+	id    string
+	named bool
+	err   error
 }
+
+// spareRun is a container being made, under a spare name, for run.
+type spareRun struct {
+	run    int
+	ch     chan preparedRun
+	cancel chan struct{}
+}
+
+// handover takes the service's name from the ended run: once begin
+// (wanted), then done is closed; err says why the ended run still holds
+// it.
+type handover struct {
+	want chan struct{}
+	once sync.Once
+	done chan struct{}
+	err  error
+}
+
+// begin asks for the name: the rename of the ended run, held back until
+// then, goes ahead.
+func (h *handover) begin() { h.once.Do(func() { close(h.want) }) }
+
+// settleWait bounds how long a run's start may keep the removal of the
+// run before it and the creation of the next spare waiting: they wait
+// until the run is ready or has ended, or this long.
+const settleWait = 2 * time.Second
+
+// settle returns a channel closed once r is ready (markReady), has
+// ended, or has run settleWait.
+func settle(r *containerRun) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		t := time.NewTimer(settleWait)
+		defer t.Stop()
+		select {
+		case <-r.ready:
+		case <-r.done:
+		case <-t.C:
+		}
+		close(ch)
+	}()
+	return ch
+}
+
+var errSpareDropped = errors.New("spare dropped")
 
 func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
 	if ch := u.prepared; ch != nil {
 		u.prepared = nil
-		defer close(u.started)
+		settled, aside, tr := u.settled, u.aside, u.trace
+		p := u.eng.(preparer)
 		r := <-ch
 		if r.err != nil {
+			aside.begin()
+			close(settled)
 			return nil, r.err
 		}
-		if err := u.eng.(preparer).Start(u.abort, r.id); err != nil {
+		err := p.Start(u.abort, r.id)
+		if err == nil {
+			tr.mark(traceStarted)
+		}
+		aside.begin()
+		if !r.named {
+			// A spare starts under its own name, which nothing else
+			// waits for; the name follows once the ended run has let go
+			// of it.
+			<-aside.done
+			switch {
+			case aside.err != nil:
+				u.con.printf(u.svc.Name, "%s runs as %s: the ended run still holds the name %s: %v", shortID(r.id), u.spareName(), u.svc.ContainerName, aside.err)
+			default:
+				if rerr := p.Rename(u.abort, r.id, u.svc.ContainerName); rerr != nil {
+					u.con.printf(u.svc.Name, "%s cannot have the name %s: %v", shortID(r.id), u.svc.ContainerName, rerr)
+				} else {
+					tr.mark(traceNamed)
+				}
+			}
+		}
+		if err != nil {
+			close(settled)
 			return nil, err
 		}
-		u.makeSpare(run)
-		return u.follow(ctx, r.id), nil
+		cr := u.follow(ctx, r.id)
+		gate := settle(cr)
+		go func() {
+			<-gate
+			close(settled)
+		}()
+		u.makeSpare(run, gate)
+		return cr, nil
 	}
 	// The previous run's container, exited, still holds the name.
 	if err := u.eng.Remove(u.abort, u.svc.ContainerName); err != nil {
@@ -151,9 +232,13 @@ func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	u.makeSpare(run)
-	return u.follow(ctx, id), nil
+	cr := u.follow(ctx, id)
+	u.makeSpare(run, settle(cr))
+	return cr, nil
 }
+
+// spareName is the name of the containers made ahead of their run.
+func (u *containerUnit) spareName() string { return u.svc.ContainerName + "-next" }
 
 func (u *containerUnit) follow(ctx context.Context, id string) *containerRun {
 	r := followContainer(ctx, u.eng, id, LogOptions{Follow: true, Tail: -1}, u.con, u.svc.Name, u.tail)
@@ -195,68 +280,89 @@ func (u *containerUnit) moveAside() bool {
 	return p.Rename(u.helpers, cur.id, u.svc.ContainerName+"-replaced-"+cur.ID()) == nil
 }
 
-// prepare starts making run's container, to be started by start, and
-// takes the ended run out of the way: renamed at once, so that the new
-// container can have the name, and removed in the background. It reports
-// false when the engine cannot do that; the supervisor then removes the
-// ended run itself.
-func (u *containerUnit) prepare(ended instance, run int) bool {
+// prepare starts making run's container ready, to be started by start,
+// and takes the ended run out of the way: renamed, so that the new
+// container can have the name, and removed in the background once the
+// new run has settled. The spare made while the ended run ran is handed
+// over at once: it starts under its own name, and the renames follow its
+// start. Without one, the ended run is renamed at once and the
+// container created under the name. prepare reports false when the engine cannot do that; the
+// supervisor then removes the ended run itself.
+func (u *containerUnit) prepare(ended instance, run int, tr *restartTrace) bool {
 	p, ok := u.eng.(preparer)
 	cr, isContainer := ended.(*containerRun)
 	if !ok || !isContainer {
 		return false
 	}
-	ch, started := make(chan preparedRun, 1), make(chan struct{})
-	u.prepared, u.started = ch, started
+	ch, settled := make(chan preparedRun, 1), make(chan struct{})
+	aside := &handover{want: make(chan struct{}), done: make(chan struct{})}
+	u.prepared, u.settled, u.aside, u.trace = ch, settled, aside, tr
 	spare := u.takeSpare(run)
 	u.removing.Add(1)
 	go func() {
+		defer u.removing.Done()
+		// With a spare, the rename waits until the spare has started:
+		// the engine then does one thing at a time on the path back to
+		// serving.
+		<-aside.want
 		gone := false
 		if err := p.Rename(u.abort, cr.id, u.svc.ContainerName+"-ended-"+cr.ID()); err != nil {
 			// Not renamed (gone already, or the engine refuses): removed
-			// before the new one is created, as without an Engine API.
+			// before the new one takes the name, as without an Engine API.
 			drain(cr)
 			if err := u.eng.Remove(u.abort, cr.id); err != nil {
-				u.removing.Done()
-				ch <- preparedRun{err: err}
-				return
+				aside.err = err
 			}
 			gone = true
 		}
-		go func() {
-			defer u.removing.Done()
-			drain(cr)
-			select {
-			case <-started:
-			case <-time.After(killWait):
+		tr.mark(traceAside)
+		close(aside.done)
+		drain(cr)
+		select {
+		case <-settled:
+		case <-time.After(killWait):
+		}
+		if !gone {
+			if err := u.eng.Remove(u.helpers, cr.id); err != nil {
+				u.con.printf(u.svc.Name, "cannot remove %s: %v", cr.ID(), err)
+				return
 			}
-			if !gone {
-				if err := u.eng.Remove(u.helpers, cr.id); err != nil {
-					u.con.printf(u.svc.Name, "cannot remove %s: %v", cr.ID(), err)
-				}
+			if tr != nil {
+				u.con.printf(u.svc.Name, "trace: %s removed, %s", cr.ID(), tr)
 			}
-		}()
+		}
+	}()
+	go func() {
 		if spare != nil {
 			if r := <-spare; r.err == nil {
-				if err := p.Rename(u.abort, r.id, u.svc.ContainerName); err == nil {
-					ch <- r
-					return
-				}
+				tr.mark(traceNext)
+				ch <- r
+				return
+			} else if r.id != "" {
 				_ = u.eng.Remove(u.helpers, r.id)
 			}
 		}
+		aside.begin()
+		<-aside.done
+		if aside.err != nil {
+			ch <- preparedRun{err: aside.err}
+			return
+		}
 		id, err := p.Create(u.abort, runArgs(u.sp, u.svc, restartForeground, run))
-		ch <- preparedRun{id: id, err: err}
+		tr.mark(traceNext)
+		ch <- preparedRun{id: id, named: true, err: err}
 	}()
 	return true
 }
 
-// makeSpare creates, in the background, the container of the run after
+// makeSpare creates, once gate is closed, the container of the run after
 // run, under a spare name (the spec's argv with only --name's value
 // different; the restart gives it the service's name), so that a restart
-// has only renames and the start left to do.
-func (u *containerUnit) makeSpare(run int) {
-	if _, ok := u.eng.(preparer); !ok {
+// has only its start left to do. The gate keeps the creation (a docker
+// program, run on the host) off the current run's start.
+func (u *containerUnit) makeSpare(run int, gate <-chan struct{}) {
+	p, ok := u.eng.(preparer)
+	if !ok {
 		return
 	}
 	u.dropSpare()
@@ -265,35 +371,46 @@ func (u *containerUnit) makeSpare(run int) {
 	_, _ = rand.Read(b)
 	for i := 0; i+1 < len(args); i++ {
 		if args[i] == "--name" {
-			args[i+1] = u.svc.ContainerName + "-next-" + hex.EncodeToString(b)
+			args[i+1] = u.spareName() + "-" + hex.EncodeToString(b)
 			break
 		}
 	}
-	ch := make(chan preparedRun, 1)
-	u.spare, u.spareRun = ch, run+1
+	sp := &spareRun{run: run + 1, ch: make(chan preparedRun, 1), cancel: make(chan struct{})}
+	u.spare = sp
 	go func() {
-		id, err := u.eng.(preparer).Create(u.abort, args)
-		ch <- preparedRun{id: id, err: err}
+		select {
+		case <-gate:
+		case <-sp.cancel:
+			sp.ch <- preparedRun{err: errSpareDropped}
+			return
+		}
+		began := time.Now()
+		id, err := p.Create(u.abort, args)
+		if err == nil && os.Getenv(EnvTrace) == "1" {
+			u.con.printf(u.svc.Name, "trace: the spare for run %d created in %s", sp.run, round(time.Since(began)))
+		}
+		sp.ch <- preparedRun{id: id, err: err}
 	}()
 }
 
 // takeSpare returns the spare made for run, or nil, dropping one made for
 // another run.
 func (u *containerUnit) takeSpare(run int) chan preparedRun {
-	if u.spare == nil || u.spareRun != run {
+	if u.spare == nil || u.spare.run != run {
 		u.dropSpare()
 		return nil
 	}
-	ch := u.spare
+	ch := u.spare.ch
 	u.spare = nil
 	return ch
 }
 
 // dropSpare removes the spare container, if there is one.
 func (u *containerUnit) dropSpare() {
-	if ch := u.spare; ch != nil {
+	if sp := u.spare; sp != nil {
 		u.spare = nil
-		if r := <-ch; r.id != "" {
+		close(sp.cancel)
+		if r := <-sp.ch; r.id != "" {
 			_ = u.eng.Remove(u.helpers, r.id)
 		}
 	}
@@ -305,7 +422,8 @@ func (u *containerUnit) discard() {
 	u.dropSpare()
 	if ch := u.prepared; ch != nil {
 		u.prepared = nil
-		close(u.started)
+		u.aside.begin()
+		close(u.settled)
 		if r := <-ch; r.id != "" {
 			if err := u.eng.Remove(u.helpers, r.id); err != nil {
 				u.con.printf(u.svc.Name, "cannot remove %s: %v", shortID(r.id), err)
@@ -321,6 +439,12 @@ type containerRun struct {
 	eng  Engine
 	id   string
 	done chan struct{}
+	// diedAt is when the engine reported the exit, once done is closed;
+	// zero when the engine does not say.
+	diedAt time.Time
+	// ready is closed by markReady.
+	ready     chan struct{}
+	readyOnce sync.Once
 	// drained is closed once its output has been copied to its end (or
 	// logDrain after its exit).
 	drained chan struct{}
@@ -334,7 +458,7 @@ const logDrain = 2 * time.Second
 // followContainer starts following container id. With a nil console the
 // output is not copied (stopping containers outside a supervisor).
 func followContainer(ctx context.Context, eng Engine, id string, lo LogOptions, con *console, service string, t *tail) *containerRun {
-	r := &containerRun{eng: eng, id: id, done: make(chan struct{}), drained: make(chan struct{})}
+	r := &containerRun{eng: eng, id: id, done: make(chan struct{}), drained: make(chan struct{}), ready: make(chan struct{})}
 	logsDone := make(chan struct{})
 	if con == nil {
 		close(logsDone)
@@ -351,8 +475,12 @@ func followContainer(ctx context.Context, eng Engine, id string, lo LogOptions, 
 		}()
 	}
 	go func() {
-		code, err := eng.Wait(ctx, id)
-		r.code, r.err = code, err
+		if w, ok := eng.(exitWaiter); ok {
+			e, err := w.WaitExit(ctx, id)
+			r.code, r.diedAt, r.err = e.code, e.at, err
+		} else {
+			r.code, r.err = eng.Wait(ctx, id)
+		}
 		// The exit is known at once; its last output may follow.
 		close(r.done)
 		select {
@@ -370,6 +498,14 @@ func (r *containerRun) ID() string {
 	}
 	return r.id
 }
+
+// exitWaiter is an Engine that says when a container's exit happened.
+type exitWaiter interface {
+	WaitExit(ctx context.Context, id string) (exit, error)
+}
+
+// markReady says the run answers its readiness URL (or has none).
+func (r *containerRun) markReady() { r.readyOnce.Do(func() { close(r.ready) }) }
 
 func (r *containerRun) Done() <-chan struct{} { return r.done }
 func (r *containerRun) Exit() (int, error)    { return r.code, r.err }

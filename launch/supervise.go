@@ -109,6 +109,8 @@ func (s *supervisor) runLoop() {
 		}
 	}
 	var last instance // the run that ended last, still to be removed
+	// trace records the restart under way, when tracing.
+	var trace *restartTrace
 	for {
 		if inst == nil {
 			select {
@@ -150,10 +152,21 @@ func (s *supervisor) runLoop() {
 		report(nil)
 
 		runDone := make(chan struct{})
-		s.watchReady(inst, runDone)
+		s.watchReady(inst, runDone, trace)
+		trace = nil
 		select {
 		case <-inst.Done():
 			close(runDone)
+			// The back-off counts from the engine's die event, as the
+			// engine's own restart policy counts it, when the engine says
+			// when that was.
+			seen := s.clock.Now()
+			died, from := seen, "wsgidock saw the exit"
+			if cr, ok := inst.(*containerRun); ok && !cr.diedAt.IsZero() && !cr.diedAt.After(seen) {
+				died, from = cr.diedAt, "the engine's die event"
+			}
+			tr := newRestartTrace(died, from)
+			tr.mark(traceSeen)
 			ran := s.clock.Now().Sub(startedAt)
 			code, err := inst.Exit()
 			last, inst = inst, nil
@@ -185,18 +198,20 @@ func (s *supervisor) runLoop() {
 			// The next run is made ready while the back-off runs, when
 			// the engine can; otherwise the ended run's output is read to
 			// its end first, and the run removed before the next starts.
-			if cu, ok := s.unit.(*containerUnit); ok && cu.prepare(ended, s.run+1) {
+			if cu, ok := s.unit.(*containerUnit); ok && cu.prepare(ended, s.run+1, tr) {
 				last = nil
 			} else {
 				drain(ended)
 			}
-			if !s.pause(delay) {
+			if !s.pause(delay - s.clock.Now().Sub(died)) {
 				s.waitStop()
 				if last != nil {
 					s.removeRun(last)
 				}
 				return
 			}
+			tr.mark(traceBackoff)
+			trace = tr
 		case <-s.stop:
 			close(runDone)
 			if err := stopRun(s.helpers, s.clock, inst, s.schedule, s.kill, s.con, s.svc.Name); err != nil {
@@ -266,7 +281,7 @@ func (s *supervisor) removeRun(r instance) {
 
 // watchReady probes the service's readiness URL while the run lasts, says
 // when it answers, and then runs the post-start command.
-func (s *supervisor) watchReady(inst instance, runDone <-chan struct{}) {
+func (s *supervisor) watchReady(inst instance, runDone <-chan struct{}, tr *restartTrace) {
 	url := ""
 	if s.svc.Ready != nil {
 		url = s.svc.Ready.URL
@@ -274,6 +289,13 @@ func (s *supervisor) watchReady(inst instance, runDone <-chan struct{}) {
 	// From now, not from the run's start: an adopted run started long ago.
 	began := s.clock.Now()
 	ready := func() {
+		if cr, ok := inst.(*containerRun); ok {
+			cr.markReady()
+		}
+		if tr != nil {
+			tr.mark(traceReady)
+			s.con.printf(s.svc.Name, "%s", tr)
+		}
 		s.con.setState(s.svc.Name, readyText(url, s.clock.Now().Sub(began)))
 		s.settle()
 		if s.postStart != nil {
