@@ -62,20 +62,15 @@ func serving(t *testing.T, url string, within time.Duration) (answer, time.Durat
 }
 
 // realSpec is a spec of one project no other test run uses; every
-// container carrying its label is removed when the test ends.
+// container carrying its label is removed when the test ends, however it
+// ends (launchtest.Project).
 func realSpec(t *testing.T, services ...*spec.Service) *spec.Spec {
 	t.Helper()
 	sp := testSpec(services...)
-	sp.Project = launchtest.Name("wsgidock-launch-test")
+	sp.Project = launchtest.Project(t, "wsgidock-launch-test")
 	for _, s := range services {
 		s.ContainerName = sp.Project + "-" + s.Name
 	}
-	t.Cleanup(func() {
-		out, err := exec.Command("docker", "ps", "--all", "--quiet", "--filter", "label="+spec.LabelProject+"="+sp.Project).Output()
-		if ids := strings.Fields(string(out)); err == nil && len(ids) > 0 {
-			_ = exec.Command("docker", append([]string{"rm", "--force", "--volumes"}, ids...)...).Run()
-		}
-	})
 	return sp
 }
 

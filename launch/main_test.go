@@ -23,9 +23,7 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(envHelper); mode != "" {
 		os.Exit(helper(mode))
 	}
-	code := m.Run()
-	launchtest.Cleanup()
-	os.Exit(code)
+	os.Exit(launchtest.Main(m))
 }
 
 // helper runs one helper mode and returns its exit code.

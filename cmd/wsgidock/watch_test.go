@@ -42,7 +42,7 @@ func TestUpWatch(t *testing.T) {
 	t.Cleanup(launchtest.Cleanup)
 	dir := t.TempDir()
 	port := httpdtest.FreePort(t)
-	project := launchtest.Name("wsgidock-watch")
+	project := launchtest.Project(t, "wsgidock-watch")
 	conf := fmt.Sprintf("ProxyPass / http://127.0.0.1:%d/\nWSGIDaemonProcess blog threads=0\nWSGIImportScript launch.py process-group=blog application-group=%%{GLOBAL}\n", port)
 	confPath := filepath.Join(dir, "httpd.conf")
 	write(t, confPath, conf)
@@ -50,12 +50,6 @@ func TestUpWatch(t *testing.T) {
 		return fmt.Sprintf("import os\nos.execlp('docker', 'docker', 'run', '--rm', '-p', '127.0.0.1:%d:80', '-e', 'GREETING=%s', '%s')\n", port, greeting, image)
 	}
 	write(t, filepath.Join(dir, "launch.py"), launcher("one"))
-	t.Cleanup(func() {
-		out, _ := exec.Command("docker", "ps", "--all", "--quiet", "--filter", "label=io.wsgidock.project="+project).Output()
-		if ids := strings.Fields(string(out)); len(ids) > 0 {
-			_ = exec.Command("docker", append([]string{"rm", "--force"}, ids...)...).Run()
-		}
-	})
 
 	stderr := &lockedBuffer{}
 	done := make(chan int, 1)

@@ -56,8 +56,8 @@ var (
 	buildErr error
 )
 
-// Image returns the tag of the test image, building it the first time.
-// Cleanup removes it.
+// Image returns the tag of the test image, building it the first time
+// (after a Sweep). Cleanup removes it.
 func Image(t testing.TB) string {
 	t.Helper()
 	Require(t)
@@ -78,7 +78,12 @@ func Cleanup() {
 	once, tag, buildErr = sync.Once{}, "", nil
 }
 
-func build() (string, error) { return Build(Name("wsgidock-launch-test") + ":latest") }
+// build sweeps what test runs cut short left (Sweep), then builds the
+// image.
+func build() (string, error) {
+	Sweep()
+	return Build(Name("wsgidock-launch-test") + ":latest")
+}
 
 // Build builds the echoserver image under the tag name: the program
 // compiled static from this repository and packed with `docker import`.
