@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -11,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -22,9 +25,10 @@ import (
 const services = 10
 
 // benchLaunch times starting 10 services and recovering one from a kill.
-// With compare false, the engine's restart policy and Apache are left
-// out of the recovery measure.
-func benchLaunch(wsgidock, apache string, runs int, compare bool) error {
+// With start false, starting is not measured; with compare false, the
+// engine's restart policy and Apache are left out of the recovery
+// measure.
+func benchLaunch(wsgidock, apache string, runs int, start, compare bool) error {
 	if err := exec.Command("docker", "version").Run(); err != nil {
 		fmt.Println("\n(no Docker engine: the launch benchmarks are skipped)")
 		return nil
@@ -50,10 +54,35 @@ func benchLaunch(wsgidock, apache string, runs int, compare bool) error {
 		urls = append(urls, fmt.Sprintf("http://127.0.0.1:%d/", p))
 	}
 
+	project := fmt.Sprintf("bench%d", os.Getpid())
+	if start {
+		if err := benchStart(wsgidock, conf, project, urls, runs); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("\n### From `docker kill` to serving again\n\n")
+	if err := recoverWsgidock(wsgidock, conf, project, urls[0], image, ports[services+3], runs); err != nil {
+		return err
+	}
+	if !compare {
+		return nil
+	}
+	fmt.Println()
+	fmt.Println("| supervisor | after `docker kill` | after a crash (SIGKILL to the process) | runs |")
+	fmt.Println("|---|---:|---:|---:|")
+	if err := recoverEngine(image, ports[services], runs); err != nil {
+		return err
+	}
+	return recoverApache(apache, image, dir, ports[services+1], ports[services+2], runs)
+}
+
+// benchStart times `wsgidock up --detach --wait` of the services against
+// docker-compose up of the file `wsgidock migrate --format compose` writes.
+func benchStart(wsgidock, conf, project string, urls []string, runs int) error {
+	dir := filepath.Dir(conf)
 	fmt.Printf("\n### Starting %d services until all answer\n\n", services)
 	fmt.Println("| command | median | runs |")
 	fmt.Println("|---|---:|---:|")
-	project := fmt.Sprintf("bench%d", os.Getpid())
 	ours, err := timeRuns(runs, func() (time.Duration, error) {
 		defer exec.Command(wsgidock, "down", "--project", project, conf).Run()
 		start := time.Now()
@@ -94,21 +123,8 @@ func benchLaunch(wsgidock, apache string, runs int, compare bool) error {
 		}
 		fmt.Printf("| `docker-compose up -d` + readiness poll | %s | %d |\n", ms(theirs), runs)
 	}
+	return nil
 
-	fmt.Printf("\n### From `docker kill` to serving again\n\n")
-	if err := recoverWsgidock(wsgidock, conf, project, urls[0], image, ports[services+3], runs); err != nil {
-		return err
-	}
-	if !compare {
-		return nil
-	}
-	fmt.Println()
-	fmt.Println("| supervisor | after `docker kill` | after a crash (SIGKILL to the process) | runs |")
-	fmt.Println("|---|---:|---:|---:|")
-	if err := recoverEngine(image, ports[services], runs); err != nil {
-		return err
-	}
-	return recoverApache(apache, image, dir, ports[services+1], ports[services+2], runs)
 }
 
 // writeServices writes a front end of n daemon groups in the seed's
@@ -131,10 +147,19 @@ func writeServices(dir, image string, ports []int) (string, error) {
 // recoverWsgidock runs `wsgidock up` in the foreground and kills the first
 // service's container, after a docker kill and after a crash, each time
 // beside a plain `docker run -d` of the same image until it serves: the
-// engine's own start, the floor of any recovery.
+// engine's own start, the floor of any recovery. wsgidock runs with
+// WSGIDOCK_TRACE=1, and the steps of each restart it reports are
+// tabled too.
 func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs int) error {
 	cmd := exec.Command(wsgidock, "up", "--project", project, "--color", "never", conf)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Env = append(os.Environ(), "WSGIDOCK_TRACE=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return err
+	}
+	traces := make(chan map[string]float64, 16)
+	go readTraces(stderr, traces)
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -146,22 +171,33 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 		return err
 	}
 	name := project + "-s0"
-	var plain, killed, crashed, killedDie, crashedDie []time.Duration
+	var plain, plainCreate, plainStarted, killed, crashed, killedDie, crashedDie []time.Duration
+	steps := map[string][]time.Duration{}
 	for i := 0; i < runs; i++ {
-		d, err := plainStart(image, plainPort, i)
+		p, err := plainStart(image, plainPort, i)
 		if err != nil {
 			return err
 		}
-		plain = append(plain, d)
-		d, dd, err := killAndWaitDie(name, url, false)
-		if err != nil {
-			return err
+		plain, plainCreate, plainStarted = append(plain, p.served), append(plainCreate, p.created), append(plainStarted, p.started)
+		for _, crash := range []bool{false, true} {
+			d, dd, err := killAndWaitDie(name, url, crash, func() {
+				select {
+				case tr := <-traces:
+					for k, v := range tr {
+						steps[k] = append(steps[k], time.Duration(v*float64(time.Millisecond)))
+					}
+				case <-time.After(5 * time.Second):
+				}
+			})
+			if err != nil {
+				return err
+			}
+			if crash {
+				crashed, crashedDie = append(crashed, d), append(crashedDie, dd)
+			} else {
+				killed, killedDie = append(killed, d), append(killedDie, dd)
+			}
 		}
-		killed, killedDie = append(killed, d), append(killedDie, dd)
-		if d, dd, err = killAndWaitDie(name, url, true); err != nil {
-			return err
-		}
-		crashed, crashedDie = append(crashed, d), append(crashedDie, dd)
 	}
 	p := median(plain)
 	fmt.Println("| `wsgidock up` (foreground) | from the kill | over a plain start | from the engine's die event | over a plain start |")
@@ -171,30 +207,152 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 		what      string
 		from, die []time.Duration
 	}{{"back serving after `docker kill`", killed, killedDie}, {"back serving after a crash (SIGKILL to its process)", crashed, crashedDie}} {
-		f, d := median(r.from), median(r.die)
-		fmt.Printf("| %s | %s | %+d ms | %s | %+d ms |\n", r.what, ms(f), (f - p).Milliseconds(), ms(d), (d - p).Milliseconds())
+		fmt.Printf("| %s | %s | %+d ms | %s | %+d ms |\n", r.what, ms(median(r.from)), over(r.from, plain).Milliseconds(), ms(median(r.die)), over(r.die, plain).Milliseconds())
 	}
-	fmt.Printf("\n%d runs of each, interleaved.\n", runs)
+	fmt.Printf("\n%d runs of each, interleaved; \"over a plain start\" is the median of each run's difference from the plain start just before it. Served: the first answered of requests sent every 5 ms, each on a fresh connection, none waiting for another.\n", runs)
+	fmt.Println("\nThe steps, medians in ms: the plain start from the `docker run -d` call, the restarts (both kinds) from the engine's die event, as wsgidock reports them (WSGIDOCK_TRACE=1):")
+	fmt.Println()
+	fmt.Println("| plain `docker run -d` | ms | wsgidock's restart | ms |")
+	fmt.Println("|---|---:|---:|---:|")
+	left := [][2]string{
+		{"engine's create event", msf(median(plainCreate))},
+		{"engine's start event", msf(median(plainStarted))},
+		{"serves", msf(p)},
+	}
+	var right [][2]string
+	for _, st := range []string{"seen", "next-ready", "back-off-over", "ended-renamed", "started", "named", "ready"} {
+		if ds := steps[st]; len(ds) > 0 {
+			right = append(right, [2]string{st, msf(median(ds))})
+		}
+	}
+	for i := 0; i < len(left) || i < len(right); i++ {
+		var l, r [2]string
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		fmt.Printf("| %s | %s | %s | %s |\n", l[0], l[1], r[0], r[1])
+	}
 	return nil
 }
 
-// plainStart times `docker run -d` of the image until it serves, then
-// removes the container.
-func plainStart(image string, port, i int) (time.Duration, error) {
+// readTraces reads wsgidock's messages and delivers the steps of each
+// restart trace it prints once the new run is ready.
+func readTraces(r io.Reader, out chan<- map[string]float64) {
+	const marker = "trace (ms since the engine's die event): "
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		i := strings.Index(line, marker)
+		if i < 0 || strings.Contains(line, " removed, ") {
+			continue
+		}
+		steps := map[string]float64{}
+		for _, f := range strings.Fields(line[i+len(marker):]) {
+			k, v, ok := strings.Cut(f, "=")
+			if !ok {
+				continue
+			}
+			if x, err := strconv.ParseFloat(strings.TrimSuffix(v, "ms"), 64); err == nil {
+				steps[k] = x
+			}
+		}
+		select {
+		case out <- steps:
+		default:
+		}
+	}
+}
+
+// over is the median of the differences a[i] - b[i]: measured in pairs,
+// side by side, the load of the moment weighs on both.
+func over(a, b []time.Duration) time.Duration {
+	var d []time.Duration
+	for i := range a {
+		d = append(d, a[i]-b[i])
+	}
+	return median(d)
+}
+
+func msf(d time.Duration) string { return fmt.Sprintf("%.0f", float64(d.Microseconds())/1000) }
+
+// plainTimes is one plain start, from the `docker run -d` call: the
+// engine's create and start events, and the first answer.
+type plainTimes struct{ created, started, served time.Duration }
+
+// plainStart times `docker run -d` of the image until it serves, with
+// requests sent from before the call, as a client keeps sending them
+// while a service restarts; then removes the container.
+func plainStart(image string, port, i int) (plainTimes, error) {
 	name := fmt.Sprintf("wsgidock-bench-plain-%d-%d", os.Getpid(), i)
 	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
 	defer exec.Command("docker", "rm", "-f", name).Run()
+	evs, err := containerEvents(name, "create", "start")
+	if err != nil {
+		return plainTimes{}, err
+	}
 	start := time.Now()
+	answered := firstAnswer(url, 30*time.Second)
 	if out, err := exec.Command("docker", "run", "-d", "--name", name, "-p", fmt.Sprintf("127.0.0.1:%d:80", port), image).CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("docker run: %v\n%s", err, out)
+		return plainTimes{}, fmt.Errorf("docker run: %v\n%s", err, out)
 	}
-	for time.Since(start) < 30*time.Second {
-		if answers(url) {
-			return time.Since(start), nil
+	at, ok := <-answered
+	if !ok {
+		return plainTimes{}, fmt.Errorf("%s did not answer within 30 s", url)
+	}
+	t := plainTimes{served: at.Sub(start)}
+	for range 2 {
+		select {
+		case e := <-evs:
+			switch e.action {
+			case "create":
+				t.created = e.at.Sub(start)
+			case "start":
+				t.started = e.at.Sub(start)
+			}
+		case <-time.After(5 * time.Second):
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
-	return 0, fmt.Errorf("%s did not answer within 30 s", url)
+	return t, nil
+}
+
+// firstAnswer sends a request to url every 5 ms, each on a fresh
+// connection, without waiting for the ones before, and delivers when the
+// first answer came; the channel is closed without a value when none came
+// within d. Requests do not wait out each other: while the engine starts
+// a container, its port proxy accepts connections before the container
+// can be reached, and those wait a second (the kernel's retransmission)
+// where a request sent a little later is answered at once.
+func firstAnswer(url string, d time.Duration) <-chan time.Time {
+	out := make(chan time.Time, 1)
+	go func() {
+		defer close(out)
+		got := make(chan time.Time, 1)
+		deadline := time.After(d)
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			go func() {
+				if patient(url) {
+					select {
+					case got <- time.Now():
+					default:
+					}
+				}
+			}()
+			select {
+			case at := <-got:
+				out <- at
+				return
+			case <-deadline:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return out
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -293,51 +451,68 @@ var errNoRestart = fmt.Errorf("no restart")
 // first, `docker kill` sent as one Engine API request (what the docker
 // program sends, without its own start-up time in the measure).
 func killAndWait(name, url string, crash bool) (time.Duration, error) {
-	d, _, err := killAndWaitDie(name, url, crash)
+	d, _, err := killAndWaitDie(name, url, crash, func() {})
 	return d, err
 }
 
 // killAndWaitDie is killAndWait that also returns the time from the
 // engine's die event for the container (the engine has killed it and
 // cleaned up after it: what anyone watching the engine learns of first)
-// until url answers again.
-func killAndWaitDie(name, url string, crash bool) (time.Duration, time.Duration, error) {
-	died, err := dieEvent(name)
+// until url answers again. served runs once it answers.
+func killAndWaitDie(name, url string, crash bool, served func()) (time.Duration, time.Duration, error) {
+	evs, err := containerEvents(name, "die")
 	if err != nil {
 		return 0, 0, err
 	}
-	start, served, err := killAndWaitFrom(name, url, crash)
+	start, at, err := killAndWaitFrom(name, url, crash, served)
 	if err != nil {
 		return 0, 0, err
 	}
 	select {
-	case at := <-died:
-		return served.Sub(start), served.Sub(at), nil
+	case e := <-evs:
+		return at.Sub(start), at.Sub(e.at), nil
 	default:
 		return 0, 0, fmt.Errorf("no die event for %s", name)
 	}
 }
 
-// dieEvent listens for the container's next die event and delivers its
-// time.
-func dieEvent(name string) (<-chan time.Time, error) {
-	filters := url.QueryEscape(`{"type":["container"],"event":["die"],"container":["` + name + `"]}`)
-	resp, err := events.Get("http://engine/v1.41/events?filters=" + filters)
+// event is one of the engine's events and its time, by the engine's clock.
+type event struct {
+	action string
+	at     time.Time
+}
+
+// containerEvents delivers the container's next events of the actions
+// given, with the engine's own times.
+func containerEvents(name string, actions ...string) (<-chan event, error) {
+	f, _ := json.Marshal(map[string][]string{"type": {"container"}, "event": actions, "container": {name}})
+	resp, err := events.Get("http://engine/v1.41/events?filters=" + url.QueryEscape(string(f)))
 	if err != nil {
 		return nil, fmt.Errorf("engine events: %v", err)
 	}
-	ch := make(chan time.Time, 1)
+	ch := make(chan event, len(actions)+1)
 	go func() {
 		defer resp.Body.Close()
-		var m json.RawMessage
-		if json.NewDecoder(resp.Body).Decode(&m) == nil {
-			ch <- time.Now()
+		d := json.NewDecoder(resp.Body)
+		for {
+			var m struct {
+				Action   string `json:"Action"`
+				TimeNano int64  `json:"timeNano"`
+			}
+			if d.Decode(&m) != nil {
+				return
+			}
+			select {
+			case ch <- event{m.Action, time.Unix(0, m.TimeNano)}:
+			default:
+				return
+			}
 		}
 	}()
 	return ch, nil
 }
 
-func killAndWaitFrom(name, url string, crash bool) (start, served time.Time, err error) {
+func killAndWaitFrom(name, url string, crash bool, onServed func()) (start, served time.Time, err error) {
 	if crash {
 		out, err := exec.Command("docker", "inspect", "--format", "{{.State.Pid}}", name).Output()
 		var pid int
@@ -361,16 +536,13 @@ func killAndWaitFrom(name, url string, crash bool) (start, served time.Time, err
 	for answers(url) && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	deadline = start.Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if answers(url) {
-			served = time.Now()
-			time.Sleep(11 * time.Second) // let back-off reset, as between real crashes
-			return start, served, nil
-		}
-		time.Sleep(5 * time.Millisecond)
+	at, ok := <-firstAnswer(url, 30*time.Second-time.Since(start))
+	if !ok {
+		return start, served, errNoRestart
 	}
-	return start, served, errNoRestart
+	onServed()
+	time.Sleep(11*time.Second - time.Since(at)) // let back-off reset, as between real crashes
+	return start, at, nil
 }
 
 // recoveryRow prints one supervisor's times for both ways of ending its
@@ -406,6 +578,20 @@ var client = &http.Client{Timeout: 500 * time.Millisecond, Transport: &http.Tran
 	DisableKeepAlives: true,
 	DialContext:       (&net.Dialer{Timeout: 100 * time.Millisecond}).DialContext,
 }}
+
+// patientClient waits out a connection the engine's port proxy accepted
+// before the container could be reached.
+var patientClient = &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
+
+// patient reports whether one request to url is answered.
+func patient(url string) bool {
+	resp, err := patientClient.Get(url)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return true
+}
 
 // engine talks to the local engine's API socket.
 var engine = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{

@@ -43,6 +43,7 @@ func main() {
 	lint := flag.Bool("lint", true, "measure lint")
 	migrate := flag.Bool("migrate", true, "measure migrate in every format")
 	launch := flag.Bool("launch", true, "measure starting and recovering containers")
+	start := flag.Bool("start", true, "measure starting 10 services (with -launch)")
 	compare := flag.Bool("compare-recovery", true, "measure recovery under the engine's restart policy and Apache too")
 	flag.Parse()
 	fmt.Printf("Machine: %s, %d CPUs, %s/%s; %s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
@@ -65,7 +66,7 @@ func main() {
 		}
 	}
 	if *launch {
-		if err := benchLaunch(*wsgidock, *apache, *runs, *compare); err != nil {
+		if err := benchLaunch(*wsgidock, *apache, *runs, *start, *compare); err != nil {
 			fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
 			os.Exit(1)
 		}
