@@ -199,7 +199,7 @@ func TestForegroundRunsTheSpecsArgv(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := sp.RunArgs(svc, spec.RunOptions{Restart: "no", Labels: []spec.Label{
-		{Key: LabelRunHash, Value: runHash(sp, svc, "no")}, {Key: LabelRun, Value: "1"},
+		{Key: LabelRunHash, Value: runHash(sp, svc, "no")}, {Key: LabelServiceHash, Value: sp.ServiceHash(svc)}, {Key: LabelRun, Value: "1"},
 	}})
 	f.engine.mu.Lock()
 	defer f.engine.mu.Unlock()

@@ -28,6 +28,14 @@ const (
 	// LabelRun numbers the runs of a service under one supervisor: run 4
 	// means three restarts before it.
 	LabelRun = "io.wsgidock.run"
+	// LabelServiceHash is the service's own configuration hash
+	// (spec.Spec.ServiceHash) when the container was created. A reload
+	// keeps the containers of the services whose hash did not change, and
+	// labels cannot change on a container: their config-hash label
+	// (spec.LabelConfigHash) still names the configuration they were
+	// created from, while this one stays true of the configuration that
+	// kept them. PS compares it with the configuration it is given.
+	LabelServiceHash = "io.wsgidock.service-hash"
 )
 
 // Restart policies given to the engine: wsgidock's supervisor restarts in
@@ -53,6 +61,7 @@ func runHash(sp *spec.Spec, s *spec.Service, restart string) string {
 func runArgs(sp *spec.Spec, s *spec.Service, restart string, run int) []string {
 	return sp.RunArgs(s, spec.RunOptions{Restart: restart, Labels: []spec.Label{
 		{Key: LabelRunHash, Value: runHash(sp, s, restart)},
+		{Key: LabelServiceHash, Value: sp.ServiceHash(s)},
 		{Key: LabelRun, Value: strconv.Itoa(run)},
 	}})
 }

@@ -42,6 +42,11 @@ type Status struct {
 	// (unless-stopped)", or "nobody" for a container a killed wsgidock left.
 	Owner  string `json:"owner"`
 	Orphan bool   `json:"orphan,omitempty"`
+	// Changed says the container runs another configuration of the
+	// service than the one PS was given (its LabelServiceHash differs):
+	// `wsgidock reload` would replace it. A container a reload kept is
+	// not changed, whatever its config-hash label says.
+	Changed bool `json:"changed,omitempty"`
 	// Image is the container's image (the spec's when there is no
 	// container); Built says, for an image wsgidock builds, what the last
 	// `up` did with it: "built" or "up to date" ("" when it has not run).
@@ -97,6 +102,9 @@ func PS(ctx context.Context, sp *spec.Spec, o Options) ([]Status, error) {
 			}
 		} else if c, ok := byService[s.Name]; ok {
 			st = containerStatus(c, s.Name, now, supervisor)
+			if h := c.Labels[LabelServiceHash]; h != "" && h != sp.ServiceHash(s) {
+				st.Changed = true
+			}
 		} else {
 			st.State = "missing"
 		}
@@ -185,6 +193,9 @@ func WriteStatus(w io.Writer, statuses []Status) error {
 		state := st.State
 		if st.State == "exited" {
 			state = fmt.Sprintf("exited (%d)", st.ExitCode)
+		}
+		if st.Changed {
+			state += " (config changed)"
 		}
 		uptime := "-"
 		if st.Uptime > 0 {

@@ -57,6 +57,7 @@ func TestReloadAppliesTheDifference(t *testing.T) {
 	changed2 := service("changed")
 	changed2.Env = []spec.EnvVar{{Name: "A", Value: "1", HasValue: true}}
 	cur := testSpec(service("kept"), changed2, service("added"))
+	cur.ConfigHash = "beef"
 	reloads := 0
 	f.opts.Reload = func() (*spec.Spec, error) {
 		reloads++
@@ -106,6 +107,32 @@ func TestReloadAppliesTheDifference(t *testing.T) {
 			t.Errorf("%s ran %d times, want %d: %q", name, len(got), n, f.engine.matching(" run "))
 		}
 	}
+	// The kept container still carries the config hash it was created
+	// with; the record of what it runs (its service hash) is true of the
+	// new configuration, and of the old one for the replaced service only.
+	for _, c := range []struct {
+		sp      *spec.Spec
+		changed map[string]bool
+	}{
+		{cur, map[string]bool{}},
+		{old, map[string]bool{"changed": true}},
+	} {
+		sts, err := PS(context.Background(), c.sp, f.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range sts {
+			if st.Orphan {
+				continue
+			}
+			if st.Changed != c.changed[st.Service] {
+				t.Errorf("ps with config hash %s: %s changed = %v, want %v", c.sp.ConfigHash, st.Service, st.Changed, c.changed[st.Service])
+			}
+		}
+	}
+	if got := f.engine.label("kept", spec.LabelConfigHash); got != "cafe" {
+		t.Errorf("the kept container's config hash label is %q, want the one it was created with", got)
+	}
 	f.sigs <- syscall.SIGTERM
 	if err := f.result(); err != nil {
 		t.Fatal(err)
@@ -113,6 +140,18 @@ func TestReloadAppliesTheDifference(t *testing.T) {
 	if n := f.engine.count(); n != 0 {
 		t.Errorf("%d containers left", n)
 	}
+}
+
+// label is a label of the container named name.
+func (e *fakeEngine) label(name, key string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, fc := range e.byID {
+		if fc.Name == name {
+			return fc.Labels[key]
+		}
+	}
+	return ""
 }
 
 // eventsSince returns the events recorded after the first n.
