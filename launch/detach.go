@@ -11,9 +11,22 @@ import (
 
 // upDetached starts the containers with the engine owning restarts, waits
 // for readiness, prints the status table and returns.
+//
+// A running container of a changed service is replaced as a foreground
+// reload replaces it: where the engine renames containers and the two
+// publish no host port in common, it is moved out of the name's way, the
+// new one started and waited for, and only then the old one stopped;
+// otherwise it is stopped first. Each replacement says which.
 func upDetached(helpers context.Context, sp *spec.Spec, o Options, p *plan, con *console, st *stopper) error {
 	con.startLive(serviceNames(sp))
 	defer con.stopLive()
+	first := map[*planned]Container{}
+	for _, ps := range p.services {
+		if c, ok := startFirst(ps); ok {
+			first[ps] = c
+			ps.replace = without(ps.replace, c)
+		}
+	}
 	if errs := removeLeftovers(helpers, p, o, con, st.killCh); len(errs) > 0 {
 		return errs
 	}
@@ -38,7 +51,12 @@ func upDetached(helpers context.Context, sp *spec.Spec, o Options, p *plan, con 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			e, late := startDetached(helpers, waitCtx, sp, o, ps, con)
+			var e, late *Error
+			if c, ok := first[ps]; ok {
+				e, late = replaceDetached(helpers, waitCtx, sp, o, ps, c, con, st.killCh)
+			} else {
+				e, late = startDetached(helpers, waitCtx, sp, o, ps, con)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if e != nil {
@@ -69,6 +87,84 @@ func upDetached(helpers context.Context, sp *spec.Spec, o Options, p *plan, con 
 		return err
 	}
 	return errs.err()
+}
+
+// startFirst returns the running container of ps that its new run can
+// replace without a gap: under the service's name, on an engine that
+// renames, publishing no host port the new run publishes.
+func startFirst(ps *planned) (Container, bool) {
+	if _, ok := ps.eng.(preparer); !ok || ps.adopt != nil {
+		return Container{}, false
+	}
+	for _, c := range ps.replace {
+		if c.Running && c.Name == ps.svc.ContainerName && len(sharedHostPorts(c.Ports, ps.svc)) == 0 {
+			return c, true
+		}
+	}
+	return Container{}, false
+}
+
+// sharedHostPorts lists the host ports of ports that s publishes too.
+func sharedHostPorts(ports []PublishedPort, s *spec.Service) []string {
+	taken := map[string]bool{}
+	for _, p := range ports {
+		taken[p.HostPort+"/"+p.Protocol] = true
+	}
+	var out []string
+	for _, p := range s.Ports {
+		if p.HostPort != "" && taken[p.HostPort+"/"+protocol(p)] {
+			out = append(out, p.String())
+		}
+	}
+	return out
+}
+
+func without(cs []Container, c Container) []Container {
+	var out []Container
+	for _, x := range cs {
+		if x.ID != c.ID {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// replaceDetached replaces the running container old of ps, start first:
+// old is renamed out of the name's way, the new run started and waited
+// for, then old stopped by its schedule and removed. A new run that
+// cannot start is removed and old goes on under its name.
+func replaceDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options, ps *planned, old Container, con *console, kill <-chan struct{}) (failed, late *Error) {
+	s := ps.svc
+	aside := s.ContainerName + "-replaced-" + shortID(old.ID)
+	if err := ps.eng.(preparer).Rename(helpers, old.ID, aside); err != nil {
+		con.printf(s.Name, "replacing %s: stopped, then started (it cannot be renamed: %v)", shortID(old.ID), err)
+		l := leftover{eng: ps.eng, c: old, schedule: ps.schedule, why: "started with another configuration or mode"}
+		if err := removeContainer(helpers, o.Clock, l, con, kill); err != nil {
+			return &Error{Code: CodeStop, Service: s.Name, Err: err,
+				Summary: fmt.Sprintf("cannot remove container %s of an earlier run: %v", old.Name, err),
+				Detail:  fmt.Sprintf("remove it by hand (`%s rm -f %s`) and try again", ps.eng.Program(), old.Name)}, nil
+		}
+		return startDetached(helpers, waitCtx, sp, o, ps, con)
+	}
+	old.Name = aside
+	con.printf(s.Name, "replacing %s: the new container starts, and is ready, before the old one stops", shortID(old.ID))
+	failed, late = startDetached(helpers, waitCtx, sp, o, ps, con)
+	if failed != nil {
+		_ = ps.eng.Remove(helpers, s.ContainerName)
+		if err := ps.eng.(preparer).Rename(helpers, old.ID, s.ContainerName); err != nil {
+			con.printf(s.Name, "cannot rename %s back to %s: %v", shortID(old.ID), s.ContainerName, err)
+		}
+		con.printf(s.Name, "rejected: its new run failed (%s); the old one goes on", failed.Summary)
+		return failed, nil
+	}
+	l := leftover{eng: ps.eng, c: old, schedule: ps.schedule, why: "replaced by the new run"}
+	if err := removeContainer(helpers, o.Clock, l, con, kill); err != nil {
+		return &Error{Code: CodeStop, Service: s.Name, Err: err,
+			Summary: fmt.Sprintf("cannot remove container %s it replaced: %v", old.Name, err),
+			Detail:  fmt.Sprintf("remove it by hand (`%s rm -f %s`)", ps.eng.Program(), old.Name)}, late
+	}
+	con.printf(s.Name, "replaced: the new container started and ready before the old one stopped")
+	return nil, late
 }
 
 // startDetached starts one service, or keeps its adopted container, and

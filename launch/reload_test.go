@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -310,6 +311,8 @@ func TestRealReloadCommand(t *testing.T) {
 		t.Fatalf("up --detach: %v\n%s", err, do.Stderr)
 	}
 	apiID := containerID(t, api.ContainerName)
+	blogID := containerID(t, blog.ContainerName)
+	// blog changed, on the same port: stopped, then started.
 	blog.Env = append(blog.Env, spec.EnvVar{Name: "GREETING", Value: "changed", HasValue: true})
 	sp.Services = sp.Services[:1]
 	sp.ConfigHash = "beef"
@@ -321,6 +324,60 @@ func TestRealReloadCommand(t *testing.T) {
 	names := strings.Join(projectContainers(t, sp.Project), " ")
 	if strings.Contains(names, "-api") || strings.Contains(names, apiID[:12]) {
 		t.Errorf("api's container outlived the reload: %s", names)
+	}
+	said := o.Stderr.(*syncBuffer).String()
+	if want := fmt.Sprintf("blog: removing container %s (%s, running): started with another configuration or mode; stopped before the new one starts, since both publish %s", blog.ContainerName, blogID[:12], blog.Ports[0]); !strings.Contains(said, want) {
+		t.Errorf("reload on the same port said:\n%s\nwant %q", said, want)
+	}
+	// blog changed to another port: the new run starts, and answers,
+	// while the old one still serves; the old one stops after.
+	oldURL := blog.Ready.URL
+	blogID = containerID(t, blog.ContainerName)
+	port := strconv.Itoa(freePort(t))
+	blog.Ports[0].HostPort = port
+	blog.Front[0].URL = "http://127.0.0.1:" + port + "/"
+	blog.Ready.URL = blog.Front[0].URL
+	o.Stderr = &syncBuffer{}
+	stop := make(chan struct{})
+	failures := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				close(failures)
+				return
+			default:
+			}
+			if _, err := get(oldURL); err != nil {
+				if _, err := get(blog.Ready.URL); err != nil {
+					failures <- fmt.Errorf("neither the old nor the new run answers: %v", err)
+					return
+				}
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	if err := Reload(context.Background(), sp, o); err != nil {
+		t.Fatalf("reload: %v\n%s", err, o.Stderr)
+	}
+	close(stop)
+	if err := <-failures; err != nil {
+		t.Error(err)
+	}
+	said = o.Stderr.(*syncBuffer).String()
+	for _, want := range []string{
+		fmt.Sprintf("blog: replacing %s: the new container starts, and is ready, before the old one stops", blogID[:12]),
+		"blog: replaced: the new container started and ready before the old one stopped",
+	} {
+		if !strings.Contains(said, want) {
+			t.Errorf("reload to another port said:\n%s\nwant %q", said, want)
+		}
+	}
+	if strings.Index(said, "stopping "+blogID[:12]) < strings.Index(said, "ready after") {
+		t.Errorf("the old run stopped before the new one was ready:\n%s", said)
+	}
+	if names := strings.Join(projectContainers(t, sp.Project), " "); strings.Contains(names, blogID[:12]) {
+		t.Errorf("the replaced container outlived the reload: %s", names)
 	}
 	if err := Down(context.Background(), sp, o); err != nil {
 		t.Fatal(err)

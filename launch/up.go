@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -566,6 +567,9 @@ func removeLeftovers(ctx context.Context, p *plan, o Options, con *console, kill
 			why := "left by an earlier run"
 			if c.Labels[LabelRunHash] != "" && c.Running {
 				why = "started with another configuration or mode"
+				if shared := sharedHostPorts(c.Ports, ps.svc); len(shared) > 0 {
+					why += "; stopped before the new one starts, since both publish " + strings.Join(shared, ", ")
+				}
 			}
 			todo = append(todo, leftover{eng: ps.eng, c: c, schedule: ps.schedule, why: why})
 		}
