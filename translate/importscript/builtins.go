@@ -107,11 +107,29 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 			if !v.tuple || name != "copy" {
 				return &method{recv: v, name: name}, nil
 			}
+		case "pop", "remove", "sort", "reverse", "clear":
+			if !v.tuple {
+				return &method{recv: v, name: name}, nil
+			}
 		}
 	case *str:
 		if _, ok := strMethods[name]; ok || name == "join" || name == "split" {
 			return &method{recv: v, name: name}, nil
 		}
+	case *function:
+		switch v.name {
+		case "str", "list", "dict":
+			// An unbound method, str.lower: called with its receiver first.
+			return &function{name: v.name + "." + name}, nil
+		}
+	case *class:
+		return e.classAttr(v, nil, v, name, at)
+	case *instance:
+		return e.instanceAttr(v, name, at)
+	case *superProxy:
+		return e.superAttr(v, name, at)
+	case *pathValue:
+		return e.pathAttr(v, name, at)
 	case *process:
 		switch name {
 		case "wait", "communicate":
@@ -312,6 +330,16 @@ func (e *evaluator) call(fv value, args *arguments, at lexer.Position) (value, e
 		if launcher, ok := launchers[f.name]; ok {
 			return launcher(e, f.name, args, at)
 		}
+		if typ, name, ok := strings.Cut(f.name, "."); ok && (typ == "str" || typ == "list" || typ == "dict") {
+			if len(args.pos) == 0 {
+				return nil, runtimeError(position(at), f.name+"() needs its receiver: Python stops with TypeError", "Call it on a value: value."+name+"().")
+			}
+			m, err := e.attr(args.pos[0], name, at)
+			if err != nil {
+				return nil, err
+			}
+			return e.call(m, &arguments{pos: args.pos[1:], posAt: args.posAt[1:], kw: args.kw}, at)
+		}
 		if fn, ok := helpers[f.name]; ok {
 			return fn(e, args, at)
 		}
@@ -324,6 +352,10 @@ func (e *evaluator) call(fv value, args *arguments, at lexer.Position) (value, e
 		return e.callMethod(f, args, at)
 	case *userFunc:
 		return e.callUser(f, args, at)
+	case *boundMethod:
+		return e.callUser(f.fn, withSelf(f.self, args, at), at)
+	case *class:
+		return e.instantiate(f, args, at)
 	case poisoned:
 		return nil, errPoisoned
 	}
@@ -437,6 +469,9 @@ func builtinSeq(tuple bool) func(e *evaluator, args *arguments, at lexer.Positio
 			if err != nil {
 				return nil, err
 			}
+			if err := e.chargeItems(len(items), at); err != nil {
+				return nil, err
+			}
 			out.items = append(out.items, items...)
 		}
 		return out, nil
@@ -450,14 +485,18 @@ func builtinDict(e *evaluator, args *arguments, at lexer.Position) (value, error
 	}
 	out := newDict(position(at), false)
 	if len(args.pos) == 1 {
-		m, ok := args.pos[0].(*dict)
-		if !ok {
-			if _, bad := args.pos[0].(poisoned); bad {
-				return nil, errPoisoned
+		switch m := args.pos[0].(type) {
+		case *dict:
+			out = m.copyDict(position(at))
+		case *list:
+			if err := e.updateDict(out, m, args.posAt[0]); err != nil {
+				return nil, err
 			}
+		case poisoned:
+			return nil, errPoisoned
+		default:
 			return nil, unsupported(args.posAt[0], "dict() of "+args.pos[0].describe())
 		}
-		out = m.copyDict(position(at))
 	}
 	for _, k := range args.kw {
 		out.set(k.name, k.v, position(k.at))
@@ -716,14 +755,8 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 				return nil, arity("update", args, at, 0, 1)
 			}
 			if len(args.pos) == 1 {
-				src, ok := args.pos[0].(*dict)
-				if !ok || src.inherits {
-					return nil, unsupported(args.posAt[0], "update() from "+args.pos[0].describe())
-				}
-				for _, k := range src.keys {
-					if err := e.setEnvChecked(recv, k, src.vals[k], src.keyPos[k], args.posAt[0]); err != nil {
-						return nil, err
-					}
+				if err := e.updateDict(recv, args.pos[0], args.posAt[0]); err != nil {
+					return nil, err
 				}
 			}
 			for _, k := range args.kw {
@@ -780,6 +813,8 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 				return nil, err
 			}
 			return &none{}, nil
+		case "pop", "remove", "sort", "reverse", "clear":
+			return e.listMethod(recv, m.name, args, at)
 		case "index", "count":
 			if err := arity(m.name, args, at, 1, 1); err != nil {
 				return nil, err
@@ -804,6 +839,8 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 		}
 	case *str:
 		return e.strMethod(recv, m.name, args, at)
+	case *pathValue:
+		return e.pathMethod(recv, m.name, args, at)
 	case *process:
 		if err := arity(m.name, args, at, 0, 0); err != nil {
 			return nil, err

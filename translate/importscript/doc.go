@@ -60,6 +60,22 @@
 //     runs at most 100,000 statements and iterations); try: its body runs,
 //     the except clauses do not (they depend on a failure at run time),
 //     else and finally do.
+//   - starred targets (a, *rest = ...), while loops (bounded like for),
+//     with over contextlib.suppress, open(os.devnull) and a Popen (waited
+//     for when the block ends; with open(...) of any other file is a
+//     run-time diagnostic), lambda, global and nonlocal, assert, del;
+//     classes of the script (class attributes, methods, __init__,
+//     instances, one base class, super(), @staticmethod, @classmethod,
+//     @property); the operators ** << >> & | ^ ~ on integers and | on
+//     dicts, every augmented assignment; sorted/list.sort with key= and
+//     reverse=, map, filter, any, all, sum, isinstance, abs, chr, ord,
+//     hex, oct, bin, callable, getattr/hasattr on the script's objects;
+//     str methods zfill, center, ljust, rjust, title, capitalize,
+//     swapcase, casefold, count, find, rfind, index, rindex, splitlines,
+//     removeprefix/removesuffix and the is* tests; nested fields in
+//     format specs; list pop/remove/sort/reverse/clear; pathlib's pure
+//     Path (/, parent, name, stem, suffix, parts, joinpath, with_name,
+//     with_suffix, relative_to), os.path.relpath, os.sep, os.devnull.
 //   - helpers: os.chdir, shlex.split/quote/join, print, time.sleep,
 //     sys.stdout/stderr.flush/write.
 //   - the calls that start programs: os.execl, execle, execlp, execlpe,
@@ -85,8 +101,7 @@
 // The evaluator gives __name__ that value: such a block is skipped, its
 // else runs, and the guard is reported with a warning at its line; a
 // script whose only launch is inside it launches nothing, which is an
-// error that points at the guard. while, with, class, lambda and
-// decorators are reported unsupported.
+// error that points at the guard.
 //
 // # Which call launches
 //

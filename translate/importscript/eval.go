@@ -30,12 +30,14 @@ type evaluator struct {
 	skipped   bool // an unsupported statement was skipped: later NameErrors may be its doing
 	warned    bool // the unreachable-code warning is out
 	guard     apacheconf.Position
-	frames    []map[string]value // locals of the script's functions being run
-	ctl       control            // how the running block is being left
-	ret       value              // what a return statement gave
-	steps     int                // statements and iterations run, against maxSteps
-	exhausted bool               // maxSteps was reached
-	made      int                // bytes of strings built, against maxMade
+	frames    []*frame // scopes of the functions, class bodies and comprehensions being run
+	decorated string   // the decorator of the def that comes next
+	ctl       control  // how the running block is being left
+	ret       value    // what a return statement gave
+	steps     int      // statements and iterations run, against maxSteps
+	exhausted bool     // maxSteps was reached
+	made      int      // bytes of strings built, against maxMade
+	items     int      // list items built, against maxItems
 }
 
 func newEvaluator(file string, lookupEnv func(string) (string, bool)) *evaluator {
@@ -161,12 +163,17 @@ func (e *evaluator) block(stmts []*stmt) {
 			e.report(e.defStmt(s.Def))
 		case s.Try != nil:
 			e.tryStmt(s.Try)
+		case s.While != nil:
+			e.report(e.whileStmt(s.While))
+		case s.With != nil:
+			e.report(e.withStmt(s.With))
+		case s.Class != nil:
+			e.report(e.classStmt(s.Class))
 		case s.Compound != nil:
 			e.report(unsupported(s.Pos, "a `"+s.Compound.Keyword+"` statement"))
 			e.skipped = true
 		case s.Decorator != nil:
-			e.report(unsupported(s.Pos, "a decorator"))
-			e.skipped = true
+			e.report(e.decorator(s.Decorator))
 		default:
 			e.simple(s.Simple)
 		}
@@ -274,6 +281,12 @@ func (e *evaluator) smallStmt(s *smallStmt) error {
 			e.ctl = ctlContinue
 		}
 		return nil
+	case s.Names != nil:
+		return e.namesStmt(s)
+	case s.Assert != nil:
+		return e.assertStmt(s)
+	case s.Del != nil:
+		return e.delStmt(s.Del)
 	case s.Other != nil:
 		return unsupported(s.Pos, "a `"+s.Other.Keyword+"` statement")
 	}
@@ -319,6 +332,11 @@ func itemsOf(xs []*expr) []*item {
 	out := make([]*item, len(xs))
 	for i, x := range xs {
 		out[i] = &item{Pos: x.Pos, Value: x}
+		if x.Star {
+			plain := *x
+			plain.Star = false
+			out[i] = &item{Pos: x.Pos, Star: true, Value: &plain}
+		}
 	}
 	return out
 }
@@ -328,20 +346,67 @@ func (e *evaluator) assignList(t *exprList, v value) error {
 	if x := t.single(); x != nil {
 		return e.assign(x, v)
 	}
-	seq, ok := v.(*list)
-	if !ok || len(seq.items) != len(t.Items) {
-		if _, bad := v.(poisoned); bad {
-			return errPoisoned
+	if _, bad := v.(poisoned); bad {
+		return errPoisoned
+	}
+	star := -1
+	for i, item := range t.Items {
+		if item.Star {
+			if star >= 0 {
+				return newDiag(CodeSyntax, position(item.Pos), "multiple starred expressions in assignment", "Star one target at most.")
+			}
+			star = i
 		}
+	}
+	var items []value
+	switch v := v.(type) {
+	case *list:
+		items = v.items
+	case *str, *dict:
+		var err error
+		if items, err = e.iterable(v, t.Pos); err != nil {
+			return err
+		}
+	}
+	if items == nil && !isSeq(v) || star < 0 && len(items) != len(t.Items) || star >= 0 && len(items) < len(t.Items)-1 {
 		return runtimeError(position(t.Pos), fmt.Sprintf("cannot unpack %s into %d names: Python stops with ValueError or TypeError", v.describe(), len(t.Items)),
 			"Give as many values as names.")
 	}
-	for i, item := range t.Items {
-		if err := e.assign(item, seq.items[i]); err != nil {
+	if star < 0 {
+		for i, item := range t.Items {
+			if err := e.assign(item, items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	after := len(t.Items) - star - 1
+	for i, item := range t.Items[:star] {
+		if err := e.assign(item, items[i]); err != nil {
+			return err
+		}
+	}
+	rest := &list{items: append([]value(nil), items[star:len(items)-after]...), at: position(t.Items[star].Pos)}
+	plain := *t.Items[star]
+	plain.Star = false
+	if err := e.assign(&plain, rest); err != nil {
+		return err
+	}
+	for i, item := range t.Items[star+1:] {
+		if err := e.assign(item, items[len(items)-after+i]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// isSeq says whether v is a sequence unpacking takes apart.
+func isSeq(v value) bool {
+	switch v.(type) {
+	case *list, *str, *dict:
+		return true
+	}
+	return false
 }
 
 func joinDots(parts []string) string {
@@ -414,12 +479,23 @@ func (e *evaluator) assign(target *expr, v value) error {
 		return nil
 	}
 	last := p.Trailers[len(p.Trailers)-1]
-	if last.Index == nil {
-		return unsupported(target.Pos, "assigning to an attribute")
+	if last.Call != nil {
+		return newDiag(CodeSyntax, position(target.Pos), "cannot assign to a function call", "Assign to a name, an item or an attribute.")
 	}
 	recv, err := e.primaryUpTo(p, len(p.Trailers)-1)
 	if err != nil {
 		return err
+	}
+	if last.Index == nil {
+		return e.setAttr(recv, last.Attr, v, last.Pos)
+	}
+	if l, ok := recv.(*list); ok && !l.tuple && !last.Index.Slice && len(last.Index.Rest) == 0 && last.Index.Index != nil {
+		i, err := e.listIndex(l, last.Index)
+		if err != nil {
+			return err
+		}
+		l.items[i] = v
+		return nil
 	}
 	d, ok := recv.(*dict)
 	if !ok {
@@ -438,12 +514,9 @@ func (e *evaluator) assign(target *expr, v value) error {
 	return nil
 }
 
-// augAssign supports += on strings (a new string) and lists (extended in
-// place, as Python does).
+// augAssign is TARGET OP= VALUE: lists grow in place with +=, dicts with
+// |=, as in Python; everything else is TARGET = TARGET OP VALUE.
 func (e *evaluator) augAssign(x *exprStmt) error {
-	if x.AugOp != "+=" {
-		return unsupported(x.Pos, "the `"+x.AugOp+"` operator")
-	}
 	target := x.First.single()
 	if target == nil {
 		return newDiag(CodeSyntax, position(x.Pos), "invalid syntax: an augmented assignment needs a single target", "Write name += value.")
@@ -456,7 +529,8 @@ func (e *evaluator) augAssign(x *exprStmt) error {
 	if err != nil {
 		return err
 	}
-	if l, ok := old.(*list); ok && !l.tuple {
+	op := strings.TrimSuffix(x.AugOp, "=")
+	if l, ok := old.(*list); ok && !l.tuple && op == "+" {
 		items, err := e.iterable(add, x.AugValue.Pos)
 		if err != nil {
 			return err
@@ -465,17 +539,52 @@ func (e *evaluator) augAssign(x *exprStmt) error {
 		_, err = sized(l, x.AugValue.Pos)
 		return err
 	}
-	v, err := e.add(old, add, x.AugValue.Pos)
-	if err == nil {
-		v, err = sized(v, x.AugValue.Pos)
+	if d, ok := old.(*dict); ok && op == "|" {
+		return e.updateDict(d, add, x.AugValue.Pos)
 	}
+	v, err := e.binary(op, old, add, x.AugValue.Pos)
 	if err != nil {
 		return err
 	}
 	return e.assign(target, v)
 }
 
+// binary is a OP b for the arithmetic and bitwise operators.
+func (e *evaluator) binary(op string, a, b value, at lexer.Position) (value, error) {
+	var v value
+	var err error
+	switch op {
+	case "+":
+		v, err = e.add(a, b, at)
+	case "%":
+		if s, ok := a.(*str); ok {
+			v, err = e.percentFormat(s, b, at)
+		} else {
+			v, err = e.arith(op, a, b, at)
+		}
+	case "-", "*", "//", "**", "<<", ">>", "&", "|", "^":
+		v, err = e.arith(op, a, b, at)
+	case "/":
+		if v, isPath, err := e.pathDiv(a, b, at); isPath {
+			return v, err
+		}
+		return nil, unsupported(at, "the operator `/` (its result is a float)")
+	default:
+		return nil, unsupported(at, "the operator `"+op+"`")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sized(v, at)
+}
+
 func (e *evaluator) expr(x *expr) (value, error) {
+	if x.Star {
+		return nil, newDiag(CodeSyntax, position(x.Pos), "can't use starred expression here", "Use *x inside a list, a tuple or a call's arguments.")
+	}
+	if x.Lambda != nil {
+		return e.function(x.Lambda)
+	}
 	if x.Cond != nil {
 		c, err := e.expr(x.Cond)
 		if err != nil {
@@ -562,8 +671,14 @@ func (e *evaluator) truth(v value, at lexer.Position) (bool, error) {
 		if n, ok := intOf(v); ok {
 			return n != 0, nil
 		}
-	case *userFunc, *function, *module:
+	case *userFunc, *function, *module, *class, *boundMethod, *pathValue:
 		return true, nil
+	case *instance:
+		if _, _, special := v.cls.find("__bool__"); !special {
+			if _, _, special := v.cls.find("__len__"); !special {
+				return true, nil
+			}
+		}
 	case poisoned:
 		return false, errPoisoned
 	case *opaque:
@@ -613,6 +728,9 @@ func (e *evaluator) add(a, b value, at lexer.Position) (value, error) {
 		}
 	case *list:
 		if b, ok := b.(*list); ok && a.tuple == b.tuple {
+			if err := e.chargeItems(len(a.items)+len(b.items), at); err != nil {
+				return nil, err
+			}
 			items := append(append([]value{}, a.items...), b.items...)
 			return &list{items: items, tuple: a.tuple, at: a.at}, nil
 		}
@@ -636,15 +754,7 @@ func (e *evaluator) term(x *term) (value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if s, ok := v.(*str); ok && op.Op == "%" {
-			v, err = e.percentFormat(s, r, op.Pos)
-		} else {
-			v, err = e.arith(op.Op, v, r, op.Pos)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if v, err = sized(v, op.Pos); err != nil {
+		if v, err = e.binary(op.Op, v, r, op.Pos); err != nil {
 			return nil, err
 		}
 	}
@@ -657,21 +767,32 @@ func (e *evaluator) factor(x *factor) (value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if n, ok := intOf(v); ok && x.Unary != "~" {
-			if x.Unary == "-" {
+		if n, ok := intOf(v); ok {
+			switch x.Unary {
+			case "-":
 				n = -n
+			case "~":
+				n = -n - 1
 			}
 			return intValue(n, position(x.Pos)), nil
 		}
 		if n, ok := v.(*number); ok && x.Unary != "~" {
 			return &number{text: x.Unary + n.text, at: position(x.Pos)}, nil
 		}
+		if _, bad := v.(poisoned); bad {
+			return nil, errPoisoned
+		}
 		return nil, unsupported(x.Pos, "the unary operator `"+x.Unary+"` on "+v.describe())
 	}
-	if x.Power.Exponent != nil {
-		return nil, unsupported(x.Power.Exponent.Pos, "the operator `**`")
+	base, err := e.primary(x.Power.Primary)
+	if err != nil || x.Power.Exponent == nil {
+		return base, err
 	}
-	return e.primary(x.Power.Primary)
+	exp, err := e.factor(x.Power.Exponent)
+	if err != nil {
+		return nil, err
+	}
+	return e.binary("**", base, exp, x.Power.Exponent.Pos)
 }
 
 func (e *evaluator) primary(p *primary) (value, error) {
@@ -903,8 +1024,11 @@ func (e *evaluator) field(f *replField) (*str, error) {
 	if f.selfDoc {
 		return nil, newDiag(CodeUnsupported, f.brace, "the f-string field {expr=} is not followed by wsgidock", subsetHelp)
 	}
-	if strings.ContainsAny(f.spec, "{}") {
-		return nil, newDiag(CodeUnsupported, f.brace, "a replacement field inside an f-string's format spec is not followed by wsgidock", subsetHelp)
+	spec := f.spec
+	if strings.ContainsAny(spec, "{}") {
+		if spec, err = e.nestedSpec(f); err != nil {
+			return nil, err
+		}
 	}
 	var v value
 	if len(tree.Items) == 1 && !tree.Comma && !tree.Items[0].Star {
@@ -931,7 +1055,39 @@ func (e *evaluator) field(f *replField) (*str, error) {
 		}
 		v = newStr(r, f.brace)
 	}
-	return e.formatValue(v, f.spec, f.brace)
+	return e.formatValue(v, spec, f.brace)
+}
+
+// nestedSpec is an f-string field's format spec with the fields inside it
+// (f'{v:>{width}}') evaluated and formatted in.
+func (e *evaluator) nestedSpec(f *replField) (string, error) {
+	var b strings.Builder
+	spec := f.spec
+	for k := 0; k < len(spec); {
+		if spec[k] != '{' {
+			if spec[k] == '}' {
+				return "", newDiag(CodeSyntax, f.brace, "f-string: single '}' is not allowed", "Balance the braces of the format spec.")
+			}
+			b.WriteByte(spec[k])
+			k++
+			continue
+		}
+		end := strings.IndexByte(spec[k:], '}')
+		if end < 0 || strings.IndexByte(spec[k+1:k+end], '{') >= 0 {
+			return "", newDiag(CodeUnsupported, f.brace, "f-string fields nested more than two deep are not followed by wsgidock", subsetHelp)
+		}
+		inner := &replField{src: spec[k+1 : k+end], at: f.brace, brace: f.brace}
+		if i := strings.LastIndexByte(inner.src, '!'); i >= 0 && i == len(inner.src)-2 && strings.IndexByte("sra", inner.src[i+1]) >= 0 {
+			inner.conv, inner.src = inner.src[i+1], inner.src[:i]
+		}
+		v, err := e.field(inner)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(v.s)
+		k += end + 1
+	}
+	return b.String(), nil
 }
 
 // needStr checks that v is a str, with a diagnostic that says what it
@@ -940,6 +1096,8 @@ func (e *evaluator) needStr(v value, at lexer.Position, what string) (*str, erro
 	switch v := v.(type) {
 	case *str:
 		return v, nil
+	case *pathValue:
+		return pathStr(v, position(at)), nil
 	case *none:
 		return nil, newDiag(CodeUnresolved, v.at, what+" is None: "+v.why,
 			"Set the variable in the environment wsgidock reads the script with, or give the lookup a default: os.environ.get('NAME', 'default').")

@@ -14,6 +14,7 @@ const (
 	maxSteps = 100000  // statements and loop iterations in all
 	maxDepth = 32      // nested calls of the script's own functions
 	maxMade  = 4 << 20 // bytes of strings built by operations, in all
+	maxItems = 1 << 20 // items of lists built by operations, in all
 )
 
 // charge counts n bytes of a string an operation built; past maxMade the
@@ -28,6 +29,22 @@ func (e *evaluator) charge(n int, at lexer.Position) error {
 		e.exhausted = true
 		return newDiag(CodeUnsupported, position(at), fmt.Sprintf("the script builds more than %d bytes of strings in all; wsgidock stops reading it here", maxMade),
 			"A launcher script's strings are command-line words; build large data elsewhere.")
+	}
+	return nil
+}
+
+// chargeItems counts n items of a list an operation built (range,
+// repetition, concatenation, copies, comprehensions); past maxItems the
+// script is refused, so that loops that keep lists cannot exhaust memory.
+func (e *evaluator) chargeItems(n int, at lexer.Position) error {
+	e.items += n
+	if e.items > maxItems {
+		if e.exhausted {
+			return errPoisoned
+		}
+		e.exhausted = true
+		return newDiag(CodeUnsupported, position(at), fmt.Sprintf("the script builds more than %d list items in all; wsgidock stops reading it here", maxItems),
+			"A launcher script's lists are command lines; build large data elsewhere.")
 	}
 	return nil
 }
@@ -47,6 +64,9 @@ const (
 type userFunc struct {
 	def      *funcDef
 	defaults map[*param]value
+	closure  *frame // the scope it was defined in; nil at the top level
+	owner    *class // the class whose body defined it, for super()
+	kind     string // "", or the decorator: "staticmethod", "classmethod", "property"
 }
 
 func (f *userFunc) describe() string { return "the function " + f.def.Name }
@@ -66,25 +86,86 @@ func (e *evaluator) step(at lexer.Position) error {
 	return nil
 }
 
-// lookup finds a name in the running function's locals, then the
-// script's globals.
+// frame is the local scope of a running function, class body or
+// comprehension.
+type frame struct {
+	vars      map[string]value
+	outer     *frame          // the enclosing function's scope: closures, comprehensions
+	globals   map[string]bool // names declared global
+	nonlocals map[string]bool // names declared nonlocal
+	cls       *class          // set for a class body, whose names functions defined in it do not see
+	fn        *userFunc       // the function this frame runs, for super()
+}
+
+// lookup finds a name in the running scope, the scopes around it, then
+// the script's globals.
 func (e *evaluator) lookup(name string) (value, bool) {
 	if n := len(e.frames); n > 0 {
-		if v, ok := e.frames[n-1][name]; ok {
-			return v, true
+		f := e.frames[n-1]
+		if !f.globals[name] {
+			for s := f; s != nil; s = s.outer {
+				if v, ok := s.vars[name]; ok {
+					return v, true
+				}
+			}
 		}
 	}
 	v, ok := e.names[name]
 	return v, ok
 }
 
-// setName binds a name in the running function, or globally.
+// setName binds a name in the running scope, or where global or
+// nonlocal says.
 func (e *evaluator) setName(name string, v value) {
 	if n := len(e.frames); n > 0 {
-		e.frames[n-1][name] = v
-		return
+		f := e.frames[n-1]
+		switch {
+		case f.globals[name]:
+		case f.nonlocals[name]:
+			for s := f.outer; s != nil; s = s.outer {
+				if _, ok := s.vars[name]; ok {
+					s.vars[name] = v
+					return
+				}
+			}
+		default:
+			f.vars[name] = v
+			return
+		}
 	}
 	e.names[name] = v
+}
+
+// delName removes a binding, as del does.
+func (e *evaluator) delName(name string) bool {
+	if n := len(e.frames); n > 0 {
+		f := e.frames[n-1]
+		if !f.globals[name] {
+			if _, ok := f.vars[name]; ok {
+				delete(f.vars, name)
+				return true
+			}
+			if !f.nonlocals[name] {
+				return false
+			}
+		}
+	}
+	_, ok := e.names[name]
+	delete(e.names, name)
+	return ok
+}
+
+// scope is the frame a def or lambda closes over: the running function's,
+// never a class body's.
+func (e *evaluator) scope() *frame {
+	if n := len(e.frames); n > 0 {
+		f := e.frames[n-1]
+		for f != nil && f.cls != nil {
+			f = f.outer
+		}
+		return f
+	}
+	return nil
 }
 
 // suite runs the body of a compound statement.
@@ -221,20 +302,40 @@ func (e *evaluator) tryStmt(s *tryStmt) {
 
 // defStmt binds a function, evaluating its defaults now.
 func (e *evaluator) defStmt(d *funcDef) error {
-	f := &userFunc{def: d, defaults: map[*param]value{}}
+	f, err := e.function(d)
+	kind := e.decorated
+	e.decorated = ""
+	if err != nil {
+		e.setName(d.Name, poisoned{})
+		return err
+	}
+	if kind == "unsupported" {
+		e.setName(d.Name, poisoned{})
+		return nil
+	}
+	f.kind = kind
+	e.setName(d.Name, f)
+	return nil
+}
+
+// function makes a def's or a lambda's function, its defaults evaluated
+// now.
+func (e *evaluator) function(d *funcDef) (*userFunc, error) {
+	f := &userFunc{def: d, defaults: map[*param]value{}, closure: e.scope()}
+	if n := len(e.frames); n > 0 {
+		f.owner = e.frames[n-1].cls
+	}
 	for _, pa := range d.Params {
 		if pa.Default == nil {
 			continue
 		}
 		v, err := e.expr(pa.Default)
 		if err != nil {
-			e.setName(d.Name, poisoned{})
-			return err
+			return nil, err
 		}
 		f.defaults[pa] = v
 	}
-	e.setName(d.Name, f)
-	return nil
+	return f, nil
 }
 
 // callUser calls a function of the script: its parameters bound the way
@@ -244,11 +345,11 @@ func (e *evaluator) callUser(f *userFunc, args *arguments, at lexer.Position) (v
 		return nil, newDiag(CodeUnsupported, position(at), fmt.Sprintf("calls nest deeper than %d; wsgidock stops reading here", maxDepth),
 			"A launcher script's functions call each other a few times at most; recursion is not followed.")
 	}
-	frame, err := e.bindParams(f, args, at)
+	vars, err := e.bindParams(f, args, at)
 	if err != nil {
 		return nil, err
 	}
-	e.frames = append(e.frames, frame)
+	e.frames = append(e.frames, &frame{vars: vars, outer: f.closure, fn: f})
 	savedSkipped := e.skipped
 	e.suite(f.def.Body)
 	e.frames = e.frames[:len(e.frames)-1]

@@ -63,6 +63,8 @@ func reprOf(v value) (string, bool) {
 		return "False", true
 	case *none:
 		return "None", true
+	case *pathValue:
+		return "PosixPath(" + pyRepr(v.p.s) + ")", true
 	case *list:
 		parts := make([]string, len(v.items))
 		for i, it := range v.items {
@@ -101,6 +103,8 @@ func (e *evaluator) strOf(v value, at apacheconf.Position, what string) (*str, e
 	switch v := v.(type) {
 	case *str:
 		return v, nil
+	case *pathValue:
+		return pathStr(v, at), nil
 	case *number:
 		if n, ok := intOf(v); ok {
 			return newStr(strconv.FormatInt(n, 10), v.at), nil
@@ -537,6 +541,12 @@ func (e *evaluator) formatValue(v value, spec string, at apacheconf.Position) (*
 	if _, bad := v.(poisoned); bad {
 		return nil, errPoisoned
 	}
+	if p, ok := v.(*pathValue); ok {
+		if spec != "" {
+			return nil, runtimeError(at, "unsupported format string passed to PosixPath.__format__: Python stops with TypeError", "Format str(path) instead.")
+		}
+		return pathStr(p, at), nil
+	}
 	sp, ok := parseSpec(spec)
 	if !ok {
 		return nil, runtimeError(at, "invalid format specifier "+pyRepr(spec)+": Python stops with ValueError", "Write a format spec Python documents.")
@@ -630,41 +640,7 @@ func (e *evaluator) strFormat(f *str, args *arguments, at lexer.Position) (value
 	bad := func(i int, msg string) error {
 		return runtimeError(f.posAt(i), msg+": Python stops with ValueError", "Write the replacement fields as Python documents them: {}, {0}, {name}, {name:spec}.")
 	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c == '}' {
-			if i+1 < len(s) && s[i+1] == '}' {
-				b.str(f.slice(i, i+1))
-				i += 2
-				continue
-			}
-			return nil, bad(i, "single '}' encountered in format string")
-		}
-		if c != '{' {
-			j := strings.IndexAny(s[i:], "{}")
-			if j < 0 {
-				j = len(s) - i
-			}
-			b.str(f.slice(i, i+j))
-			i += j
-			continue
-		}
-		if i+1 < len(s) && s[i+1] == '{' {
-			b.str(f.slice(i, i+1))
-			i += 2
-			continue
-		}
-		start := i
-		end := strings.IndexByte(s[i:], '}')
-		if end < 0 {
-			return nil, bad(i, "expected '}' before end of string")
-		}
-		field := s[i+1 : i+end]
-		i += end + 1
-		if strings.IndexByte(field, '{') >= 0 {
-			return nil, unsupported(at, "a nested replacement field in str.format")
-		}
-		name, spec, hasSpec := strings.Cut(field, ":")
+	lookup := func(name string, start int) (value, error) {
 		conv := byte(0)
 		if k := strings.IndexByte(name, '!'); k >= 0 {
 			if len(name) != k+2 {
@@ -673,7 +649,6 @@ func (e *evaluator) strFormat(f *str, args *arguments, at lexer.Position) (value
 			conv = name[k+1]
 			name = name[:k]
 		}
-		_ = hasSpec
 		head, rest := name, ""
 		if k := strings.IndexAny(name, ".["); k >= 0 {
 			head, rest = name[:k], name[k:]
@@ -740,8 +715,83 @@ func (e *evaluator) strFormat(f *str, args *arguments, at lexer.Position) (value
 		default:
 			return nil, bad(start, "Unknown conversion specifier "+string(conv))
 		}
+		return v, err
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '}' {
+			if i+1 < len(s) && s[i+1] == '}' {
+				b.str(f.slice(i, i+1))
+				i += 2
+				continue
+			}
+			return nil, bad(i, "single '}' encountered in format string")
+		}
+		if c != '{' {
+			j := strings.IndexAny(s[i:], "{}")
+			if j < 0 {
+				j = len(s) - i
+			}
+			b.str(f.slice(i, i+j))
+			i += j
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '{' {
+			b.str(f.slice(i, i+1))
+			i += 2
+			continue
+		}
+		start := i
+		end, depth := -1, 0
+		for k := i; k < len(s); k++ {
+			if s[k] == '{' {
+				depth++
+			} else if s[k] == '}' {
+				if depth--; depth == 0 {
+					end = k - i
+					break
+				}
+			}
+		}
+		if end < 0 {
+			return nil, bad(i, "expected '}' before end of string")
+		}
+		field := s[i+1 : i+end]
+		i += end + 1
+		name, spec, _ := strings.Cut(field, ":")
+		if strings.IndexByte(name, '{') >= 0 {
+			return nil, bad(start, "unexpected '{' in field name")
+		}
+		v, err := lookup(name, start)
 		if err != nil {
 			return nil, err
+		}
+		if strings.IndexByte(spec, '{') >= 0 {
+			// Nested fields in the spec: each one is formatted with str()
+			// into the spec first.
+			var expanded strings.Builder
+			for k := 0; k < len(spec); {
+				if spec[k] != '{' {
+					expanded.WriteByte(spec[k])
+					k++
+					continue
+				}
+				close := strings.IndexByte(spec[k:], '}')
+				if close < 0 || strings.IndexByte(spec[k+1:k+close], '{') >= 0 {
+					return nil, bad(start, "Max string recursion exceeded")
+				}
+				inner, err := lookup(spec[k+1:k+close], start)
+				if err != nil {
+					return nil, err
+				}
+				text, err := e.formatValue(inner, "", f.posAt(start))
+				if err != nil {
+					return nil, err
+				}
+				expanded.WriteString(text.s)
+				k += close + 1
+			}
+			spec = expanded.String()
 		}
 		out, err := e.formatValue(v, spec, f.posAt(start))
 		if err != nil {

@@ -23,6 +23,11 @@ func FuzzParse(f *testing.F) {
 		"a = list(range(300))\nb = [(x, y) for x in a for y in a if x != y]\n",
 		"s = 'ab' * 500000\nt = s[::-1].upper().replace('A', 'xyz')\n",
 		"x = '{:>1000000}'.format('a') + f'{1:01000000d}'\n",
+		"l = []\nwhile True:\n    l.append([0] * 60000)\n",
+		"l = []\nfor i in range(100000):\n    l.append(list(range(60000)))\n",
+		"class A:\n    def f(self):\n        return self.f()\nA().f()\n",
+		"f = lambda n: f(n) + [n]\nf(1)\n",
+		"a, *b = 'x' * 70000\n",
 	} {
 		f.Add([]byte(src))
 	}

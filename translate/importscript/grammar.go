@@ -15,6 +15,9 @@ type stmt struct {
 	Def       *funcDef
 	For       *forStmt
 	Try       *tryStmt
+	While     *whileStmt
+	With      *withStmt
+	Class     *classDef
 	Compound  *compoundStmt
 	Decorator *decorator
 	Simple    *simpleLine
@@ -46,6 +49,35 @@ type forStmt struct {
 	Iter    *exprList
 	Body    *suite
 	Else    *suite
+}
+
+// whileStmt is `while TEST: BODY [else: ELSE]`.
+type whileStmt struct {
+	Pos  lexer.Position
+	Test *expr
+	Body *suite
+	Else *suite
+}
+
+// withStmt is `with ITEM [as TARGET], ...: BODY`.
+type withStmt struct {
+	Pos   lexer.Position
+	Items []*withItem
+	Body  *suite
+}
+
+type withItem struct {
+	Pos    lexer.Position
+	Expr   *expr
+	Target *expr // nil without `as`
+}
+
+// classDef is `class NAME[(BASES)]: BODY`.
+type classDef struct {
+	Pos   lexer.Position
+	Name  string
+	Bases *callArgs // nil without parentheses
+	Body  *suite
 }
 
 // tryStmt is `try: BODY` with its except clauses (kept to be reported),
@@ -126,6 +158,9 @@ type smallStmt struct {
 	Raise  *raiseStmt
 	Return *returnStmt
 	Pass   bool
+	Names  *namesStmt
+	Assert *assertStmt
+	Del    *exprList
 	Other  *otherSimple
 	Expr   *exprStmt
 }
@@ -154,6 +189,18 @@ type returnStmt struct {
 type raiseStmt struct {
 	Value *expr
 	From  *expr
+}
+
+// namesStmt is `global NAME, ...` or `nonlocal NAME, ...`.
+type namesStmt struct {
+	Keyword string
+	Names   []string
+}
+
+// assertStmt is `assert TEST[, MSG]`.
+type assertStmt struct {
+	Test *expr
+	Msg  *expr
 }
 
 // otherSimple is a simple statement the evaluator never accepts; parsed to
@@ -196,11 +243,15 @@ func (l *exprList) single() *expr {
 // conditional expression `THEN if COND else ELSE`, where Left and Or are
 // THEN.
 type expr struct {
-	Pos  lexer.Position
-	Left *andExpr
-	Or   []*andExpr
-	Cond *expr
-	Else *expr
+	Pos lexer.Position
+	// Star marks a starred item of a bare tuple or target list (`a, *b`).
+	Star bool
+	// Lambda is a lambda expression; the other fields are then empty.
+	Lambda *funcDef
+	Left   *andExpr
+	Or     []*andExpr
+	Cond   *expr
+	Else   *expr
 }
 
 type andExpr struct {

@@ -1,7 +1,6 @@
 package importscript
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -18,7 +17,6 @@ func init() {
 		"int":                builtinInt,
 		"bool":               builtinBool,
 		"repr":               builtinRepr,
-		"sorted":             builtinSorted,
 		"reversed":           builtinReversed,
 		"enumerate":          builtinEnumerate,
 		"range":              builtinRange,
@@ -169,40 +167,6 @@ func (e *evaluator) sequence(v value, at lexer.Position) ([]value, error) {
 	return e.iterable(v, at)
 }
 
-// builtinSorted is sorted(iterable, reverse=False) over strings or over
-// integers.
-func builtinSorted(e *evaluator, args *arguments, at lexer.Position) (value, error) {
-	vals, where, err := bind("sorted", []string{"iterable", "reverse"}, 1, 1, args, at)
-	if err != nil {
-		return nil, err
-	}
-	if _, _, ok := args.keyword("key"); ok {
-		return nil, unsupported(at, "sorted() with key=")
-	}
-	items, err := e.sequence(vals[0], where[0])
-	if err != nil {
-		return nil, err
-	}
-	reverse := false
-	if vals[1] != nil {
-		if reverse, err = e.truth(vals[1], where[1]); err != nil {
-			return nil, err
-		}
-	}
-	out := append([]value(nil), items...)
-	less, err := e.ordering(out, at)
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if reverse {
-			return less(out[j], out[i])
-		}
-		return less(out[i], out[j])
-	})
-	return &list{items: out, at: position(at)}, nil
-}
-
 // ordering is < for a list of all strings, all integers, or all tuples
 // of those (compared item by item, as dict.items() gives them).
 func (e *evaluator) ordering(items []value, at lexer.Position) (func(a, b value) bool, error) {
@@ -337,6 +301,11 @@ func builtinRange(e *evaluator, args *arguments, at lexer.Position) (value, erro
 	}
 	if step == 0 {
 		return nil, runtimeError(position(at), "range() arg 3 must not be zero: Python stops with ValueError", "Use a step other than 0.")
+	}
+	if n := (stop - start) / step; n > 0 {
+		if err := e.chargeItems(int(min(n, maxListLen+1)), at); err != nil {
+			return nil, err
+		}
 	}
 	out := &list{at: position(at)}
 	for i := start; step > 0 && i < stop || step < 0 && i > stop; i += step {

@@ -75,11 +75,61 @@ func (e *evaluator) comparison(c *comparison) (value, error) {
 	return &boolean{v: result, at: position(c.Pos)}, nil
 }
 
+// bitPrec is the precedence of the bitwise operators, which the grammar
+// reads at one level: | below ^ below & below the shifts.
+var bitPrec = map[string]int{"|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4}
+
 func (e *evaluator) bitExpr(b *bitExpr) (value, error) {
-	if len(b.Ops) > 0 {
-		return nil, unsupported(b.Ops[0].Pos, "the operator `"+b.Ops[0].Op+"`")
+	left, err := e.sum(b.Left)
+	if err != nil || len(b.Ops) == 0 {
+		return left, err
 	}
-	return e.sum(b.Left)
+	operands := []value{left}
+	for _, o := range b.Ops {
+		r, err := e.sum(o.Right)
+		if err != nil {
+			return nil, err
+		}
+		operands = append(operands, r)
+	}
+	// Precedence climbing over the operands and operators in order.
+	pos := 0
+	var parse func(minPrec int) (value, error)
+	parse = func(minPrec int) (value, error) {
+		lhs := operands[pos]
+		for pos < len(b.Ops) && bitPrec[b.Ops[pos].Op] >= minPrec {
+			o := b.Ops[pos]
+			prec := bitPrec[o.Op]
+			pos++
+			rhs := operands[pos]
+			for pos < len(b.Ops) && bitPrec[b.Ops[pos].Op] > prec {
+				var err error
+				if rhs, err = parse(prec + 1); err != nil {
+					return nil, err
+				}
+			}
+			var err error
+			if lhs, err = e.binaryOrMerge(o.Op, lhs, rhs, o.Pos); err != nil {
+				return nil, err
+			}
+		}
+		return lhs, nil
+	}
+	return parse(0)
+}
+
+// binaryOrMerge is a bitwise operator, or | of two dicts (a merged copy).
+func (e *evaluator) binaryOrMerge(op string, a, b value, at lexer.Position) (value, error) {
+	if x, ok := a.(*dict); ok && op == "|" {
+		if _, ok := b.(*dict); ok && !x.inherits {
+			out := x.copyDict(x.at)
+			if err := e.updateDict(out, b, at); err != nil {
+				return nil, err
+			}
+			return out, nil
+		}
+	}
+	return e.binary(op, a, b, at)
 }
 
 // compare is a OP b for the values whose comparison is known.
@@ -156,6 +206,9 @@ func (e *evaluator) equal(a, b value, at lexer.Position) (bool, error) {
 		return ok && x == y, nil
 	}
 	switch x := a.(type) {
+	case *pathValue:
+		y, ok := b.(*pathValue)
+		return ok && x.p.s == y.p.s, nil
 	case *str:
 		y, ok := b.(*str)
 		if !ok && isOpaque(b) {
@@ -248,11 +301,55 @@ func (e *evaluator) arith(op string, a, b value, at lexer.Position) (value, erro
 	if _, bad := b.(poisoned); bad {
 		return nil, errPoisoned
 	}
+	if x, ok := a.(*boolean); ok && (op == "&" || op == "|" || op == "^") {
+		if y, ok := b.(*boolean); ok {
+			v := x.v && y.v
+			switch op {
+			case "|":
+				v = x.v || y.v
+			case "^":
+				v = x.v != y.v
+			}
+			return &boolean{v: v, at: position(at)}, nil
+		}
+	}
 	x, okA := intOf(a)
 	y, okB := intOf(b)
 	if okA && okB {
 		var n int64
 		switch op {
+		case "**":
+			if y < 0 {
+				return nil, unsupported(at, "a negative exponent (its result is a float)")
+			}
+			n = 1
+			for range y {
+				if n *= x; n > maxInt || n < -maxInt {
+					return nil, unsupported(at, "integers this large")
+				}
+				if n == 0 || n == 1 && x == 1 {
+					break
+				}
+			}
+		case "<<":
+			if y < 0 {
+				return nil, runtimeError(position(at), "negative shift count: Python stops with ValueError", "Shift by a positive count.")
+			}
+			if y > 53 || x<<y > maxInt || x<<y < -maxInt || (x<<y)>>y != x {
+				return nil, unsupported(at, "integers this large")
+			}
+			n = x << y
+		case ">>":
+			if y < 0 {
+				return nil, runtimeError(position(at), "negative shift count: Python stops with ValueError", "Shift by a positive count.")
+			}
+			n = x >> min(y, 63)
+		case "&":
+			n = x & y
+		case "|":
+			n = x | y
+		case "^":
+			n = x ^ y
 		case "+":
 			n = x + y
 		case "-":
@@ -306,6 +403,9 @@ func (e *evaluator) arith(op string, a, b value, at lexer.Position) (value, erro
 				if y > 0 && int64(len(s.items))*y > maxListLen {
 					return nil, unsupported(at, "a list this long")
 				}
+				if err := e.chargeItems(len(s.items)*int(max(y, 0)), at); err != nil {
+					return nil, err
+				}
 				for range max(y, 0) {
 					out.items = append(out.items, s.items...)
 				}
@@ -343,13 +443,11 @@ func (e *evaluator) assignDisplay(a *atom, v value, at lexer.Position) error {
 // that passes the filters. The loop variables live in a frame of their
 // own, as in Python 3.
 func (e *evaluator) comprehension(c *comprehension, each func() error) error {
-	frame := map[string]value{}
+	var outer *frame
 	if n := len(e.frames); n > 0 {
-		for k, v := range e.frames[n-1] {
-			frame[k] = v
-		}
+		outer = e.frames[n-1]
 	}
-	e.frames = append(e.frames, frame)
+	e.frames = append(e.frames, &frame{vars: map[string]value{}, outer: outer})
 	defer func() { e.frames = e.frames[:len(e.frames)-1] }()
 	var run func(i int) error
 	run = func(i int) error {
@@ -404,6 +502,9 @@ func (e *evaluator) listComp(d *display, at apacheconf.Position) (value, error) 
 			return err
 		}
 		out.items = append(out.items, v)
+		if err := e.chargeItems(1, d.Pos); err != nil {
+			return err
+		}
 		_, err = sized(out, d.Pos)
 		return err
 	})

@@ -124,8 +124,7 @@ func (p *parser) leave() { p.depth-- }
 
 // compoundKeywords start the compound statements read only to be named.
 var compoundKeywords = map[string]bool{
-	"except": true, "finally": true, "while": true, "with": true,
-	"class": true, "async": true, "else": true, "elif": true,
+	"except": true, "finally": true, "async": true, "else": true, "elif": true,
 }
 
 func (p *parser) stmt() (*stmt, error) {
@@ -145,6 +144,12 @@ func (p *parser) stmt() (*stmt, error) {
 		s.For, err = p.forStmt()
 	case t.Type == tokKeyword && t.Value == "try":
 		s.Try, err = p.tryStmt()
+	case t.Type == tokKeyword && t.Value == "while":
+		s.While, err = p.whileStmt()
+	case t.Type == tokKeyword && t.Value == "with":
+		s.With, err = p.withStmt()
+	case t.Type == tokKeyword && t.Value == "class":
+		s.Class, err = p.classDef()
 	case t.Type == tokKeyword && compoundKeywords[t.Value]:
 		s.Compound, err = p.compound()
 	case t.Type == tokOp && t.Value == "@":
@@ -197,35 +202,8 @@ func (p *parser) funcDef() (*funcDef, error) {
 	if err := p.expect("("); err != nil {
 		return nil, err
 	}
-	for !p.is(")") {
-		pa := &param{Pos: p.peek().Pos}
-		switch {
-		case p.accept("**"):
-			pa.StarStar = true
-		case p.accept("*"):
-			pa.Star = true
-		case p.accept("/"):
-			pa.Slash = true
-		}
-		if p.peek().Type == tokName {
-			pa.Name = p.next().Value
-		} else if !pa.Star && !pa.Slash {
-			return nil, p.unexpected()
-		}
-		if p.accept(":") { // an annotation: read and dropped
-			if _, err := p.expr(); err != nil {
-				return nil, err
-			}
-		}
-		if pa.Name != "" && !pa.Star && !pa.StarStar && p.accept("=") {
-			if pa.Default, err = p.expr(); err != nil {
-				return nil, err
-			}
-		}
-		f.Params = append(f.Params, pa)
-		if !p.accept(",") {
-			break
-		}
+	if f.Params, err = p.params(")", true); err != nil {
+		return nil, err
 	}
 	if err := p.expect(")"); err != nil {
 		return nil, err
@@ -242,6 +220,159 @@ func (p *parser) funcDef() (*funcDef, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// params reads a parameter list up to the closing token (`)` of a def,
+// `:` of a lambda), which it leaves; a lambda's take no annotations.
+func (p *parser) params(closing string, annotations bool) ([]*param, error) {
+	var params []*param
+	var err error
+	for !p.is(closing) {
+		pa := &param{Pos: p.peek().Pos}
+		switch {
+		case p.accept("**"):
+			pa.StarStar = true
+		case p.accept("*"):
+			pa.Star = true
+		case p.accept("/"):
+			pa.Slash = true
+		}
+		if p.peek().Type == tokName {
+			pa.Name = p.next().Value
+		} else if !pa.Star && !pa.Slash {
+			return nil, p.unexpected()
+		}
+		if annotations && p.accept(":") { // an annotation: read and dropped
+			if _, err := p.expr(); err != nil {
+				return nil, err
+			}
+		}
+		if pa.Name != "" && !pa.Star && !pa.StarStar && p.accept("=") {
+			if pa.Default, err = p.expr(); err != nil {
+				return nil, err
+			}
+		}
+		params = append(params, pa)
+		if !p.accept(",") {
+			break
+		}
+	}
+	return params, nil
+}
+
+// lambda reads `lambda PARAMS: EXPR` as a function whose body returns
+// the expression.
+func (p *parser) lambda() (*funcDef, error) {
+	f := &funcDef{Pos: p.next().Pos, Name: "<lambda>"}
+	var err error
+	if f.Params, err = p.params(":", false); err != nil {
+		return nil, err
+	}
+	if err := p.expect(":"); err != nil {
+		return nil, err
+	}
+	body, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	ret := &smallStmt{Pos: body.Pos, Return: &returnStmt{Value: &exprList{Pos: body.Pos, Items: []*expr{body}}}}
+	f.Body = &suite{Simple: &simpleLine{Stmts: []*smallStmt{ret}}}
+	return f, nil
+}
+
+func (p *parser) whileStmt() (*whileStmt, error) {
+	w := &whileStmt{Pos: p.next().Pos}
+	var err error
+	if w.Test, w.Body, err = p.testSuite(); err != nil {
+		return nil, err
+	}
+	if p.accept("else") {
+		if err := p.expect(":"); err != nil {
+			return nil, err
+		}
+		if w.Else, err = p.suite(); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// withStmt reads `with A [as B], ...:` and its parenthesised form.
+func (p *parser) withStmt() (*withStmt, error) {
+	w := &withStmt{Pos: p.next().Pos}
+	paren := false
+	if p.is("(") {
+		// `with (A as b, C):` groups the items; `with (A):` or
+		// `with (A, B) as t:` is an expression. Try the group first.
+		save := p.i
+		p.next()
+		if items, err := p.withItems(")"); err == nil && p.accept(")") && p.is(":") {
+			w.Items, paren = items, true
+		} else {
+			p.i = save
+		}
+	}
+	if !paren {
+		items, err := p.withItems(":")
+		if err != nil {
+			return nil, err
+		}
+		w.Items = items
+	}
+	if err := p.expect(":"); err != nil {
+		return nil, err
+	}
+	var err error
+	if w.Body, err = p.suite(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (p *parser) withItems(closing string) ([]*withItem, error) {
+	var items []*withItem
+	for {
+		it := &withItem{Pos: p.peek().Pos}
+		var err error
+		if it.Expr, err = p.expr(); err != nil {
+			return nil, err
+		}
+		if p.accept("as") {
+			b, err := p.bitExpr()
+			if err != nil {
+				return nil, err
+			}
+			it.Target = wrapBit(b)
+		}
+		items = append(items, it)
+		if !p.accept(",") || p.is(closing) {
+			return items, nil
+		}
+	}
+}
+
+func (p *parser) classDef() (*classDef, error) {
+	c := &classDef{Pos: p.next().Pos}
+	name, err := p.expectType(tokName)
+	if err != nil {
+		return nil, err
+	}
+	c.Name = name.Value
+	if p.accept("(") {
+		if c.Bases, err = p.callArgs(); err != nil {
+			return nil, err
+		}
+		if err := p.expect(")"); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.expect(":"); err != nil {
+		return nil, err
+	}
+	if c.Body, err = p.suite(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func (p *parser) forStmt() (*forStmt, error) {
@@ -329,11 +460,17 @@ func (p *parser) tryStmt() (*tryStmt, error) {
 func (p *parser) targetList() (*exprList, error) {
 	l := &exprList{Pos: p.peek().Pos}
 	for {
+		at := p.peek().Pos
+		star := p.accept("*")
 		b, err := p.bitExpr()
 		if err != nil {
 			return nil, err
 		}
-		l.Items = append(l.Items, wrapBit(b))
+		x := wrapBit(b)
+		if star {
+			x = starred(at, x)
+		}
+		l.Items = append(l.Items, x)
 		if !p.accept(",") {
 			return l, nil
 		}
@@ -342,6 +479,14 @@ func (p *parser) targetList() (*exprList, error) {
 			return l, nil
 		}
 	}
+}
+
+// starred marks x as the starred item `*x` of a bare tuple or target
+// list: a copy of x whose Star is set.
+func starred(at lexer.Position, x *expr) *expr {
+	c := *x
+	c.Pos, c.Star = at, true
+	return &c
 }
 
 // wrapBit makes a bitExpr a whole expression.
@@ -494,7 +639,6 @@ func (p *parser) simpleLine() (*simpleLine, error) {
 
 // otherKeywords start the simple statements read only to be named.
 var otherKeywords = map[string]bool{
-	"del": true, "assert": true, "global": true, "nonlocal": true,
 	"break": true, "continue": true, "yield": true, "await": true,
 }
 
@@ -526,6 +670,30 @@ func (p *parser) smallStmt() (*smallStmt, error) {
 	case t.Type == tokKeyword && t.Value == "pass":
 		p.next()
 		s.Pass = true
+	case t.Type == tokKeyword && (t.Value == "global" || t.Value == "nonlocal"):
+		p.next()
+		n := &namesStmt{Keyword: t.Value}
+		for {
+			name, err := p.expectType(tokName)
+			if err != nil {
+				return nil, err
+			}
+			n.Names = append(n.Names, name.Value)
+			if !p.accept(",") {
+				break
+			}
+		}
+		s.Names = n
+	case t.Type == tokKeyword && t.Value == "assert":
+		p.next()
+		a := &assertStmt{}
+		if a.Test, err = p.expr(); err == nil && p.accept(",") {
+			a.Msg, err = p.expr()
+		}
+		s.Assert = a
+	case t.Type == tokKeyword && t.Value == "del":
+		p.next()
+		s.Del, err = p.exprList()
 	case t.Type == tokKeyword && otherKeywords[t.Value]:
 		p.next()
 		o := &otherSimple{Keyword: t.Value}
@@ -695,15 +863,20 @@ func startsExpr(t lexer.Token) bool {
 func (p *parser) exprList() (*exprList, error) {
 	l := &exprList{Pos: p.peek().Pos}
 	for {
+		at := p.peek().Pos
+		star := p.accept("*")
 		x, err := p.expr()
 		if err != nil {
 			return nil, err
+		}
+		if star {
+			x = starred(at, x)
 		}
 		l.Items = append(l.Items, x)
 		if !p.accept(",") {
 			return l, nil
 		}
-		if !startsExpr(p.peek()) {
+		if !startsExpr(p.peek()) && !p.is("*") {
 			l.Comma = true
 			return l, nil
 		}
@@ -712,6 +885,14 @@ func (p *parser) exprList() (*exprList, error) {
 
 // expr reads an expression, a conditional expression included.
 func (p *parser) expr() (*expr, error) {
+	if p.is("lambda") {
+		at := p.peek().Pos
+		f, err := p.lambda()
+		if err != nil {
+			return nil, err
+		}
+		return &expr{Pos: at, Lambda: f}, nil
+	}
 	x, err := p.orTest()
 	if err != nil || !p.is("if") {
 		return x, err

@@ -1,0 +1,290 @@
+package importscript
+
+import (
+	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/wsgidock/wsgidock/apacheconf"
+)
+
+// class is a class the script defines: its body's names are its
+// attributes; methods are the script's functions. Bases are classes of the
+// script too (object aside), one at most, so that attribute lookup is the
+// chain of bases, as Python's method resolution order is then.
+type class struct {
+	name  string
+	base  *class
+	attrs map[string]value
+	at    apacheconf.Position
+}
+
+func (c *class) describe() string { return "the class " + c.name }
+
+// find looks a name up in the class and its bases.
+func (c *class) find(name string) (value, *class, bool) {
+	for k := c; k != nil; k = k.base {
+		if v, ok := k.attrs[name]; ok {
+			return v, k, true
+		}
+	}
+	return nil, nil, false
+}
+
+// isSubclass says whether c is d or derives from it.
+func (c *class) isSubclass(d *class) bool {
+	for k := c; k != nil; k = k.base {
+		if k == d {
+			return true
+		}
+	}
+	return false
+}
+
+// instance is an object of a class of the script, with its own
+// attributes (self.x = ...).
+type instance struct {
+	cls   *class
+	attrs map[string]value
+}
+
+func (i *instance) describe() string { return "an instance of " + i.cls.name }
+
+// boundMethod is a method of the script's class bound to its first
+// argument: an instance, or the class for a classmethod.
+type boundMethod struct {
+	fn   *userFunc
+	self value
+}
+
+func (m *boundMethod) describe() string { return "the method " + m.fn.def.Name }
+
+// superProxy is super() in a method: attribute lookup starts after the
+// class that defined the method.
+type superProxy struct {
+	after *class
+	self  value
+}
+
+func (*superProxy) describe() string { return "a super() object" }
+
+// classStmt runs a class body in a scope of its own and binds the class.
+func (e *evaluator) classStmt(c *classDef) error {
+	cls := &class{name: c.Name, attrs: map[string]value{}, at: position(c.Pos)}
+	if e.decorated != "" {
+		e.decorated = ""
+		e.setName(c.Name, poisoned{})
+		return unsupported(c.Pos, "a decorator on a class")
+	}
+	if c.Bases != nil {
+		args, err := e.callArgs(c.Bases)
+		if err != nil {
+			e.setName(c.Name, poisoned{})
+			return err
+		}
+		if len(args.kw) > 0 {
+			e.setName(c.Name, poisoned{})
+			return unsupported(c.Pos, "keyword arguments of a class (metaclass=...)")
+		}
+		for i, b := range args.pos {
+			switch b := b.(type) {
+			case *class:
+				if cls.base != nil {
+					e.setName(c.Name, poisoned{})
+					return unsupported(args.posAt[i], "a class with more than one base class")
+				}
+				cls.base = b
+			case *function:
+				if b.name == "object" {
+					continue
+				}
+				e.setName(c.Name, poisoned{})
+				return unsupported(args.posAt[i], "deriving a class from "+b.name)
+			case poisoned:
+				e.setName(c.Name, poisoned{})
+				return errPoisoned
+			default:
+				e.setName(c.Name, poisoned{})
+				return unsupported(args.posAt[i], "deriving a class from "+b.describe())
+			}
+		}
+	}
+	var outer *frame
+	if n := len(e.frames); n > 0 {
+		outer = e.frames[n-1]
+	}
+	if len(e.frames) >= maxDepth {
+		return unsupported(c.Pos, "classes nested this deeply")
+	}
+	e.frames = append(e.frames, &frame{vars: cls.attrs, outer: outer, cls: cls})
+	savedSkipped := e.skipped
+	e.skipped = false
+	before := len(e.diags)
+	e.suite(c.Body)
+	e.frames = e.frames[:len(e.frames)-1]
+	failed := e.skipped || e.diags[before:].HasErrors()
+	e.skipped = e.skipped || savedSkipped
+	if e.ctl != ctlNone {
+		e.ctl = ctlNone
+		return newDiag(CodeSyntax, position(c.Pos), "'return', 'break' or 'continue' in a class body", "Use them inside a def or a loop only.")
+	}
+	if failed {
+		e.setName(c.Name, poisoned{})
+		return nil
+	}
+	e.setName(c.Name, cls)
+	return nil
+}
+
+// classAttr is cls.name, or obj.name for an instance (self is then the
+// instance): methods come bound, properties are called.
+func (e *evaluator) classAttr(cls *class, self value, start *class, name string, at lexer.Position) (value, error) {
+	if name == "__name__" && self == nil {
+		return newStr(cls.name, position(at)), nil
+	}
+	var v value
+	found := false
+	for k := start; k != nil && !found; k = k.base {
+		v, found = k.attrs[name]
+	}
+	if !found {
+		return nil, runtimeError(position(at), cls.describe()+" has no attribute "+pyRepr(name)+": Python stops with AttributeError",
+			"Set the attribute in the class body or in __init__ before reading it.")
+	}
+	f, ok := v.(*userFunc)
+	if !ok {
+		return v, nil
+	}
+	switch f.kind {
+	case "staticmethod":
+		return f, nil
+	case "classmethod":
+		return &boundMethod{fn: f, self: cls}, nil
+	case "property":
+		if self == nil {
+			return nil, unsupported(at, "a property of a class itself")
+		}
+		return e.callUser(f, &arguments{pos: []value{self}, posAt: []lexer.Position{at}}, at)
+	}
+	if self == nil {
+		return f, nil
+	}
+	return &boundMethod{fn: f, self: self}, nil
+}
+
+// instanceAttr is obj.name.
+func (e *evaluator) instanceAttr(obj *instance, name string, at lexer.Position) (value, error) {
+	if v, ok := obj.attrs[name]; ok {
+		return v, nil
+	}
+	if name == "__class__" {
+		return obj.cls, nil
+	}
+	if _, _, ok := obj.cls.find(name); !ok {
+		return nil, runtimeError(position(at), obj.describe()+" has no attribute "+pyRepr(name)+": Python stops with AttributeError",
+			"Set the attribute (self."+name+" = ...) before reading it.")
+	}
+	return e.classAttr(obj.cls, obj, obj.cls, name, at)
+}
+
+// instantiate is Class(...): a new instance, given to __init__.
+func (e *evaluator) instantiate(cls *class, args *arguments, at lexer.Position) (value, error) {
+	for _, special := range []string{"__new__", "__getattr__", "__getattribute__", "__setattr__", "__init_subclass__"} {
+		if _, _, ok := cls.find(special); ok {
+			return nil, unsupported(at, "a class that defines "+special)
+		}
+	}
+	obj := &instance{cls: cls, attrs: map[string]value{}}
+	init, _, ok := cls.find("__init__")
+	if !ok {
+		if len(args.pos) > 0 || len(args.kw) > 0 {
+			return nil, runtimeError(position(at), cls.name+"() takes no arguments: Python stops with TypeError", "Define __init__ to take arguments.")
+		}
+		return obj, nil
+	}
+	f, isFunc := init.(*userFunc)
+	if !isFunc || f.kind != "" {
+		return nil, unsupported(at, "this __init__")
+	}
+	if _, err := e.callUser(f, withSelf(obj, args, at), at); err != nil {
+		return nil, err
+	}
+	return obj, nil
+}
+
+// withSelf is args with self first.
+func withSelf(self value, args *arguments, at lexer.Position) *arguments {
+	return &arguments{
+		pos:   append([]value{self}, args.pos...),
+		posAt: append([]lexer.Position{at}, args.posAt...),
+		kw:    args.kw,
+	}
+}
+
+// builtinSuper is super() without arguments in a method: the class that
+// defined the running method and its first argument.
+func builtinSuper(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	if len(args.pos) > 0 || len(args.kw) > 0 {
+		return nil, unsupported(at, "super() with arguments")
+	}
+	for i := len(e.frames) - 1; i >= 0; i-- {
+		f := e.frames[i]
+		if f.fn == nil {
+			continue
+		}
+		if f.fn.owner == nil || len(f.fn.def.Params) == 0 || f.fn.def.Params[0].Star || f.fn.def.Params[0].StarStar {
+			break
+		}
+		self, ok := f.vars[f.fn.def.Params[0].Name]
+		if !ok {
+			break
+		}
+		return &superProxy{after: f.fn.owner.base, self: self}, nil
+	}
+	return nil, runtimeError(position(at), "super(): no arguments outside a method: Python stops with RuntimeError", "Call super() inside a method of a class.")
+}
+
+// superAttr is super().name.
+func (e *evaluator) superAttr(s *superProxy, name string, at lexer.Position) (value, error) {
+	var cls *class
+	switch self := s.self.(type) {
+	case *instance:
+		cls = self.cls
+	case *class:
+		cls = self
+	}
+	if cls == nil || s.after == nil {
+		if name == "__init__" {
+			// object.__init__ takes nothing and does nothing.
+			return &function{name: "object.__init__"}, nil
+		}
+		return nil, runtimeError(position(at), "'super' object has no attribute "+pyRepr(name)+": Python stops with AttributeError", "Call a method a base class defines.")
+	}
+	self := s.self
+	if _, isClass := self.(*class); isClass {
+		self = nil
+	}
+	if _, _, ok := s.after.find(name); !ok && name == "__init__" {
+		return &function{name: "object.__init__"}, nil
+	}
+	v, err := e.classAttr(cls, self, s.after, name, at)
+	if err != nil {
+		return nil, err
+	}
+	if f, ok := v.(*userFunc); ok && self == nil && f.kind == "" {
+		return &boundMethod{fn: f, self: s.self}, nil
+	}
+	return v, nil
+}
+
+// setAttr is obj.name = v on an instance or a class of the script.
+func (e *evaluator) setAttr(recv value, name string, v value, at lexer.Position) error {
+	switch r := recv.(type) {
+	case *instance:
+		r.attrs[name] = v
+		return nil
+	case *class:
+		r.attrs[name] = v
+		return nil
+	case poisoned:
+		return errPoisoned
+	}
+	return unsupported(at, "assigning to an attribute of "+recv.describe())
+}

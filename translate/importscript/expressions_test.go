@@ -1,0 +1,89 @@
+package importscript
+
+import (
+	"strings"
+	"testing"
+)
+
+// exprCases are expressions over known values as launchers write them;
+// TestExpressionsMatchPython evaluates each with python3 and with the
+// evaluator (as the argument of an exec) and compares their repr.
+var exprCases = []string{
+	// str methods
+	`'blog example'.title()`, `"they're bill's friends".title()`, `'3rd time'.title()`, `'hELLO wORLD'.capitalize()`,
+	`'aBc'.swapcase()`, `'Blog.Example.COM'.casefold()`,
+	`'7'.zfill(4)`, `'-7'.zfill(4)`, `'+12'.zfill(2)`, `''.zfill(3)`,
+	`'ab'.center(7, '*')`, `'abc'.center(6)`, `'abc'.center(8, '-')`, `'a'.center(4)`, `'ab'.center(1)`,
+	`'x'.ljust(3, '.')`, `'x'.rjust(3)`, `'héllo'.rjust(7, 'é')`,
+	`'a,b,,c'.count(',')`, `'aaaa'.count('aa')`, `'abc'.count('')`, `'abcabc'.count('b', 2)`, `'abcabc'.count('b', -2, -1)`,
+	`'blog example'.find('ex')`, `'blog'.find('z')`, `'abcabc'.rfind('b')`, `'abcabc'.find('b', 2)`, `'héllo wörld'.find('w')`,
+	`'abc'.index('c')`, `'abcabc'.rindex('a')`, `'abc'.find('', 5)`,
+	`'a\nb\r\nc\rd\x0be\x1cf\u2028g'.splitlines()`, `'a\nb\n'.splitlines(True)`, `''.splitlines()`, `'\n'.splitlines()`,
+	`'v1.2'.removeprefix('v')`, `'app.py'.removesuffix('.py')`, `'app'.removesuffix('')`,
+	`'abc1'.isalnum()`, `'abc'.isalpha()`, `' \t'.isspace()`, `''.isspace()`, `'ABC1'.isupper()`, `'abc'.islower()`, `'123'.isdecimal()`,
+	`'1'.isupper()`, `'Ab'.islower()`,
+	// formatting
+	`'%(host)s:%(port)d' % {'host': 'h', 'port': 80}`, `'%-5s|%05d|%x' % ('a', 42, 255)`,
+	`f"{8002:>{6}}|{'x':^{4}}|{3:{'0'}{3}d}"`, `'{:>{w}}'.format('a', w=3)`, `'{0:{1}}'.format('b', 4)`,
+	// numbers and operators
+	`2 ** 10`, `7 // 2 * 3 % 4`, `-7 // 2`, `1 << 4 | 1`, `6 & 3 ^ 1`, `~5`, `True | False`, `3 | 4 & 5`, `1 | 2 ^ 3 & 4 << 1`,
+	`abs(-3)`, `chr(65) + chr(0xe9)`, `ord('a')`, `hex(255)`, `oct(8)`, `bin(-5)`, `sum([1, 2, 3])`, `sum([[1], [2]], [])`,
+	// builtins over sequences
+	`sorted(['b', 'A', 'c'], key=str.lower)`, `sorted([3, 1, 2], reverse=True)`, `sorted([('b', 2), ('a', 2), ('c', 1)], key=lambda kv: kv[1])`,
+	`sorted(['aa', 'b', 'ccc'], key=len, reverse=True)`, `list(map(str, [1, 2]))`, `list(map(lambda a, b: a + b, ['x', 'y'], ['1', '2', '3']))`,
+	`list(filter(None, ['', 'a', '', 'b']))`, `list(filter(lambda p: p > 1, [1, 2, 3]))`, `any([0, '', 'x'])`, `all([])`, `all(x > 0 for x in [1, 2])`,
+	`list(reversed('abc'))`, `list(enumerate(['a', 'b'], 1))`, `list(zip('ab', [1, 2, 3]))`, `isinstance(True, int)`, `isinstance('a', (int, str))`,
+	`isinstance([], tuple)`, `callable(len)`, `dict([('a', '1')], b='2')`, `dict(zip(['k'], ['v']))`, `{'a': 1} | {'b': 2}`,
+	`' '.join(str(p) for p in [80, 443])`, `'-'.join(reversed(['a', 'b']))`,
+	// starred and unpacking
+	`[*'ab', *[1]]`, `(lambda *a, **k: (a, sorted(k)))(1, 2, x=3)`, `(lambda x, y=2: x * y)(3)`,
+}
+
+// TestExpressionsMatchPython: each expression gives the same value under
+// python3 and in the evaluator.
+func TestExpressionsMatchPython(t *testing.T) {
+	cases := append(append([]string{}, exprCases...), pathCases...)
+	program := `
+import json, sys, os, os.path
+from pathlib import Path, PurePosixPath
+out = []
+for c in json.load(sys.stdin):
+    try:
+        out.append(repr(eval(c)))
+    except Exception as e:
+        out.append('error: ' + type(e).__name__)
+json.dump(out, sys.stdout)
+`
+	var want []string
+	runPython(t, program, cases, &want)
+	for i, c := range cases {
+		src := "import os, os.path\nfrom pathlib import Path, PurePosixPath\nos.execv('/p', ['p', repr(" + c + ")])\n"
+		l, diags := Parse("expr.py", []byte(src), nil)
+		got := ""
+		if l == nil {
+			got = "refused: " + diags.Err().Error()
+		} else {
+			got = l.Args[1]
+		}
+		if strings.HasPrefix(want[i], "error: ") {
+			if l != nil {
+				t.Errorf("%s: Python fails (%s), the evaluator gives %s", c, want[i], got)
+			}
+			continue
+		}
+		if got != want[i] {
+			t.Errorf("%s: Python gives %s, the evaluator %s", c, want[i], got)
+		}
+	}
+}
+
+var pathCases = []string{
+	`Path('/srv/blog') / 'data' / 'media'`, `str(Path('/srv//blog/./x/'))`, `Path('a', 'b', '/c', 'd')`, `Path('')`, `Path('//x/y')`, `Path('///x')`,
+	`Path('/srv/blog/app.tar.gz').suffix`, `Path('/srv/blog/app.tar.gz').stem`, `Path('/srv/blog/.env').suffix`, `Path('/').name`,
+	`Path('/srv/blog').parent`, `Path('/srv').parent`, `Path('/').parent`, `Path('x').parent`, `Path('a/b').parent.parent`,
+	`Path('/srv/blog').parts`, `Path('a/b').parts`, `'/srv' / Path('x')`, `Path('/a') / Path('/b')`,
+	`Path('/srv/app.py').with_suffix('.ini')`, `Path('/srv/app.py').with_name('x.conf')`, `Path('/srv/a/b').relative_to('/srv')`,
+	`Path('/a').joinpath('b', 'c')`, `Path('/a/b').as_posix()`, `Path('a').is_absolute()`, `'%s' % Path('/x')`, `f'{Path("/y")}'`,
+	`os.path.join(Path('/a'), 'b')`, `os.path.relpath('/srv/blog/app', '/srv')`, `os.path.relpath('/a', '/a/b/c')`, `os.path.relpath('/a/b', '/a/b')`,
+	`os.sep + os.pathsep + os.devnull`, `Path('/srv/x') == Path('/srv//x')`,
+}
