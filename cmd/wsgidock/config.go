@@ -29,7 +29,7 @@ type readFlags struct {
 	Module       []string `name:"module" sep:"none" placeholder:"NAME" help:"Treat module NAME (ssl_module or mod_ssl.c) as loaded, for <IfModule> (repeatable)."`
 	Envvars      string   `name:"envvars" placeholder:"FILE" help:"Read environment variables for $${VAR} from a shell file, as apache2ctl reads Debian's /etc/apache2/envvars." type:"path"`
 	HTTPDVersion string   `name:"httpd-version" placeholder:"X.Y.Z" help:"The httpd version <IfVersion> compares with." default:"${httpd_version}"`
-	NoFileChecks bool     `name:"no-file-checks" help:"Do not check that ServerRoot, DefaultRuntimeDir and LoadModule files exist on this machine (for configs from another server)."`
+	NoFileChecks bool     `name:"no-file-checks" help:"Do not check, as httpd -t does, that the files and directories the config names exist on this machine (ServerRoot, LoadModule, DocumentRoot, SSL certificates, log directories, User and Group): for configs from another server."`
 }
 
 // options turns the flags into reader options.

@@ -84,7 +84,11 @@ func (c *lintCmd) Run(io *streams) error {
 				if fragment[t] {
 					return check.Check(t, check.Options{Modules: fragmentOpts.Modules})
 				}
-				return check.Check(t, check.Options{Modules: opts.Modules})
+				// httpd -t checks files on the machine it runs on (certificates,
+				// log and DocumentRoot directories, User); so does lint, unless
+				// --no-file-checks. A fragment's including configuration is not
+				// known, so its files are not judged.
+				return check.Check(t, check.Options{Modules: opts.Modules, FileChecks: !opts.NoFileChecks})
 			},
 			lint.Check,
 			func(t *apacheconf.Tree) apacheconf.Diagnostics {
