@@ -89,8 +89,19 @@ func unescapeConf(s string, quote byte) string {
 // TAKE_ARGV, an empty quoted word ("") in the middle of the line is kept and
 // a line of only whitespace has no words.
 func Words(line string) []string {
-	var words []string
 	rest := skipSpace(line)
+	if rest == "" {
+		return nil
+	}
+	// Runs of non-space bytes are at least as many as the words (a quoted
+	// word may hold spaces): one allocation for the list.
+	runs := 0
+	for i := 0; i < len(rest); i++ {
+		if !isSpace(rest[i]) && (i == 0 || isSpace(rest[i-1])) {
+			runs++
+		}
+	}
+	words := make([]string, 0, runs)
 	for rest != "" {
 		var w string
 		w, rest = GetwordConf(rest)
