@@ -19,6 +19,9 @@ type wsgiOption struct {
 // reader already implements exactly.
 func parseWSGIOptions(s string) ([]wsgiOption, bool) {
 	var opts []wsgiOption
+	if n := strings.Count(s, "="); n > 0 {
+		opts = make([]wsgiOption, 0, n) // at least one '=' per option
+	}
 	for {
 		i := 0
 		for i < len(s) && isSpace(s[i]) {
