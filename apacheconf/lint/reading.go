@@ -30,38 +30,49 @@ func (c *checker) readingTraps() {
 // a backslash right before the line end continues the logical line, and a
 // logical line whose first non-blank character is '#' is a comment.
 func (c *checker) scanLines(f *apacheconf.File) {
-	lines := strings.Split(f.Src, "\n")
-	for i := range lines {
-		lines[i] = strings.TrimSuffix(lines[i], "\r")
-	}
 	pos := func(line, col int) apacheconf.Position {
 		return apacheconf.Position{Filename: f.Name, Line: line + 1, Column: col}
 	}
-	for i := 0; i < len(lines); i++ {
+	src := f.Src
+	// next is the physical line at off (without its "\r\n" or "\n") and
+	// where the one after it starts, past the end when there is none.
+	next := func(off int) (string, int) {
+		end := strings.IndexByte(src[off:], '\n')
+		if end < 0 {
+			return strings.TrimSuffix(src[off:], "\r"), len(src) + 1
+		}
+		return strings.TrimSuffix(src[off:off+end], "\r"), off + end + 1
+	}
+	var block []string // the physical lines of one logical line
+	for off, i := 0, 0; off <= len(src); i++ {
 		first := i
-		for i+1 < len(lines) && strings.HasSuffix(lines[i], "\\") {
+		line, after := next(off)
+		block = append(block[:0], line)
+		for after <= len(src) && strings.HasSuffix(line, "\\") {
+			line, after = next(after)
+			block = append(block, line)
 			i++
 		}
-		if strings.HasPrefix(strings.TrimLeft(lines[first], " \t\v\f"), "#") {
+		off = after
+		if strings.HasPrefix(strings.TrimLeft(block[0], " \t\v\f"), "#") {
 			// A comment: report it when it swallows a line that is not a
 			// comment or blank itself.
-			for j := first + 1; j <= i; j++ {
-				if t := strings.TrimSpace(lines[j]); t != "" && !strings.HasPrefix(t, "#") {
-					c.report(CodeCommentContinuation, pos(first, len(lines[first])),
-						"this comment ends in a backslash, so httpd reads line %d (%s) as part of the comment", j+1, truncate(t, 40))
+			for j, l := range block[1:] {
+				if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+					c.report(CodeCommentContinuation, pos(first, len(block[0])),
+						"this comment ends in a backslash, so httpd reads line %d (%s) as part of the comment", first+j+2, truncate(t, 40))
 					break
 				}
 			}
 			continue
 		}
-		for j := first; j <= i; j++ {
-			line := lines[j]
+		for j, line := range block {
 			if t := strings.TrimRight(line, " \t"); t != line && strings.HasSuffix(t, "\\") && !strings.HasSuffix(t, "\\\\") {
-				c.report(CodeBackslashSpace, pos(j, len(t)),
+				c.report(CodeBackslashSpace, pos(first+j, len(t)),
 					"the backslash is followed by spaces, so it does not continue the line; httpd reads it as part of the last argument")
 			}
 			if col, r, ok := nonASCIISpace(line); ok {
-				c.report(CodeNonASCIISpace, pos(j, col),
+				c.report(CodeNonASCIISpace, pos(first+j, col),
 					"%U (%s) is not whitespace to httpd: it becomes part of a word", r, spaceName(r))
 			}
 		}

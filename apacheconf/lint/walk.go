@@ -329,18 +329,18 @@ func covers(a, b string) bool {
 // proxySlash reports a path and URL that disagree about the trailing
 // slash, as mod_proxy's documentation warns.
 func (c *checker) proxySlash(p proxyPass) {
-	u, err := url.Parse(strings.TrimPrefix(p.url, "unix:"))
-	if err != nil || u.Scheme == "" || strings.Contains(p.url, "|") || strings.ContainsAny(p.url, "$") {
-		return
-	}
 	pathSlash := strings.HasSuffix(p.path, "/")
 	urlSlash := strings.HasSuffix(p.url, "/")
-	if pathSlash != urlSlash {
-		if pathSlash {
-			c.report(CodeProxySlash, p.node.Pos(), "the path %s ends with a slash but the URL %s does not", p.path, p.url)
-		} else {
-			c.report(CodeProxySlash, p.node.Pos(), "the URL %s ends with a slash but the path %s does not", p.url, p.path)
-		}
+	if pathSlash == urlSlash || strings.Contains(p.url, "|") || strings.ContainsAny(p.url, "$") {
+		return
+	}
+	if u, err := url.Parse(strings.TrimPrefix(p.url, "unix:")); err != nil || u.Scheme == "" {
+		return
+	}
+	if pathSlash {
+		c.report(CodeProxySlash, p.node.Pos(), "the path %s ends with a slash but the URL %s does not", p.path, p.url)
+	} else {
+		c.report(CodeProxySlash, p.node.Pos(), "the URL %s ends with a slash but the path %s does not", p.url, p.path)
 	}
 }
 
