@@ -114,7 +114,7 @@ func Suppress(ds apacheconf.Diagnostics, tree *apacheconf.Tree, fsys apacheconf.
 		fsys = apacheconf.OSFileSystem{}
 	}
 	scripts := map[string]map[int][]Suppression{}
-	var out apacheconf.Diagnostics
+	out := make(apacheconf.Diagnostics, 0, len(ds))
 	for _, d := range ds {
 		name := d.Subject.Start.Filename
 		sup, read := scripts[name]
