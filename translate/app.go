@@ -20,6 +20,10 @@ import (
 // moved into a container as written.
 const CodeApp = "wsgi-app"
 
+// msgGroupNotConfigured is mod_wsgi's message for a process group that no
+// WSGIDaemonProcess defined.
+const msgGroupNotConfigured = "WSGI process group not yet configured."
+
 // appFirstPort is where the search for a free loopback port for an app
 // starts.
 const appFirstPort = 8000
@@ -240,7 +244,7 @@ func (p *planner) appServices(sp *spec.Spec) {
 			d := p.daemonNamed(group)
 			if d == nil {
 				p.errorf(CodeApp, sa.node.Pos(), fmt.Sprintf("Define WSGIDaemonProcess %s before this line; httpd refuses a script alias whose group is not defined.", group),
-					"WSGI process group not yet configured.")
+					"%s", msgGroupNotConfigured)
 				continue
 			}
 			if d.vhost != nil && serverNameOf(d.vhost, p.global) != serverNameOf(&vhost{serverName: sa.vhost.name}, p.global) {

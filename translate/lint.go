@@ -44,6 +44,11 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 			out = append(out, d)
 			continue
 		}
+		if d.Code == CodeApp && d.Summary == msgGroupNotConfigured {
+			// undefined-process-group names that group, on the line
+			// that names it.
+			continue
+		}
 		if isReaderCode(d.Code) {
 			// The launcher reader's own codes (script-syntax,
 			// script-unresolved ...) all say one thing to lint: this

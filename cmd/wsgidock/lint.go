@@ -53,6 +53,10 @@ func (c *lintCmd) Run(io *streams) error {
 	for _, r := range rules {
 		known[r.Code] = r
 	}
+	walkCodes := map[string]bool{}
+	for _, r := range check.Rules() {
+		walkCodes[r.Code] = true
+	}
 	cache := map[string]*lintSettings{}
 	opts, err := c.options()
 	if err != nil {
@@ -140,7 +144,7 @@ func (c *lintCmd) Run(io *streams) error {
 		}
 		fileLinter := linter
 		fileLinter.Disabled = set.disabled
-		if found := fileLinter.Lint(l.tree, l.readErr); all == nil {
+		if found := dropRefused(fileLinter.Lint(l.tree, l.readErr), walkCodes); all == nil {
 			all = found
 		} else {
 			all = append(all, found...)
@@ -174,6 +178,33 @@ func (c *lintCmd) Run(io *streams) error {
 		return &exitError{code: exitFindings}
 	}
 	return nil
+}
+
+// dropRefused leaves out the wsgi-app findings on a line the walk phase
+// refuses (walkCodes are its codes): httpd's verdict on that line comes
+// first, and the planner's, about a configuration httpd would not run,
+// would repeat or contradict it.
+func dropRefused(ds apacheconf.Diagnostics, walkCodes map[string]bool) apacheconf.Diagnostics {
+	var refused map[apacheconf.Position]bool
+	for _, d := range ds {
+		if walkCodes[d.Code] && d.Severity >= apacheconf.SeverityError {
+			if refused == nil {
+				refused = map[apacheconf.Position]bool{}
+			}
+			refused[d.Pos()] = true
+		}
+	}
+	if refused == nil {
+		return ds
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if d.Code == translate.CodeApp && refused[d.Pos()] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // loadsMPM reports whether a configuration loads a multi-processing
