@@ -28,6 +28,13 @@ func Init() {
 	if err := setup(cfg); err != nil {
 		fail("%v", err)
 	}
+	listener, err := installExecFilter()
+	if err != nil {
+		fail("%v", err)
+	}
+	if err := sendListener(listener); err != nil {
+		fail("%v", err)
+	}
 	env, unset := cfg.Env, "0"
 	if !hasName(env, "PYTHONCOERCECLOCALE") {
 		env, unset = append(env[:len(env):len(env)], "PYTHONCOERCECLOCALE=0"), "1"
@@ -36,7 +43,7 @@ func Init() {
 	// python3: set here, it would also bind the Go runtime of this init,
 	// which reserves more address space than python3 needs.
 	argv := []string{cfg.Python, "-c", runner, fmt.Sprint(reportFD), cfg.Script, unset, fmt.Sprint(cfg.Memory)}
-	err := unix.Exec(cfg.Python, argv, env)
+	err = unix.Exec(cfg.Python, argv, env)
 	fail("starting %s: %v", cfg.Python, err)
 }
 
@@ -66,13 +73,41 @@ func setup(cfg initConfig) error {
 	if err := unix.MountSetattr(unix.AT_FDCWD, "/", unix.AT_RECURSIVE, attr); err != nil {
 		return fmt.Errorf("making the file system read-only (mount_setattr, Linux 5.12 or later): %v", err)
 	}
-	for _, dir := range []string{"/tmp", "/var/tmp", "/dev/shm"} {
+	// The launcher's own tree, when it is under a directory the sandbox
+	// makes private: cloned (read-only, as everything is now) before the
+	// tmpfs hides it, and put back at the same path on top of the tmpfs.
+	type tree struct {
+		path string
+		fd   int
+	}
+	var trees []tree
+	for _, p := range cfg.Visible {
+		fd, err := unix.OpenTree(unix.AT_FDCWD, p, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
+		if err != nil {
+			return fmt.Errorf("keeping %s visible (open_tree, Linux 5.2 or later): %v", p, err)
+		}
+		ro := &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NODEV}
+		if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, ro); err != nil {
+			return fmt.Errorf("making %s read-only: %v", p, err)
+		}
+		trees = append(trees, tree{p, fd})
+	}
+	for _, dir := range privateDirs {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			continue
 		}
 		if err := unix.Mount("tmpfs", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=16m,mode=1777"); err != nil {
 			return fmt.Errorf("mounting a private %s: %v", dir, err)
 		}
+	}
+	for _, t := range trees {
+		if err := os.MkdirAll(t.path, 0o755); err != nil {
+			return fmt.Errorf("keeping %s visible: %v", t.path, err)
+		}
+		if err := unix.MoveMount(t.fd, "", unix.AT_FDCWD, t.path, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
+			return fmt.Errorf("keeping %s visible (move_mount): %v", t.path, err)
+		}
+		unix.Close(t.fd)
 	}
 	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return fmt.Errorf("mounting /proc of the new PID namespace: %v", err)

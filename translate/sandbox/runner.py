@@ -1,11 +1,13 @@
 # Runs a launcher script the way mod_wsgi's WSGIImportScript does: as a
 # module named _mod_wsgi_<md5 of its path>, with sys.argv ['mod_wsgi'].
-# An audit hook (PEP 578) records the first call that would start a
-# program (os.exec*, os.posix_spawn, subprocess.Popen, os.system) with its
-# program, argv, environment and working directory, writes it to the
-# report file descriptor and ends the process before the call runs. What
-# the script did before (files written, sockets, directory changes) is
-# recorded too. Used as: python3 -c RUNNER FD SCRIPT UNSET-COERCE MEMORY < SOURCE
+# What the script starts is not decided here: the sandbox's seccomp filter
+# stops every exec and wsgidock reads its program, argv, environment and
+# directory from the kernel. An audit hook (PEP 578) only notes, on the
+# report file descriptor, which call is about to start a program and at
+# which line ("pending"), and what the script did before (files written,
+# sockets, directory changes); at the end it writes how the script ended.
+# One JSON object a line. Used as:
+#     python3 -c RUNNER FD SCRIPT UNSET-COERCE MEMORY < SOURCE
 import resource
 import sys
 
@@ -25,9 +27,8 @@ if sys.argv[3] == "1":
     del os.environ["PYTHONCOERCECLOCALE"]
 _events = []
 _MAX_EVENTS = 100
-_tried = []  # the first os.exec* of a file that cannot run (a PATH search's miss)
-_write, _exit, _getcwd, _environ = os.write, os._exit, os.getcwd, os.environ
-_access, _fsdecode, _dumps, _getframe = os.access, os.fsdecode, json.dumps, sys._getframe
+_write, _exit = os.write, os._exit
+_fsdecode, _dumps, _getframe = os.fsdecode, json.dumps, sys._getframe
 
 
 def _line():
@@ -47,31 +48,12 @@ def _text(v):
     return str(v)
 
 
-def _env(env):
-    if env is None:
-        env = _environ
-    out = []
-    for k, v in env.items():
-        out.append(_text(k) + "=" + _text(v))
-    return sorted(out)
+def _send(record):
+    _write(_report_fd, _dumps(record).encode() + b"\n")
 
 
-def _record(call, program, argv, env, cwd):
-    return {
-        "status": "launch",
-        "call": call,
-        "program": _text(program),
-        "args": [_text(a) for a in argv],
-        "env": _env(env),
-        "cwd": _text(cwd) if cwd is not None else _getcwd(),
-        "line": _line(),
-        "events": _events,
-    }
-
-
-def _report(call, program, argv, env, cwd):
-    _write(_report_fd, _dumps(_record(call, program, argv, env, cwd)).encode())
-    _exit(0)
+def _pending(call):
+    _send({"status": "pending", "call": call, "line": _line(), "events": _events})
 
 
 def _note(what, *args):
@@ -79,45 +61,9 @@ def _note(what, *args):
         _events.append({"event": what, "args": [_text(a) for a in args], "line": _line()})
 
 
-def _runnable(program, env, cwd):
-    """Whether program names a file that can run: a path, or a bare name
-    found on PATH as the child's exec would find it."""
-    program = _text(program)
-    if "/" in program:
-        if cwd is not None and not program.startswith("/"):
-            program = os.path.join(_text(cwd), program)
-        return _access(program, os.X_OK)
-    path = (env if env is not None else _environ).get("PATH", os.defpath)
-    for d in _text(path).split(os.pathsep):
-        if _access(os.path.join(d or ".", program), os.X_OK):
-            return True
-    return False
-
-
-def _launch(call, program, argv, env, cwd):
-    # A program that cannot run makes the call fail (os.execvp then tries
-    # the next PATH entry): only one that can would start. The failed
-    # attempt is harmless; the first is kept in case nothing else runs.
-    if _runnable(program, env, cwd):
-        _report(call, program, argv, env, cwd)
-    elif not _tried:
-        _tried.append(_record(call, program, argv, env, cwd))
-
-
 def _hook(event, args):
-    if event == "os.exec":
-        path, argv, env = args
-        _launch("os.exec", path, argv, env, None)
-    elif event == "os.posix_spawn":
-        path, argv, env = args
-        _launch("os.posix_spawn", path, argv, env, None)
-    elif event == "subprocess.Popen":
-        executable, argv, cwd, env = args
-        if isinstance(argv, (str, bytes, os.PathLike)):
-            argv = [argv]
-        _launch("subprocess.Popen", executable if executable is not None else argv[0], argv, env, cwd)
-    elif event == "os.system":
-        _report("os.system", "/bin/sh", ["/bin/sh", "-c", args[0]], None, None)
+    if event in ("os.exec", "os.posix_spawn", "subprocess.Popen", "os.system"):
+        _pending(event)
     elif event == "open":
         path, mode, flags = args
         if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)):
@@ -157,10 +103,7 @@ def main():
         status = "exit: " + str(e.code)
     except BaseException as e:  # the script's own failure is the result
         status = "error: " + type(e).__name__ + ": " + str(e)
-    report = {"status": status, "events": _events}
-    if _tried:
-        report["tried"] = _tried[0]
-    _write(_report_fd, _dumps(report).encode())
+    _send({"status": status, "events": _events})
     _exit(0)
 
 

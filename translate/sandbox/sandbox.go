@@ -5,22 +5,29 @@
 //
 // The script runs under python3 as mod_wsgi runs a WSGIImportScript: as a
 // module named _mod_wsgi_<md5 of its path>, sys.argv ['mod_wsgi'], with
-// the environment httpd gives it, in the daemon's working directory. A
-// Python audit hook (PEP 578, runner.py) records the first os.exec*,
-// os.posix_spawn, subprocess.Popen or os.system (program, argv,
-// environment, working directory) and ends the process before that call
-// runs; what the script did before (files opened for writing, sockets,
-// directory changes) is reported with it.
+// the environment httpd gives it, in the daemon's working directory.
+// The first program it starts is learnt from the kernel, never from the
+// script: a seccomp filter turns each execve of the sandbox into a user
+// notification that wsgidock answers (seccomp_linux.go). It reads the
+// program, argv and environment from the caller's memory and its working
+// directory from /proc, lets a PATH search go on past files that cannot
+// run, and kills the sandbox before a real exec happens. A Python audit
+// hook (PEP 578, runner.py) only adds which call it was and at which line,
+// and what the script did before (files opened for writing, sockets,
+// directory changes); a script that writes its own report can change those
+// notes, not the launch.
 //
 // The sandbox is made by wsgidock itself, without a helper program: the
 // binary re-executes itself (Init, called first thing in main) in new
 // user, mount, network, PID, IPC and UTS namespaces. As root of the new
 // user namespace it turns the whole mount tree read-only and nosuid
 // (mount_setattr with AT_RECURSIVE), mounts private tmpfs on /tmp,
-// /var/tmp and /dev/shm and a proc of its own PID namespace, drops every
-// capability from the bounding set, sets no_new_privs and resource limits
-// (CPU time, file size, open files), and execs python3, whose first act
-// is to limit its address space.
+// /var/tmp and /dev/shm (with the launcher's own tree put back, read-only,
+// at its path when it lives there: visibleTrees) and a proc of its own
+// PID namespace, drops every capability from the bounding set, sets
+// no_new_privs and resource limits (CPU time, file size, open files),
+// installs the exec filter and execs python3, whose first act is to limit
+// its address space.
 // The network namespace has only a loopback interface, which is down:
 // nothing is reachable. The parent kills the namespace's init on the
 // time limit, which ends every process in it.
@@ -28,8 +35,9 @@
 // Doing it in Go rather than with bubblewrap keeps the sandbox the same
 // wherever the wsgidock binary runs (no package to install, no setuid
 // helper), and it needs only what bubblewrap needs from the kernel:
-// unprivileged user namespaces (and Linux 5.12 for mount_setattr). Where
-// those are missing, Evaluate says why and runs nothing.
+// unprivileged user namespaces, Linux 5.12 for mount_setattr, and
+// seccomp user notification. Where those are missing, Evaluate says why
+// and runs nothing.
 package sandbox
 
 import (
@@ -44,6 +52,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -81,7 +90,45 @@ type Request struct {
 	// Dir is the daemon's working directory (WSGIDaemonProcess home=);
 	// empty means /.
 	Dir string
+	// ReadOnly are more paths the script may read (its project tree),
+	// besides the script's own tree and Dir, which are always readable.
+	ReadOnly []string
 	Limits
+}
+
+// privateDirs are the directories the sandbox replaces with private
+// tmpfs mounts: what the host keeps there is hidden, except visibleTrees.
+var privateDirs = []string{"/tmp", "/var/tmp", "/dev/shm"}
+
+// visibleTrees are the trees the sandbox keeps visible (read-only, at
+// the same path) inside its private directories: for each path of the
+// script's directory, the daemon's directory and the extra ones, the
+// directory right under /tmp (or /var/tmp, /dev/shm) that holds it, so
+// that a launcher under /tmp/project/deploy reads /tmp/project/...; the
+// rest of /tmp stays hidden. Paths elsewhere are visible anyway.
+func visibleTrees(paths ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		if p == "" || !filepath.IsAbs(p) {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
+		for _, private := range privateDirs {
+			rest, ok := strings.CutPrefix(filepath.Clean(p), private+"/")
+			if !ok || rest == "" {
+				continue
+			}
+			top := filepath.Join(private, strings.SplitN(rest, "/", 2)[0])
+			if fi, err := os.Stat(top); err == nil && fi.IsDir() && !seen[top] {
+				seen[top] = true
+				out = append(out, top)
+			}
+		}
+	}
+	return out
 }
 
 // Event is something the script did before it launched.
@@ -124,8 +171,10 @@ type initConfig struct {
 	Script string   `json:"script"`
 	Env    []string `json:"env"`
 	Dir    string   `json:"dir"`
-	Memory uint64   `json:"memory"`
-	CPU    uint64   `json:"cpu"` // seconds
+	// Visible are the trees under privateDirs kept visible, read-only.
+	Visible []string `json:"visible"`
+	Memory  uint64   `json:"memory"`
+	CPU     uint64   `json:"cpu"` // seconds
 }
 
 // reportFD is the descriptor the runner writes its JSON to: the first of
@@ -183,7 +232,8 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	if dir == "" {
 		dir = "/"
 	}
-	cfg, err := json.Marshal(initConfig{Python: py, Script: req.Script, Env: req.Env, Dir: dir,
+	visible := visibleTrees(append([]string{filepath.Dir(req.Script), req.Dir}, req.ReadOnly...)...)
+	cfg, err := json.Marshal(initConfig{Python: py, Script: req.Script, Env: req.Env, Dir: dir, Visible: visible,
 		Memory: lim.Memory, CPU: uint64((lim.Time + time.Second - 1) / time.Second)})
 	if err != nil {
 		return nil, err
@@ -193,12 +243,19 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	defer r.Close()
+	pair, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_SEQPACKET|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	sup := &supervisor{sock: os.NewFile(uintptr(pair[0]), "seccomp-listener")}
+	initSock := os.NewFile(uintptr(pair[1]), "seccomp-listener-init")
 	ctx, cancel := context.WithTimeout(ctx, lim.Time)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, self)
 	cmd.Args = []string{"wsgidock-sandbox"}
 	cmd.Env = []string{initEnv + "=" + string(cfg)}
-	cmd.ExtraFiles = []*os.File{w}
+	cmd.ExtraFiles = []*os.File{w, initSock}
 	cmd.Stdin = bytes.NewReader(src)
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedBuffer{buf: &stderr, max: 64 << 10}
@@ -211,11 +268,21 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	defer runtime.UnlockOSThread()
 	if err := cmd.Start(); err != nil {
 		w.Close()
+		initSock.Close()
+		sup.sock.Close()
 		return nil, fmt.Errorf("%w: creating the user, mount, network and PID namespaces failed: %v "+
 			"(unprivileged user namespaces may be disabled: sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, "+
 			"or an AppArmor policy such as kernel.apparmor_restrict_unprivileged_userns)", ErrUnavailable, err)
 	}
 	w.Close()
+	initSock.Close()
+	sup.kill = func() { cmd.Process.Kill() }
+	stop := make(chan struct{})
+	supDone := make(chan struct{})
+	go func() {
+		sup.run(stop)
+		close(supDone)
+	}()
 	var out bytes.Buffer
 	readDone := make(chan error, 1)
 	go func() {
@@ -225,11 +292,22 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	}()
 	waitErr := cmd.Wait()
 	<-readDone
-	if ctx.Err() == context.DeadlineExceeded {
-		return nil, &LimitError{What: fmt.Sprintf("the time limit (%s)", lim.Time), Partial: partial(out.Bytes())}
+	close(stop)
+	select {
+	case <-supDone:
+	case <-time.After(afterKill):
 	}
-	var res Result
-	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.Status == "" {
+	pending, final := records(out.Bytes())
+	if sup.launch != nil {
+		return sup.result(pending), nil
+	}
+	if ctx.Err() == context.DeadlineExceeded {
+		return nil, &LimitError{What: fmt.Sprintf("the time limit (%s)", lim.Time), Partial: final}
+	}
+	if final != nil && sup.tried != nil {
+		final.Tried = tried(sup.tried, pending)
+	}
+	if final == nil || sup.failure != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if status, ok := strings.CutPrefix(msg, "sandbox: "); ok {
 			return nil, fmt.Errorf("%w: %s", ErrUnavailable, status)
@@ -240,9 +318,58 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 				return nil, &LimitError{What: fmt.Sprintf("a limit (%s; memory %d MiB, CPU %s)", ws.Signal(), lim.Memory>>20, lim.Time), Output: lastLines(msg, 5)}
 			}
 		}
+		if sup.failure != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnavailable, sup.failure)
+		}
 		return nil, fmt.Errorf("python3 ended without a report (%v): %s", waitErr, lastLines(msg, 5))
 	}
-	return &res, nil
+	return final, nil
+}
+
+// records reads what the runner wrote on the report pipe: one JSON object
+// a line, "pending" before each call that would start a program, and the
+// way the script ended last. Code in the script can write there too, so
+// only the call's name, its line and the events come from these, never
+// a launch: a record that claims one is ignored.
+func records(b []byte) (pending, final *Result) {
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		var r Result
+		if json.Unmarshal(line, &r) != nil || r.Status == "" || r.Status == "launch" {
+			continue
+		}
+		if r.Status == "pending" {
+			pending = &r
+			continue
+		}
+		final = &r
+	}
+	return pending, final
+}
+
+// result is the launch the kernel reported, with the name of the call,
+// its line and the events before it from the runner's last pending record.
+func (s *supervisor) result(pending *Result) *Result {
+	res := &Result{Status: "launch", Call: "execve"}
+	if pending != nil {
+		res.Call, res.Line, res.Events = pending.Call, pending.Line, pending.Events
+	}
+	fill(res, s.launch)
+	return res
+}
+
+func tried(seen *execSeen, pending *Result) *Result {
+	res := &Result{Status: "launch", Call: "execve"}
+	if pending != nil {
+		res.Call, res.Line = pending.Call, pending.Line
+	}
+	fill(res, seen)
+	return res
+}
+
+func fill(res *Result, seen *execSeen) {
+	res.Program, res.Args, res.Cwd = seen.Program, seen.Args, seen.Cwd
+	res.Env = append([]string{}, seen.Env...)
+	sort.Strings(res.Env)
 }
 
 // LimitError is a run stopped by the time or memory limit.
@@ -258,14 +385,6 @@ func (e *LimitError) Error() string {
 		s += ": " + e.Output
 	}
 	return s
-}
-
-func partial(b []byte) *Result {
-	var r Result
-	if json.Unmarshal(b, &r) != nil {
-		return nil
-	}
-	return &r
 }
 
 func lastLines(s string, n int) string {

@@ -78,7 +78,7 @@ func TestRunStopsBeforeTheCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != "launch" || res.Program != "/bin/sh" || !reflect.DeepEqual(res.Args, []string{"/bin/sh", "-c", "touch " + marker}) {
+	if res.Status != "launch" || res.Program != "/bin/sh" || !reflect.DeepEqual(res.Args, []string{"sh", "-c", "touch " + marker}) {
 		t.Errorf("got %+v", res)
 	}
 	if _, err := os.Stat(marker); !os.IsNotExist(err) {
@@ -122,13 +122,9 @@ subprocess.call(['/bin/true'] + results)
 			t.Errorf("results %q: want %q", res.Args, want)
 		}
 	}
-	if strings.HasPrefix(target, "/tmp/") {
-		// The host's /tmp is hidden by the private one: the directory
-		// does not even exist there.
-		if !strings.Contains(got, "refused "+target+": No such file or directory") {
-			t.Errorf("results %q: want %s refused", res.Args, target)
-		}
-	} else if !strings.Contains(got, "refused "+target+": Read-only file system") {
+	// hostDir is beside the script (both are the test's temporary
+	// directories): visible, read-only, even under the private /tmp.
+	if !strings.Contains(got, "refused "+target+": Read-only file system") {
 		t.Errorf("results %q: want %s refused", res.Args, target)
 	}
 	var writes int
@@ -139,6 +135,77 @@ subprocess.call(['/bin/true'] + results)
 	}
 	if writes != 3 {
 		t.Errorf("events %+v: want the three opens for writing reported", res.Events)
+	}
+}
+
+// TestRunSeesItsOwnTreeOnly: a launcher kept under /tmp reads the files
+// of its project tree (the directory under /tmp that holds it), but cannot
+// write there, and sees nothing else of the host's /tmp.
+func TestRunSeesItsOwnTreeOnly(t *testing.T) {
+	project, err := os.MkdirTemp("/tmp", "wsgidock-launchers-project-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(project)
+	other, err := os.MkdirTemp("/tmp", "wsgidock-launchers-other-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(other)
+	for path, content := range map[string]string{
+		project + "/deploy/port": "8002",
+		project + "/etc/image":   "blog.example.com",
+		other + "/secret":        "hidden",
+		project + "/deploy/launch.py": `import os, subprocess
+here = os.path.dirname(__file__)
+port = open(os.path.join(here, 'port')).read()
+image = open(os.path.join(here, '..', 'etc', 'image')).read()
+results = []
+for path in [os.path.join(here, 'port'), os.path.join(here, 'new'), '` + other + `/secret']:
+    try:
+        with open(path, 'a') as f:
+            f.write('x')
+        results.append('wrote ' + path)
+    except OSError as e:
+        results.append('refused ' + path + ': ' + e.strerror)
+try:
+    open('` + other + `/secret').read()
+    results.append('read the other tree')
+except OSError as e:
+    results.append('other: ' + e.strerror)
+subprocess.call(['/bin/true', '-p', port + ':80', image] + results)
+`,
+	} {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Run(context.Background(), Request{Script: project + "/deploy/launch.py", Env: []string{"PATH=/usr/bin:/bin"}})
+	if errors.Is(err, ErrUnavailable) {
+		if os.Getenv("WSGIDOCK_REQUIRE_SANDBOX") == "1" {
+			t.Fatalf("WSGIDOCK_REQUIRE_SANDBOX=1, but: %v", err)
+		}
+		t.Skipf("no sandbox on this machine: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/bin/true", "-p", "8002:80", "blog.example.com",
+		"refused " + project + "/deploy/port: Read-only file system",
+		"refused " + project + "/deploy/new: Read-only file system",
+		"refused " + other + "/secret: No such file or directory",
+		"other: No such file or directory"}
+	if res.Status != "launch" || !reflect.DeepEqual(res.Args, want) {
+		t.Errorf("got %s %q\nwant %q", res.Status, res.Args, want)
+	}
+	if b, _ := os.ReadFile(project + "/deploy/port"); string(b) != "8002" {
+		t.Errorf("the script changed its own tree: %q", b)
+	}
+	if _, err := os.Stat(project + "/deploy/new"); !os.IsNotExist(err) {
+		t.Errorf("the script created a file in its own tree")
 	}
 }
 
@@ -269,5 +336,48 @@ subprocess.call(['/bin/true'] + caps)
 		if !strings.Contains(got, want) {
 			t.Errorf("got %q, want %q", got, want)
 		}
+	}
+}
+
+// TestRunReportIsTheKernels: what the script writes to the report
+// descriptor cannot make up a launch. A forged record alone is no launch;
+// a forged record followed by a real exec reports the real exec; an exec
+// that goes around the audit hook (ctypes) is seen all the same.
+func TestRunReportIsTheKernels(t *testing.T) {
+	forged := `import json, os
+fake = {"status": "launch", "call": "os.exec", "program": "/usr/bin/docker", "args": ["docker", "run", "forged"],
+        "env": ["PATH=/forged"], "cwd": "/forged", "line": 1, "events": []}
+for fd in range(3, 10):
+    try:
+        os.write(fd, (json.dumps(fake) + "\n").encode())
+        os.write(fd, (json.dumps({"status": "pending", "call": "os.exec", "line": 1, "events": []}) + "\n").encode())
+    except OSError:
+        pass
+`
+	res, _, err := run(t, forged+"os._exit(0)\n", Limits{})
+	if err == nil && res.Status == "launch" {
+		t.Errorf("a forged report is taken for a launch: %+v", res)
+	}
+	res, _, err = run(t, forged+"os.execv('/bin/true', ['true', 'real'])\n", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != "launch" || res.Program != "/bin/true" || !reflect.DeepEqual(res.Args, []string{"true", "real"}) || res.Cwd != "/" ||
+		!reflect.DeepEqual(res.Env, []string{"HOME=/var/www", "LANG=C", "PATH=/usr/bin:/bin"}) {
+		t.Errorf("got %+v, want the real exec of /bin/true", res)
+	}
+	res, _, err = run(t, `import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+argv = (ctypes.c_char_p * 3)(b'true', b'around the hook', None)
+envp = (ctypes.c_char_p * 2)(b'ONLY=this', None)
+os.chdir('/usr')
+libc.execve(b'/bin/true', argv, envp)
+`, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != "launch" || res.Program != "/bin/true" || !reflect.DeepEqual(res.Args, []string{"true", "around the hook"}) ||
+		!reflect.DeepEqual(res.Env, []string{"ONLY=this"}) || res.Cwd != "/usr" {
+		t.Errorf("got %+v, want the exec made through ctypes", res)
 	}
 }
