@@ -94,6 +94,9 @@ type checker struct {
 	hasAuthzAlias, hasAuthnAlias, customMethods bool
 	// workers are the URLs of the proxy workers defined so far.
 	workers map[string]bool
+	// errorOverride and errorOverrideGiven are ProxyErrorOverride's
+	// state in each section's configuration (nil: the main server's).
+	errorOverride, errorOverrideGiven map[*apacheconf.Node]bool
 	// vhosts are the virtual hosts in the order of their definition.
 	vhosts []*server
 	// lower caches the lower-case names of sections.

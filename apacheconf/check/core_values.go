@@ -45,7 +45,7 @@ var coreHandlers = map[string]handler{
 // checkListen is core's ap_set_listener: one or two arguments, an address
 // apr_parse_addr_port can read, and a port.
 func checkListen(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	w := n.Words()
+	w := argv(n.Args)
 	if len(w) < 1 || len(w) > 2 {
 		c.errorf(n, codeArgs, "Listen takes [address:]port and an optional protocol.", "Listen requires 1 or 2 arguments.")
 		return

@@ -85,24 +85,27 @@ func checkEnum(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 // checkProxyErrorOverride is an enums entry whose handler also refuses
 // status codes after Off.
 func checkProxyErrorOverride(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	w, rest := apacheconf.GetwordConf(n.Args)
-	if !strings.EqualFold(w, "on") && !strings.EqualFold(w, "off") {
-		checkEnum(c, n, d, st)
-		return
+	// The handler runs for each word, and remembers in the section's
+	// configuration that On or Off was given (error_override_set), also
+	// across lines of the same section.
+	if c.errorOverride == nil {
+		c.errorOverride = map[*apacheconf.Node]bool{}
 	}
-	on := strings.EqualFold(w, "on")
-	for rest != "" {
-		var code string
-		code, rest = apacheconf.GetwordConf(rest)
+	for _, code := range n.Words() {
 		switch {
 		case strings.EqualFold(code, "on"):
-			on = true
+			c.errorOverride[st.parent] = true
+			c.errorOverrideSet(st, true)
 		case strings.EqualFold(code, "off"):
-			on = false
+			c.errorOverride[st.parent] = false
+			c.errorOverrideSet(st, true)
+		case !c.errorOverrideSet(st, false):
+			checkEnum(c, n, d, st)
+			return
 		case code == "" || code[0] < '0' || code[0] > '9':
 			c.errorf(n, codeValue, "", "ProxyErrorOverride: status codes to intercept must be numeric")
 			return
-		case !on:
+		case !c.errorOverride[st.parent]:
 			c.errorf(n, codeValue, "List status codes only after On: ProxyErrorOverride On 502 503.", "ProxyErrorOverride: status codes must follow a value of 'on'")
 			return
 		default:
@@ -112,6 +115,18 @@ func checkProxyErrorOverride(c *checker, n *apacheconf.Node, d catalog.Directive
 			}
 		}
 	}
+}
+
+// errorOverrideSet reports whether ProxyErrorOverride gave On or Off in
+// the section of st; set records that it did.
+func (c *checker) errorOverrideSet(st state, set bool) bool {
+	if c.errorOverrideGiven == nil {
+		c.errorOverrideGiven = map[*apacheconf.Node]bool{}
+	}
+	if set {
+		c.errorOverrideGiven[st.parent] = true
+	}
+	return c.errorOverrideGiven[st.parent]
 }
 
 // authnProviders are the AuthBasicProvider, AuthDigestProvider and

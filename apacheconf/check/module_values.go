@@ -103,7 +103,38 @@ var moduleHandlers = map[string]handler{
 	"ProxyRemote":      checkProxyRemote,
 	"ProxyRemoteMatch": checkProxyRemote,
 
+	// core's listeners and the event MPM
+	"ListenBacklog":           numberCheck(cAtoi, atLeast(1), "ListenBacklog must be > 0"),
+	"ListenCoresBucketsRatio": numberCheck(cAtoi, atLeast(1), "ListenCoresBucketsRatio must be > 0"),
+	"ListenTCPDeferAccept":    numberCheck(cAtoi, atLeast(1), "ListenTCPDeferAccept must be > 0"),
+	"ReceiveBufferSize":       numberCheck(cAtoi, func(v int64) bool { return v == 0 || v >= 512 }, "ReceiveBufferSize must be >= 512 bytes, or 0 for system default."),
+	"SendBufferSize":          numberCheck(cAtoi, func(v int64) bool { return v == 0 || v >= 512 }, "SendBufferSize must be >= 512 bytes, or 0 for system default."),
+
+	// mod_vhost_alias
+	"VirtualDocumentRoot":   checkVhostAliasFormat,
+	"VirtualDocumentRootIP": checkVhostAliasFormat,
+	"VirtualScriptAlias":    checkVhostAliasFormat,
+	"VirtualScriptAliasIP":  checkVhostAliasFormat,
+
+	// mod_ssl
+	"SSLVHostSNIPolicy": keywords("Invalid SSLVhostSNIPolicy argument '%s'", "secure", "strict", "insecure", "authonly"),
+
+	// mod_wsgi
+	"WSGIAcceptMutex": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		switch strings.ToLower(w) {
+		case "default", "flock", "fcntl", "sysvsem", "posixsem", "pthread":
+			return
+		}
+		c.errorf(n, codeWSGI, "", "Accept mutex lock mechanism '%s' is invalid. Valid accept mutex mechanisms for this platform are: default, flock, fcntl, sysvsem, posixsem, pthread.", w)
+	},
+	"WSGIAccessScript":    checkWSGIScriptGiven("access"),
+	"WSGIAuthUserScript":  checkWSGIScriptGiven("auth user"),
+	"WSGIAuthGroupScript": checkWSGIScriptGiven("auth group"),
+	"WSGIDispatchScript":  checkWSGIScriptGiven("dispatch"),
+
 	// mod_rewrite
+	"RewriteMap": checkRewriteMap,
 	"RewriteBase": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 		w, _ := apacheconf.GetwordConf(n.Args)
 		switch {
@@ -349,13 +380,15 @@ func checkSSLCompression(c *checker, n *apacheconf.Node, d catalog.Directive, st
 
 // socacheProviders are the socache providers, by the module that
 // registers each.
-var socacheProviders = map[string]string{"shmcb": "socache_shmcb_module", "dbm": "socache_dbm_module",
+var socacheProviders = map[string]string{"shmcb": "socache_shmcb_module", "default": "socache_shmcb_module", "dbm": "socache_dbm_module",
 	"memcache": "socache_memcache_module", "redis": "socache_redis_module", "dc": "socache_dc_module"}
 
-// socacheNames lists the loaded socache providers, as mod_ssl lists them.
+// socacheNames lists the loaded socache providers, as mod_ssl lists them
+// (measured with mod_socache_shmcb alone, which also registers
+// "default"; the order of several is httpd's hash order, not known here).
 func (c *checker) socacheNames() string {
 	var names []string
-	for _, p := range []string{"dbm", "dc", "memcache", "redis", "shmcb"} {
+	for _, p := range []string{"shmcb", "default", "dbm", "dc", "memcache", "redis"} {
 		if c.hasModule(socacheProviders[p]) {
 			names = append(names, p)
 		}
@@ -668,4 +701,62 @@ func argv(args string) []string {
 		words = append(words, w)
 	}
 	return words
+}
+
+// checkVhostAliasFormat is mod_vhost_alias's vhost_alias_set: an absolute
+// path or none.
+func checkVhostAliasFormat(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	if w, _ := apacheconf.GetwordConf(n.Args); !strings.EqualFold(w, "none") && !strings.HasPrefix(w, "/") {
+		c.errorf(n, codeValue, "Give an absolute path with the interpolations: /srv/www/%0.", "format string must be an absolute path, or 'none'")
+	}
+}
+
+// checkWSGIScriptGiven is mod_wsgi's check that the script's location is
+// there.
+func checkWSGIScriptGiven(kind string) handler {
+	return func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		if w, _ := apacheconf.GetwordConf(n.Args); w == "" {
+			c.errorf(n, codeWSGI, "", "Location of %s script not supplied.", kind)
+		}
+	}
+}
+
+// rewriteInternalMaps are mod_rewrite's int: maps.
+var rewriteInternalMaps = map[string]bool{"toupper": true, "tolower": true, "escape": true, "unescape": true}
+
+// checkRewriteMap is mod_rewrite's cmd_rewritemap: the map types it checks
+// without a database, with FileChecks their files.
+func checkRewriteMap(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w := n.Words()
+	name, spec := w[0], w[1]
+	file := ""
+	lower := strings.ToLower(spec)
+	switch {
+	case strings.HasPrefix(lower, "txt:"), strings.HasPrefix(lower, "rnd:"):
+		file = spec[4:]
+	case strings.HasPrefix(lower, "dbm"):
+		return
+	case strings.HasPrefix(lower, "dbd:"), strings.HasPrefix(lower, "fastdbd:"):
+		if !c.hasModule("dbd_module") {
+			c.errorf(n, codeValue, "Load mod_dbd (LoadModule dbd_module).", "RewriteMap types dbd and fastdbd require mod_dbd!")
+		}
+		return
+	case strings.HasPrefix(lower, "prg:"):
+		if words := strings.Fields(spec[4:]); len(words) > 0 {
+			file = words[0]
+		}
+	case strings.HasPrefix(lower, "int:"):
+		if !rewriteInternalMaps[spec[4:]] {
+			c.errorf(n, codeValue, "The internal maps are toupper, tolower, escape and unescape.", "RewriteMap: internal map not found:%s", spec[4:])
+		}
+		return
+	default:
+		file = spec
+	}
+	if !c.opts.FileChecks || file == "" {
+		return
+	}
+	if p := c.serverRootPath(file); !exists(p) {
+		c.errorf(n, codeValue, "Create the map file, or run the check where the configuration is deployed.", "RewriteMap: file for map %s not found:%s", name, p)
+	}
 }

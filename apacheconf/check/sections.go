@@ -150,10 +150,19 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 			}
 		}
 		return
-	case "<authzprovideralias":
-		c.hasAuthzAlias = true
-	case "<authnprovideralias":
-		c.hasAuthnAlias = true
+	case "<authzprovideralias", "<authnprovideralias":
+		if kind == "<authzprovideralias" {
+			c.hasAuthzAlias = true
+		} else {
+			c.hasAuthnAlias = true
+		}
+		// The provider and the alias's name.
+		if end >= 0 {
+			if w := apacheconf.Words(strings.TrimSpace(args[:end])); len(w) < 2 || w[0] == "" || w[1] == "" {
+				c.errorf(n, codeArgs, "Write <"+strings.TrimPrefix(d.Name, "<")+" PROVIDER ALIAS>.", "%s> directive requires additional arguments", d.Name)
+				return
+			}
+		}
 	case "<limit", "<limitexcept":
 		c.customMethods = true
 		if args == "" {
