@@ -26,11 +26,59 @@ var launchers = map[string]launcher{
 	"subprocess.check_output": subprocessCall,
 	"subprocess.run":          subprocessCall,
 	"subprocess.Popen":        subprocessCall,
+	"os.spawnl":               spawnCall,
+	"os.spawnle":              spawnCall,
+	"os.spawnlp":              spawnCall,
+	"os.spawnlpe":             spawnCall,
+	"os.spawnv":               spawnCall,
+	"os.spawnve":              spawnCall,
+	"os.spawnvp":              spawnCall,
+	"os.spawnvpe":             spawnCall,
+}
+
+// spawnCall is os.spawn*(mode, ...): the os.exec* of the same letters run
+// in a child; P_WAIT waits for it, P_NOWAIT leaves it running.
+func spawnCall(e *evaluator, name string, args *arguments, at lexer.Position) (value, error) {
+	if len(args.kw) > 0 {
+		return nil, runtimeError(position(args.kw[0].at), name+"() takes no keyword arguments: Python stops with TypeError", "Pass the arguments by position.")
+	}
+	if len(args.pos) < 2 {
+		return nil, runtimeError(position(at), name+"() needs a mode and a program: Python stops with TypeError", "Write "+name+"(os.P_WAIT, program, ...).")
+	}
+	mode, ok := intOf(args.pos[0])
+	if !ok || mode != 0 && mode != 1 {
+		if _, bad := args.pos[0].(poisoned); bad {
+			return nil, errPoisoned
+		}
+		return nil, unsupported(args.posAt[0], "a spawn mode other than os.P_WAIT or os.P_NOWAIT")
+	}
+	cmd, err := e.execCommand("os.exec"+strings.TrimPrefix(name, "os.spawn"), &arguments{pos: args.pos[1:], posAt: args.posAt[1:]}, at)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Call = name
+	cmd.Background = mode == 1
+	e.cmds = append(e.cmds, cmd)
+	if mode == 1 {
+		return &opaque{what: "the process id " + name + " returns", at: position(at)}, nil
+	}
+	return &opaque{what: "the exit status of " + name, at: position(at)}, nil
 }
 
 // execCall is os.exec*: l passes argv as arguments, v as a sequence; p
 // searches PATH; e takes the environment as the last argument.
 func execCall(e *evaluator, name string, args *arguments, at lexer.Position) (value, error) {
+	cmd, err := e.execCommand(name, args, at)
+	if err != nil {
+		return nil, err
+	}
+	e.cmds = append(e.cmds, cmd)
+	e.stopped = true
+	return &none{}, nil
+}
+
+// execCommand is the command of an os.exec* call.
+func (e *evaluator) execCommand(name string, args *arguments, at lexer.Position) (*Command, error) {
 	suffix := strings.TrimPrefix(name, "os.exec")
 	byList := strings.HasPrefix(suffix, "v")
 	withEnv := strings.HasSuffix(suffix, "e")
@@ -112,9 +160,7 @@ func execCall(e *evaluator, name string, args *arguments, at lexer.Position) (va
 			return nil, err
 		}
 	}
-	e.cmds = append(e.cmds, cmd)
-	e.stopped = true
-	return &none{}, nil
+	return cmd, nil
 }
 
 // newCommand starts a command that inherits the daemon's environment as
@@ -207,26 +253,42 @@ func systemCall(e *evaluator, name string, args *arguments, at lexer.Position) (
 		return nil, err
 	}
 	cmd := e.newCommand(name, at)
-	if err := e.setShell(cmd, line); err != nil {
+	setup, err := e.setShell(cmd, line)
+	if err != nil {
 		return nil, err
 	}
-	e.cmds = append(e.cmds, cmd)
+	e.cmds = append(append(e.cmds, setup...), cmd)
 	return &opaque{what: "the exit status of os.system", at: position(at)}, nil
 }
 
-// setShell fills a command from a shell command line.
-func (e *evaluator) setShell(cmd *Command, line *str) error {
+// setShell fills a command from a shell command line, and returns the
+// commands the line runs before it (a; b, a && b), which share its call,
+// shell line, environment and directory.
+func (e *evaluator) setShell(cmd *Command, line *str) ([]*Command, error) {
 	sh, err := parseShell(line)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cmd.Shell = line.s
-	for _, w := range sh.words {
-		cmd.Args = append(cmd.Args, w.s)
+	base := *cmd
+	fill := func(c *Command, sh *shellCommand) error {
+		c.Shell = line.s
+		for _, w := range sh.words {
+			c.Args = append(c.Args, w.s)
+		}
+		c.ArgPos = shellPos(sh.words)
+		c.Env = mergeEnv(c.Env, sh.assign)
+		return e.setProgram(c, sh.words[0], true)
 	}
-	cmd.ArgPos = shellPos(sh.words)
-	cmd.Env = mergeEnv(cmd.Env, sh.assign)
-	return e.setProgram(cmd, sh.words[0], true)
+	var setup []*Command
+	for _, s := range sh.setup {
+		c := base
+		c.Args, c.ArgPos, c.Env = nil, nil, append([]string(nil), base.Env...)
+		if err := fill(&c, s); err != nil {
+			return nil, err
+		}
+		setup = append(setup, &c)
+	}
+	return setup, fill(cmd, sh)
 }
 
 // mergeEnv sets the NAME=VALUE entries of add over those of base.
@@ -329,9 +391,11 @@ func subprocessCall(e *evaluator, name string, args *arguments, at lexer.Positio
 			return nil, unsupported(execAt, "executable= together with a command string")
 		}
 		if useShell {
-			if err := e.setShell(cmd, v); err != nil {
+			setup, err := e.setShell(cmd, v)
+			if err != nil {
 				return nil, err
 			}
+			e.cmds = append(e.cmds, setup...)
 			break
 		}
 		if strings.ContainsAny(v.s, " \t\n") {

@@ -81,10 +81,14 @@
 //   - the calls that start programs: os.execl, execle, execlp, execlpe,
 //     execv, execve, execvp, execvpe; subprocess.call, run, check_call,
 //     check_output, Popen (with a list, a one-word string, or a string with
-//     shell=True; cwd= goes to Command.Dir); os.system. Command lines for
-//     /bin/sh -c are parsed with mvdan.cc/sh as POSIX sh and accepted when
-//     they are one simple command (optionally `exec`, optionally
-//     NAME=value prefixes) whose words are static after quote removal.
+//     shell=True; cwd= goes to Command.Dir); os.system; os.spawn* with
+//     os.P_WAIT (a blocking command) or os.P_NOWAIT (left running).
+//     Command lines for /bin/sh -c are parsed with mvdan.cc/sh as POSIX
+//     sh and accepted when they are simple commands (optionally `exec`
+//     last, optionally NAME=value prefixes) whose words are static after
+//     quote removal, alone or in a list joined by ; && or line breaks:
+//     the last one is the command, the ones before are setup (they may
+//     redirect their output); || and pipes depend on the shell.
 //   - sys.exit(...), raise SystemExit(...), exit(), os._exit(): the script
 //     ends there; code after them or after os.exec* is reported
 //     unreachable (a warning).

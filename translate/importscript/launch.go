@@ -227,14 +227,19 @@ func pyRepr(s string) string {
 }
 
 // ShellCommand is the command a /bin/sh -c line runs, read as the static
-// reader reads os.system's: one simple command whose words are static
-// after quote removal. at is where the line was found; call names the
-// function that ran the shell.
-func ShellCommand(line string, at apacheconf.Position, call string) (*Command, error) {
+// reader reads os.system's: simple commands whose words are static after
+// quote removal, in a list (a; b, a && b) whose last one is the program;
+// setup are the ones before it. at is where the line was found; call
+// names the function that ran the shell.
+func ShellCommand(line string, at apacheconf.Position, call string) (cmd *Command, setup []Command, err error) {
 	e := newEvaluator(at.Filename, nil)
-	cmd := &Command{Call: call, Pos: at}
-	if err := e.setShell(cmd, newStr(line, at)); err != nil {
-		return nil, err
+	cmd = &Command{Call: call, Pos: at}
+	before, err := e.setShell(cmd, newStr(line, at))
+	if err != nil {
+		return nil, nil, err
 	}
-	return cmd, nil
+	for _, c := range before {
+		setup = append(setup, *c)
+	}
+	return cmd, setup, nil
 }

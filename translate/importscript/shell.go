@@ -14,6 +14,9 @@ import (
 type shellCommand struct {
 	words  []*str
 	assign []string // NAME=VALUE prefixes, set in the program's environment
+	// setup are the commands of the line before this one (a; b, a && b),
+	// which run and finish first.
+	setup []*shellCommand
 }
 
 // shellHelp is the advice for command lines that need the shell at run
@@ -44,21 +47,68 @@ func parseShell(line *str) (*shellCommand, error) {
 	notSimple := func(at syntax.Pos, what string) error {
 		return newDiag(CodeUnsupported, line.posAt(int(at.Offset())), "the command line has "+what+", which only the shell can run", shellHelp)
 	}
-	switch len(file.Stmts) {
-	case 0:
+	if len(file.Stmts) == 0 {
 		return nil, runtimeError(line.at, "the command line is empty", "Give the command to run.")
-	case 1:
-	default:
-		return nil, notSimple(file.Stmts[1].Pos(), "more than one command (; or a line break)")
 	}
-	st := file.Stmts[0]
+	// A list (a; b, a && b, or one a line) runs its commands one after the
+	// other: all but the last are setup, and the last is the program.
+	var stmts []*syntax.Stmt
+	var flatten func(st *syntax.Stmt) error
+	flatten = func(st *syntax.Stmt) error {
+		if b, isBin := st.Cmd.(*syntax.BinaryCmd); isBin && b.Op == syntax.AndStmt && !st.Negated && !st.Background && len(st.Redirs) == 0 {
+			if err := flatten(b.X); err != nil {
+				return err
+			}
+			return flatten(b.Y)
+		}
+		stmts = append(stmts, st)
+		return nil
+	}
+	for _, st := range file.Stmts {
+		if err := flatten(st); err != nil {
+			return nil, err
+		}
+	}
+	var out *shellCommand
+	for i, st := range stmts {
+		c, err := simpleCommand(line, st, i < len(stmts)-1, notSimple)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = c
+		} else {
+			out.setup = append(out.setup, out.last())
+			out.words, out.assign = c.words, c.assign
+		}
+	}
+	return out, nil
+}
+
+// last is the command itself, without the setup before it.
+func (c *shellCommand) last() *shellCommand {
+	return &shellCommand{words: c.words, assign: c.assign}
+}
+
+// simpleCommand reads one command of the line; a setup command (not the
+// last) may redirect its output, which changes nothing that runs.
+func simpleCommand(line *str, st *syntax.Stmt, setup bool, notSimple func(syntax.Pos, string) error) (*shellCommand, error) {
+	var err error
 	switch {
 	case st.Negated:
 		return nil, notSimple(st.Pos(), "a negation (!)")
 	case st.Background:
 		return nil, notSimple(st.Semicolon, "a background command (&)")
-	case len(st.Redirs) > 0:
+	case len(st.Redirs) > 0 && !setup:
 		return nil, notSimple(st.Redirs[0].Pos(), "a redirection ("+st.Redirs[0].Op.String()+")")
+	}
+	for _, r := range st.Redirs {
+		if r.Hdoc != nil || r.Word == nil {
+			return nil, notSimple(r.Pos(), "a redirection ("+r.Op.String()+")")
+		}
+		if _, err := staticWord(line, r.Word, false); err != nil {
+			return nil, err
+		}
 	}
 	call, ok := st.Cmd.(*syntax.CallExpr)
 	if !ok {
@@ -84,6 +134,9 @@ func parseShell(line *str) (*shellCommand, error) {
 	}
 	args := call.Args
 	if len(args) > 0 && args[0].Lit() == "exec" {
+		if setup {
+			return nil, notSimple(args[0].Pos(), "exec before the end of a list, after which nothing else runs,")
+		}
 		args = args[1:]
 		if len(args) > 0 && strings.HasPrefix(args[0].Lit(), "-") {
 			return nil, notSimple(args[0].Pos(), "options to exec")

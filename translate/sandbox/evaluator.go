@@ -40,28 +40,25 @@ func (r *Result) Launch(script string, base []string, dir string) (*importscript
 		}
 		return nil, events, fmt.Errorf("the script ran to its end without starting a program (%s)", r.Status)
 	}
-	cmd := &importscript.Command{Call: r.Call, Pos: at}
-	switch r.Call {
-	case "os.system":
-		sh, err := importscript.ShellCommand(r.Args[2], at, r.Call)
+	if len(r.Args) == 0 {
+		return nil, events, fmt.Errorf("the script starts %s with an empty argv", r.Program)
+	}
+	cmd := &importscript.Command{Call: r.Call, Pos: at, Program: r.Program, SearchPath: !strings.Contains(r.Program, "/"), Args: r.Args}
+	for range r.Args {
+		cmd.ArgPos = append(cmd.ArgPos, at)
+	}
+	var setup []importscript.Command
+	// A shell's command line (os.system, shell=True) is taken apart as the
+	// static reader does; the commands of a list before the last one are
+	// setup, which never ran here (the shell did not start).
+	if len(r.Args) == 3 && r.Args[1] == "-c" && (r.Program == "/bin/sh" || r.Args[0] == "/bin/sh") {
+		sh, before, err := importscript.ShellCommand(r.Args[2], at, r.Call)
 		if err != nil {
-			return nil, events, fmt.Errorf("the script runs /bin/sh -c %q, which wsgidock cannot take apart: %v", r.Args[2], err)
-		}
-		cmd = sh
-	default:
-		if len(r.Args) == 0 {
-			return nil, events, fmt.Errorf("the script starts %s with an empty argv", r.Program)
-		}
-		cmd.Program = r.Program
-		cmd.SearchPath = !strings.Contains(r.Program, "/")
-		cmd.Args = r.Args
-		for range r.Args {
-			cmd.ArgPos = append(cmd.ArgPos, at)
-		}
-		if len(r.Args) == 3 && r.Args[1] == "-c" && (r.Program == "/bin/sh" || r.Args[0] == "/bin/sh") {
-			if sh, err := importscript.ShellCommand(r.Args[2], at, r.Call); err == nil {
-				cmd = sh
+			if r.Call == "os.system" {
+				return nil, events, fmt.Errorf("the script runs /bin/sh -c %q, which wsgidock cannot take apart: %v", r.Args[2], err)
 			}
+		} else {
+			cmd, setup = sh, before
 		}
 	}
 	if dir == "" {
@@ -72,8 +69,12 @@ func (r *Result) Launch(script string, base []string, dir string) (*importscript
 	}
 	// The shell's NAME=value prefixes apply on top of the environment.
 	changes, replace := envChanges(base, r.Env)
+	for i := range setup {
+		setup[i].Dir = cmd.Dir
+		setup[i].Env, setup[i].ReplaceEnv = append(append([]string(nil), changes...), setup[i].Env...), replace
+	}
 	cmd.Env, cmd.ReplaceEnv = append(changes, cmd.Env...), replace
-	return &importscript.Launch{Command: *cmd}, events, nil
+	return &importscript.Launch{Command: *cmd, Setup: setup}, events, nil
 }
 
 // envChanges is env as the entries that differ from base, or the whole

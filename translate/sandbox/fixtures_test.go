@@ -106,7 +106,7 @@ func TestFixturesMatchStaticReader(t *testing.T) {
 			want := effectiveEnv(first)
 			if first.Shell != "" {
 				// The shell, not Python, applies NAME=value prefixes.
-				sh, err := importscript.ShellCommand(first.Shell, first.Pos, first.Call)
+				sh, _, err := importscript.ShellCommand(first.Shell, first.Pos, first.Call)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -301,11 +301,16 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	if sup.launch != nil {
 		return sup.result(pending), nil
 	}
+	var first *Result
+	if len(pending) > 0 {
+		first = pending[0]
+	}
 	if ctx.Err() == context.DeadlineExceeded {
 		return nil, &LimitError{What: fmt.Sprintf("the time limit (%s)", lim.Time), Partial: final}
 	}
 	if final != nil && sup.tried != nil {
-		final.Tried = tried(sup.tried, pending)
+		// The exec that failed was the first one: that of the first call.
+		final.Tried = tried(sup.tried, first)
 	}
 	if final == nil || sup.failure != nil {
 		msg := strings.TrimSpace(stderr.String())
@@ -331,14 +336,14 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 // way the script ended last. Code in the script can write there too, so
 // only the call's name, its line and the events come from these, never
 // a launch: a record that claims one is ignored.
-func records(b []byte) (pending, final *Result) {
+func records(b []byte) (pending []*Result, final *Result) {
 	for _, line := range bytes.Split(b, []byte("\n")) {
 		var r Result
 		if json.Unmarshal(line, &r) != nil || r.Status == "" || r.Status == "launch" {
 			continue
 		}
 		if r.Status == "pending" {
-			pending = &r
+			pending = append(pending, &r)
 			continue
 		}
 		final = &r
@@ -348,10 +353,11 @@ func records(b []byte) (pending, final *Result) {
 
 // result is the launch the kernel reported, with the name of the call,
 // its line and the events before it from the runner's last pending record.
-func (s *supervisor) result(pending *Result) *Result {
+func (s *supervisor) result(pending []*Result) *Result {
 	res := &Result{Status: "launch", Call: "execve"}
-	if pending != nil {
-		res.Call, res.Line, res.Events = pending.Call, pending.Line, pending.Events
+	if n := len(pending); n > 0 {
+		last := pending[n-1]
+		res.Call, res.Line, res.Events = last.Call, last.Line, last.Events
 	}
 	fill(res, s.launch)
 	return res

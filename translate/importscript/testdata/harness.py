@@ -5,7 +5,8 @@
 # Python's own os.exec*, subprocess and shlex code runs unchanged; only the
 # lowest layers are replaced: os.execv and os.execve (which os.execl*,
 # os.execvp* call), subprocess's fork_exec (which every subprocess
-# function reaches through Popen), os.system and os.chdir.
+# function reaches through Popen), os.system, os.chdir, and the fork of
+# os.spawn* (its child's exec is recorded in the process itself).
 import hashlib
 import json
 import os
@@ -89,6 +90,27 @@ def waiting(self, *args, **kwargs):
     return real_wait(self, *args, **kwargs)
 
 
+def fake_spawnvef(mode, file, args, env, func):
+    # os.spawn*: the exec of the same letters, in a child that never
+    # exists; P_WAIT waits for it, P_NOWAIT leaves it running.
+    if not isinstance(args, (tuple, list)):
+        raise TypeError('argv must be a tuple or a list')
+    if not args or not args[0]:
+        raise ValueError('argv first element cannot be empty')
+    try:
+        if env is None:
+            func(file, args)
+        else:
+            func(file, args, env)
+    except Execed:
+        pass
+    if mode == os.P_NOWAIT:
+        commands[-1]["background"] = True
+        return FAKE_PID - len(commands)
+    return 0
+
+
+os._spawnvef = fake_spawnvef
 os.execv = fake_execv
 os.execve = fake_execve
 os.system = fake_system
