@@ -469,9 +469,11 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 		return nil
 	}
 	svc.Origin.Exec = launch.Pos
-	p.mapDaemonOptions(svc, d)
+	engine, isEngine := dockerrun.EngineOf(launch.Program)
+	container := isEngine && len(launch.Args) > 1 && dockerrun.IsRun(engine, launch.Args[1:])
+	p.mapDaemonOptions(svc, d, container)
 	p.mapLaunchDetails(svc, launch)
-	if engine, ok := dockerrun.EngineOf(launch.Program); ok && len(launch.Args) > 1 && dockerrun.IsRun(engine, launch.Args[1:]) {
+	if container {
 		var pos []apacheconf.Position
 		if len(launch.ArgPos) > 1 {
 			pos = launch.ArgPos[1:]
@@ -493,6 +495,7 @@ func (p *planner) service(sp *spec.Spec, imp *importScript, h interface{ Write([
 			p.report.Unmapped = append(p.report.Unmapped, unmapped...)
 		}
 		p.passLauncherEnv(svc, launch)
+		p.passDaemonLocale(svc, d, launch)
 		if svc.ContainerName == "" {
 			svc.ContainerName = sp.Project + "-" + svc.Name
 			p.mapped(svc.Name, "container name", fmt.Sprintf("the launcher gave no --name; wsgidock names the container %s so that it can find it again", svc.ContainerName), launch.Pos)
@@ -645,12 +648,25 @@ func (p *planner) passLauncherEnv(svc *spec.Service, launch *importscript.Launch
 }
 
 // mapDaemonOptions reports what each WSGIDaemonProcess option means once
-// the service runs outside Apache.
-func (p *planner) mapDaemonOptions(svc *spec.Service, d *daemon) {
+// the service runs outside Apache; container says the launcher runs an
+// engine's `run`.
+func (p *planner) mapDaemonOptions(svc *spec.Service, d *daemon, container bool) {
 	pos := d.node.Pos()
 	for _, o := range d.opts {
 		what := o.Name + "=" + o.Value
 		switch o.Name {
+		case "lang", "locale":
+			// mod_wsgi sets LANG (lang=) or LC_ALL (locale=) in the
+			// daemon process's environment. An engine client passes
+			// none of its own environment to the container, unless the
+			// launcher names the variable without a value (-e LANG):
+			// passDaemonLocale writes that value out.
+			name := map[string]string{"lang": "LANG", "locale": "LC_ALL"}[o.Name]
+			if container {
+				p.mapped(svc.Name, what, "mod_wsgi set "+name+" for the daemon process, which only ran the launcher and the engine client: the container sees it only through an -e "+name+" of the launcher, which is given the value", pos)
+			} else {
+				p.unmapped(svc.Name, what, "mod_wsgi set "+name+"="+o.Value+" for the daemon process, and the program inherited it; wsgidock does not set it: add it to the program's environment if the program needs it", pos)
+			}
 		case "threads", "processes":
 			p.mapped(svc.Name, what, "the daemon process only ran the launcher; wsgidock runs the service directly", pos)
 		case "display-name":
@@ -660,6 +676,26 @@ func (p *planner) mapDaemonOptions(svc *spec.Service, d *daemon) {
 			p.unmapped(svc.Name, what, "this was the account the launcher ran as under Apache; wsgidock runs the engine or program as the user who runs wsgidock", pos)
 		default:
 			p.unmapped(svc.Name, what, "a mod_wsgi daemon setting with no meaning for a service run outside Apache", pos)
+		}
+	}
+}
+
+// passDaemonLocale gives `-e LANG` and `-e LC_ALL` flags still without a
+// value the one mod_wsgi's lang= and locale= put in the daemon process's
+// environment, which the engine client passed into the container.
+func (p *planner) passDaemonLocale(svc *spec.Service, d *daemon, launch *importscript.Launch) {
+	if launch.ReplaceEnv {
+		return // the client had only the launcher's environment
+	}
+	for i := range svc.Env {
+		e := &svc.Env[i]
+		opt := map[string]string{"LANG": "lang", "LC_ALL": "locale"}[e.Name]
+		if opt == "" || e.HasValue {
+			continue
+		}
+		if v, ok := d.option(opt); ok {
+			e.Value, e.HasValue = v, true
+			p.mapped(svc.Name, "--env "+e.Name, "mod_wsgi's "+opt+"= set "+e.Name+" for the daemon process, whose engine client passed it to the container; the value is written out", e.Source)
 		}
 	}
 }

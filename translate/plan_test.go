@@ -110,3 +110,44 @@ func firstDiff(want, got string) string {
 	}
 	return "lengths differ"
 }
+
+// TestDaemonLocale: lang= and locale= set LANG and LC_ALL for the daemon
+// process. A container sees them only through a launcher's -e NAME, which
+// gets the value; a plain process inherited them, which is reported.
+func TestDaemonLocale(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"httpd.conf": "WSGIDaemonProcess web threads=0 lang=C.UTF-8 locale=de_DE.UTF-8\n" +
+			"WSGIImportScript web.py process-group=web application-group=%{GLOBAL}\n" +
+			"WSGIDaemonProcess tool threads=0 lang=C.UTF-8\n" +
+			"WSGIImportScript tool.py process-group=tool application-group=%{GLOBAL}\n",
+		"web.py":  "import os\nos.execl('/usr/bin/docker', 'docker', 'run', '--rm', '-e', 'LANG', '-e', 'TZ', 'img')\n",
+		"tool.py": "import os\nos.execl('/usr/bin/tool', 'tool')\n",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sp, rep, diags, _ := plan(t, dir)
+	if diags.HasErrors() || len(sp.Services) != 2 {
+		t.Fatalf("%d services, %v", len(sp.Services), diags)
+	}
+	env := sp.Services[0].Env
+	if len(env) != 2 || env[0].Name != "LANG" || env[0].Value != "C.UTF-8" || !env[0].HasValue || env[1].HasValue {
+		t.Errorf("env %+v, want LANG=C.UTF-8 and TZ without a value", env)
+	}
+	where := map[string]string{}
+	for _, it := range rep.Mapped {
+		where[it.Service+" "+it.What] = "mapped"
+	}
+	for _, it := range rep.Unmapped {
+		where[it.Service+" "+it.What] = "unmapped"
+	}
+	for item, want := range map[string]string{"web lang=C.UTF-8": "mapped", "web locale=de_DE.UTF-8": "mapped",
+		"web --env LANG": "mapped", "tool lang=C.UTF-8": "unmapped"} {
+		if where[item] != want {
+			t.Errorf("%s is %q in the report, want %s", item, where[item], want)
+		}
+	}
+}
