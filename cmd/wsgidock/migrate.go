@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -196,24 +197,75 @@ func (c *migrateCmd) Run(io *streams) error {
 }
 
 // reportUnmapped writes what could not be carried over as positioned
-// warnings, and fails under --strict.
+// warnings, and fails under --strict. Notes about what wsgidock adapted by
+// itself (Info) are left to MIGRATION.md. The same item for more than
+// maxRepeats services (the same option in every virtual host) is one
+// warning with the count and the first places; MIGRATION.md lists each.
+// maxRepeats is how many warnings of one item migrate writes before it
+// sums them up in one.
+const maxRepeats = 3
+
 func (c *migrateCmd) reportUnmapped(w io.Writer, report *spec.Report, notes []spec.Item) error {
-	items := append(append([]spec.Item{}, report.Unmapped...), notes...)
-	var ds apacheconf.Diagnostics
+	items := make([]spec.Item, 0, len(report.Unmapped)+len(notes))
+	items = append(items, report.Unmapped...)
+	for _, it := range notes {
+		if !it.Info {
+			items = append(items, it)
+		}
+	}
+	ds := make(apacheconf.Diagnostics, 0, len(items))
+	reasons := map[string]int{}
 	for _, it := range items {
 		summary := it.What + ": " + it.Why
 		if it.Service != "" {
 			summary = it.Service + ": " + summary
 		}
-		ds = append(ds, apacheconf.Diagnostic{Severity: apacheconf.SeverityWarning, Code: translate.CodeUnmapped, Summary: summary,
-			Subject: apacheconf.Range{Start: it.Source}})
+		// Detail holds what makes two items the same; Code the service.
+		ds = append(ds, apacheconf.Diagnostic{Severity: apacheconf.SeverityWarning, Code: it.Service, Summary: summary,
+			Subject: apacheconf.Range{Start: it.Source}, Detail: it.What + ": " + it.Why})
+		reasons[it.What+": "+it.Why]++
 	}
 	ds.Sort()
+	// The places of each repeated item after its first, up to maxRepeats.
+	places := map[string][]string{}
 	for _, d := range ds {
-		fmt.Fprintln(w, d.Error())
+		if reasons[d.Detail] > maxRepeats {
+			if p, seen := places[d.Detail]; !seen {
+				places[d.Detail] = []string{}
+			} else if len(p) < maxRepeats {
+				place := d.Subject.Start.String()
+				if d.Code != "" {
+					place = d.Code + " at " + place
+				}
+				places[d.Detail] = append(p, place)
+			}
+		}
+	}
+	hint := "migrate -o DIR lists each in " + emit.MigrationFile
+	if c.Out != "" {
+		hint = "each is in " + filepath.Join(c.Out, emit.MigrationFile)
+	}
+	bw := bufio.NewWriter(w)
+	summed := map[string]bool{}
+	for _, d := range ds {
+		if n := reasons[d.Detail]; n > maxRepeats {
+			if summed[d.Detail] {
+				continue // summed up at its first place
+			}
+			summed[d.Detail] = true
+			at := strings.Join(places[d.Detail], ", ")
+			if n-1 > len(places[d.Detail]) {
+				at += ", ..."
+			}
+			d.Summary += fmt.Sprintf(" (and %d more like it: %s; %s)", n-1, at, hint)
+		}
+		fmt.Fprintln(bw, d.Error())
+	}
+	if err := bw.Flush(); err != nil {
+		return err
 	}
 	if c.Strict && len(items) > 0 {
-		return &exitError{code: exitFindings, msg: fmt.Sprintf("--strict: %d items could not be carried over (listed above)", len(items))}
+		return &exitError{code: exitFindings, msg: fmt.Sprintf("--strict: %d items could not be carried over (listed above, each in %s)", len(items), emit.MigrationFile)}
 	}
 	return nil
 }

@@ -219,4 +219,8 @@ type Item struct {
 	// Why says where it went, or why it could not be mapped and what to do.
 	Why    string              `json:"why"`
 	Source apacheconf.Position `json:"source"`
+	// Info marks an output format's note about what wsgidock adapted by
+	// itself, which leaves the user nothing to do: MIGRATION.md lists it,
+	// migrate does not warn about it, and --strict does not count it.
+	Info bool `json:"-"`
 }

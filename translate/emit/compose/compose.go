@@ -174,6 +174,8 @@ func service(sp *spec.Spec, s *spec.Service, networks, volumes mapping) (mapping
 			What:    "readiness check " + s.Ready.URL,
 			Why:     "wsgidock checks the URL from the host; a compose healthcheck runs inside the container and needs a client the image may lack. `wsgidock up --wait` checks it",
 			Source:  check.Or(s.Ready.Source, s),
+			// Apache did not check it either: nothing is lost.
+			Info: true,
 		})
 	}
 	if len(s.PostStart) > 0 {

@@ -130,6 +130,7 @@ func build(sp *spec.Spec, opts Options) ([]object, []spec.Item, error) {
 		name := taken.take(s.Name)
 		if name != s.Name {
 			b.note(s, "name "+s.Name, "Kubernetes names are DNS labels (lower-case letters, digits, '-'); the objects are named "+name, s.Origin.Daemon)
+			b.notes[len(b.notes)-1].Info = true
 		}
 		w := b.workload(s, name)
 		ws = append(ws, w)

@@ -49,7 +49,8 @@ func Markdown(sp *spec.Spec, report *spec.Report, format string, notes []spec.It
 		w.service(s)
 		w.items("Carried over", mapped[s.Name])
 		w.items("Not carried over", unmapped[s.Name])
-		w.items("Not expressed in the "+format+" output", noted[s.Name])
+		w.items("Not expressed in the "+format+" output", actOn(noted[s.Name]))
+		w.items("Adapted for the "+format+" output", adapted(noted[s.Name]))
 	}
 	var rest, restNotes []spec.Item
 	for _, it := range append(append([]spec.Item{}, report.Mapped...), report.Unmapped...) {
@@ -66,7 +67,8 @@ func Markdown(sp *spec.Spec, report *spec.Report, format string, notes []spec.It
 		w.line("")
 		w.line("## The whole configuration")
 		w.items("Found in the configuration", rest)
-		w.items("Not expressed in the "+format+" output", restNotes)
+		w.items("Not expressed in the "+format+" output", actOn(restNotes))
+		w.items("Adapted for the "+format+" output", adapted(restNotes))
 	}
 	return w.b.Bytes(), nil
 }
@@ -152,6 +154,22 @@ func (w *writer) items(title string, items []spec.Item) {
 	for _, it := range items {
 		w.line("- " + code(it.What) + ": " + text(it.Why) + " (" + pos(it.Source) + ")")
 	}
+}
+
+// actOn are the notes that leave the user something to do; adapted the
+// others (Info), what wsgidock adapted by itself.
+func actOn(notes []spec.Item) []spec.Item { return byInfo(notes, false) }
+
+func adapted(notes []spec.Item) []spec.Item { return byInfo(notes, true) }
+
+func byInfo(notes []spec.Item, info bool) []spec.Item {
+	var out []spec.Item
+	for _, it := range notes {
+		if it.Info == info {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // byService groups items by the service they are about, each group in the

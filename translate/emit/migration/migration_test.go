@@ -78,7 +78,7 @@ func wantHeadings(sp *spec.Spec, r *spec.Report, notes []spec.Item) []string {
 	rest := len(r.Mapped) + len(r.Unmapped) + len(notes)
 	for _, s := range sp.Services {
 		h = append(h, "##")
-		for _, items := range [][]spec.Item{r.Mapped, r.Unmapped, notes} {
+		for _, items := range [][]spec.Item{r.Mapped, r.Unmapped, actOn(notes), adapted(notes)} {
 			if n := count(items, s.Name); n > 0 {
 				h = append(h, "###")
 				rest -= n
@@ -91,22 +91,23 @@ func wantHeadings(sp *spec.Spec, r *spec.Report, notes []spec.Item) []string {
 		for _, s := range sp.Services {
 			known[s.Name] = true
 		}
-		var report, other int
+		var report, other, info int
 		for _, it := range append(append([]spec.Item{}, r.Mapped...), r.Unmapped...) {
 			if !known[it.Service] {
 				report++
 			}
 		}
 		for _, it := range notes {
-			if !known[it.Service] {
+			if !known[it.Service] && it.Info {
+				info++
+			} else if !known[it.Service] {
 				other++
 			}
 		}
-		if report > 0 {
-			h = append(h, "###")
-		}
-		if other > 0 {
-			h = append(h, "###")
+		for _, n := range []int{report, other, info} {
+			if n > 0 {
+				h = append(h, "###")
+			}
 		}
 	}
 	return h
