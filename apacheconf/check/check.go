@@ -61,8 +61,11 @@ type state struct {
 	// path is cmd->path != NULL: inside <Directory>, <Location>, <Files>,
 	// <If> or <Proxy>.
 	path bool
-	// limited is cmd->limited != -1: inside <Limit> or <LimitExcept>.
+	// limited is cmd->limited != -1: inside <Limit> or <LimitExcept>;
+	// methods is cmd->limited, one bit per method (see methodBit), 0 for
+	// all.
 	limited bool
+	methods uint64
 	// parent is the enclosing section of httpd's tree, nil at the top;
 	// ancestors are all of them, innermost last.
 	parent    *apacheconf.Node
@@ -97,6 +100,9 @@ type checker struct {
 	// errorOverride and errorOverrideGiven are ProxyErrorOverride's
 	// state in each section's configuration (nil: the main server's).
 	errorOverride, errorOverrideGiven map[*apacheconf.Node]bool
+	// methodBits numbers the methods <Limit> names, as httpd numbers
+	// them (HEAD is GET; others are registered as they come).
+	methodBits map[string]int
 	// vhosts are the virtual hosts in the order of their definition.
 	vhosts []*server
 	// lower caches the lower-case names of sections.

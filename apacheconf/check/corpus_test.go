@@ -385,4 +385,15 @@ var corpus = []corpusCase{
 	{name: "if-multiple-args", conf: "<If \"true\" extra>\n</If>\n"},
 	{name: "wsgi-accept-mutex-bad", conf: "WSGIAcceptMutex sem\n"},
 	{name: "allowmethods-lower", conf: lm("allowmethods") + "<Location />\n  AllowMethods get post\n</Location>\n"},
+
+	// <Limit> inside <Limit>, Require ip masks, a balancer's lbmethod.
+	{name: "limit-nested-disjoint", conf: "<Directory /srv>\n  <Limit GET>\n    <Limit POST>\n      Require all denied\n    </Limit>\n  </Limit>\n</Directory>\n"},
+	{name: "limit-nested-head-is-get", conf: "<Directory /srv>\n  <Limit GET>\n    <Limit HEAD>\n      Require all denied\n    </Limit>\n  </Limit>\n</Directory>\n"},
+	{name: "limitexcept-in-limit", conf: "<Directory /srv>\n  <Limit GET>\n    <LimitExcept POST>\n      Require all denied\n    </LimitExcept>\n  </Limit>\n</Directory>\n"},
+	{name: "limit-in-limitexcept-ok", conf: "<Directory /srv>\n  <LimitExcept GET>\n    <Limit POST PURGE>\n      Require all denied\n    </Limit>\n  </LimitExcept>\n</Directory>\n"},
+	{name: "require-ip-mask-too-long", conf: "<Directory /srv>\n  Require ip 10.0.0.0/33\n</Directory>\n"},
+	{name: "require-ip-masks-ok", conf: "<Directory /srv>\n  Require ip 10.0.0.0/255.0.0.0 2001:db8::/32 ::1/128\n</Directory>\n"},
+	{name: "proxyset-lbmethod-unknown", conf: lm("proxy_balancer") + lm("lbmethod_byrequests") + "<Proxy balancer://app>\n  BalancerMember http://127.0.0.1:8001\n  ProxySet lbmethod=roundrobin\n</Proxy>\n"},
+	{name: "proxyset-lbmethod-not-loaded", conf: lm("proxy_balancer") + lm("lbmethod_byrequests") + "<Proxy balancer://app>\n  BalancerMember http://127.0.0.1:8001\n  ProxySet lbmethod=bybusyness\n</Proxy>\n"},
+	{name: "proxyset-lbmethod-ok", conf: lm("proxy_balancer") + lm("lbmethod_byrequests") + "<Proxy balancer://app>\n  BalancerMember http://127.0.0.1:8001 loadfactor=2\n  ProxySet lbmethod=byrequests\n</Proxy>\nProxyPass /app/ balancer://app/\n"},
 }

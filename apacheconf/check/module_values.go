@@ -760,3 +760,29 @@ func checkRewriteMap(c *checker, n *apacheconf.Node, d catalog.Directive, st sta
 		c.errorf(n, codeValue, "Create the map file, or run the check where the configuration is deployed.", "RewriteMap: file for map %s not found:%s", name, p)
 	}
 }
+
+// builtinMethods are httpd's method numbers in its order; HEAD is M_GET.
+var builtinMethods = []string{"GET", "PUT", "POST", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "PROPFIND",
+	"PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "VERSION-CONTROL", "CHECKOUT", "UNCHECKOUT", "CHECKIN",
+	"UPDATE", "LABEL", "REPORT", "MKWORKSPACE", "MKACTIVITY", "BASELINE-CONTROL", "MERGE"}
+
+// methodBit is the bit of method m in a <Limit>'s mask: ap_method_number_of,
+// which is case-sensitive, and a new number for a method it does not know
+// (ap_limit_section registers it). ok is false past 64 methods.
+func (c *checker) methodBit(m string) (bit uint64, ok bool) {
+	if c.methodBits == nil {
+		c.methodBits = map[string]int{"HEAD": 0}
+		for i, b := range builtinMethods {
+			c.methodBits[b] = i
+		}
+	}
+	i, known := c.methodBits[m]
+	if !known {
+		i = len(c.methodBits) - 1 // HEAD shares GET's number
+		c.methodBits[m] = i
+	}
+	if i >= 64 {
+		return 0, false
+	}
+	return 1 << uint(i), true
+}

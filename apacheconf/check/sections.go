@@ -169,12 +169,36 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 			c.errorf(n, codeArgs, "", "%s> directive requires additional arguments", d.Name)
 			return
 		}
+		var methods uint64
+		judged := true
 		for _, m := range apacheconf.Words(args) {
 			if m == "TRACE" && kind == "<limit" {
 				c.errorf(n, codeValue, "Use TraceEnable Off to refuse TRACE.", "TRACE cannot be controlled by <Limit>, see TraceEnable")
 				return
 			}
+			bit, ok := c.methodBit(m)
+			judged = judged && ok
+			methods |= bit
 		}
+		// core's ap_limit_section: the methods of a <Limit> (all others
+		// for <LimitExcept>) narrow those of the <Limit> around it.
+		if kind == "<limitexcept" {
+			methods = ^methods
+		}
+		old := st.methods
+		if old == 0 {
+			old = ^uint64(0)
+		}
+		switch {
+		case !judged:
+		case old&methods == 0:
+			c.errorf(n, codeValue, "A <Limit> inside another applies to methods of both; these have none in common.", "%s> directive excludes all methods", d.Name)
+			return
+		case old&methods == old:
+			c.errorf(n, codeValue, "A <Limit> inside another applies to methods of both; this one narrows nothing.", "%s> directive specifies methods already excluded", d.Name)
+			return
+		}
+		child.methods = old & methods
 		child.limited = true
 	}
 	c.list(n.Children, child, childScope)

@@ -65,6 +65,7 @@ func init() {
 		handlers[name] = checkEnum
 	}
 	handlers["ProxyErrorOverride"] = checkProxyErrorOverride
+	handlers["ProxySet"] = checkProxySet
 	handlers["ErrorLog"] = recordErrorLog
 	handlers["TransferLog"] = recordTransferLog
 	handlers["Mutex"] = checkMutex
@@ -278,9 +279,14 @@ func checkRequire(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 			return
 		}
 		for _, w := range words {
-			addr, _, _ := strings.Cut(w, "/")
-			if !strings.Contains(addr, ":") && strings.Trim(addr, "0123456789.") != "" {
+			addr, mask, hasMask := strings.Cut(w, "/")
+			v6 := strings.Contains(addr, ":")
+			if !v6 && strings.Trim(addr, "0123456789.") != "" {
 				c.errorf(n, codeValue, "Use Require host for host names.", "ip address '%s' appears to be invalid", w)
+				return
+			}
+			if hasMask && badMask(mask, v6) {
+				c.errorf(n, codeValue, "Give the prefix length, up to 32 (IPv4) or 128 (IPv6): 10.0.0.0/8.", "ip address '%s' appears to be invalid: The specified network mask is invalid.", w)
 				return
 			}
 		}
@@ -732,5 +738,59 @@ func checkExpires(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 	}
 	if msg := expiresCode(w[1]); msg != "" {
 		c.errorf(n, codeValue, help, "'ExpiresByType %s %s': %s", w[0], w[1], msg)
+	}
+}
+
+// badMask is apr_ipsubnet_create's refusal of a mask: a prefix length
+// too long for the address, or (IPv4) neither a length nor a dotted mask.
+func badMask(mask string, v6 bool) bool {
+	if mask != "" && strings.Trim(mask, "0123456789") == "" {
+		bits := cAtol(mask)
+		return len(mask) > 3 || (v6 && bits > 128) || (!v6 && bits > 32)
+	}
+	if v6 {
+		return true
+	}
+	parts := strings.Split(mask, ".")
+	if len(parts) != 4 {
+		return true
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" || len(p) > 3 || cAtol(p) > 255 {
+			return true
+		}
+	}
+	return false
+}
+
+// lbmethods are the balancer methods, by the module that provides each.
+var lbmethods = map[string]string{"byrequests": "lbmethod_byrequests_module", "bytraffic": "lbmethod_bytraffic_module",
+	"bybusyness": "lbmethod_bybusyness_module", "heartbeat": "lbmethod_heartbeat_module"}
+
+// checkProxySet is mod_proxy's set_proxy_param, for a balancer's lbmethod:
+// a method a loaded module provides.
+func checkProxySet(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	if !c.hasModule("proxy_balancer_module") {
+		return
+	}
+	w := n.Words()
+	name := ""
+	if st.parent != nil && (strings.EqualFold(st.parent.Name, "Proxy") || strings.EqualFold(st.parent.Name, "ProxyMatch")) {
+		name, _ = apacheconf.GetwordConf(strings.TrimSuffix(strings.TrimSpace(st.parent.Args), ">"))
+	} else if len(w) > 0 {
+		name, w = w[0], w[1:]
+	}
+	if !strings.HasPrefix(strings.ToLower(name), "balancer://") {
+		return
+	}
+	for _, p := range w {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || !strings.EqualFold(k, "lbmethod") {
+			continue
+		}
+		if mod, known := lbmethods[v]; !known || !c.hasModule(mod) {
+			c.errorf(n, codeValue, "The methods are byrequests, bytraffic, bybusyness and heartbeat, each from its lbmethod module (LoadModule lbmethod_byrequests_module ...).", "ProxySet: unknown lbmethod %s; %s", p, name)
+			return
+		}
 	}
 }
