@@ -102,6 +102,8 @@
 // mod_wsgi loads an import script as a module named _mod_wsgi_<md5 of its
 // path>, so `if __name__ == '__main__':` is false under Apache (checked
 // against Apache 2.4 with mod_wsgi 4.9 by TestModWSGIImportsScriptAsModule).
+// __file__ is the script's path as WSGIImportScript names it (the
+// filename given to Parse), checked by the same test.
 // The evaluator gives __name__ that value: such a block is skipped, its
 // else runs, and the guard is reported with a warning at its line; a
 // script whose only launch is inside it launches nothing, which is an

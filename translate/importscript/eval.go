@@ -847,11 +847,13 @@ func (e *evaluator) atom(a *atom) (value, error) {
 		if a.Name == "__name__" {
 			return newStr(moduleName(e.file), at), nil
 		}
+		if a.Name == "__file__" {
+			// mod_wsgi gives the script's path as WSGIImportScript names it
+			// (TestModWSGIImportsScriptAsModule).
+			return newStr(e.file, at), nil
+		}
 		if builtins[a.Name] || pythonBuiltins[a.Name] {
 			return &function{name: a.Name}, nil
-		}
-		if a.Name == "__name__" || a.Name == "__file__" {
-			return nil, unsupported(a.Pos, a.Name)
 		}
 		if e.skipped {
 			return nil, errPoisoned // most likely bound by the statement skipped

@@ -87,3 +87,16 @@ var pathCases = []string{
 	`os.path.join(Path('/a'), 'b')`, `os.path.relpath('/srv/blog/app', '/srv')`, `os.path.relpath('/a', '/a/b/c')`, `os.path.relpath('/a/b', '/a/b')`,
 	`os.sep + os.pathsep + os.devnull`, `Path('/srv/x') == Path('/srv//x')`,
 }
+
+// TestFileIsTheScriptPath: __file__ is the path the script is read under,
+// as mod_wsgi gives it, so that a launcher finds the files beside it.
+func TestFileIsTheScriptPath(t *testing.T) {
+	src := "import os\nHERE = os.path.dirname(os.path.abspath(__file__))\nos.execv('/usr/bin/docker', ['docker', 'compose', '-f', os.path.join(HERE, 'compose.yml'), 'up'])\n"
+	l, diags := Parse("/srv/blog/deploy/launch.py", []byte(src), nil)
+	if l == nil {
+		t.Fatal(diags)
+	}
+	if got := l.Args[3]; got != "/srv/blog/deploy/compose.yml" {
+		t.Errorf("the compose file is %q, want the one beside the script", got)
+	}
+}

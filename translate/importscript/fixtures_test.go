@@ -136,6 +136,10 @@ type harnessCommand struct {
 // work when the script runs; that is why it is refused.)
 func TestFixturesMatchPython(t *testing.T) {
 	python := pythonExecutable(t)
+	harness, err := filepath.Abs("testdata/harness.py")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var env []string
 	for k, v := range fixtureEnv {
 		env = append(env, k+"="+v)
@@ -147,7 +151,10 @@ func TestFixturesMatchPython(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(python, "testdata/harness.py", path)
+			// Run from the fixtures' directory with the name Parse is given,
+			// so that __file__ (and __name__, its hash) agree.
+			cmd := exec.Command(python, harness, name)
+			cmd.Dir = fixtureDir
 			cmd.Env = env
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr

@@ -28,15 +28,15 @@ here = os.path.dirname(__file__)
 if __name__ == '__main__':
     open(os.path.join(here, 'main-ran'), 'w').close()
 with open(os.path.join(here, 'probe.tmp'), 'w') as f:
-    json.dump({'name': __name__, 'argv': sys.argv}, f)
+    json.dump({'name': __name__, 'argv': sys.argv, 'file': __file__}, f)
 os.rename(os.path.join(here, 'probe.tmp'), os.path.join(here, 'probe.json'))
 `
 
 // TestModWSGIImportsScriptAsModule runs a real Apache with mod_wsgi and a
 // WSGIImportScript in a threads=0 daemon group, the seed's setup, to check
 // the facts the reader relies on: the script's __name__ is not
-// '__main__' (so the main guard never runs) and sys.argv is
-// ['mod_wsgi'].
+// '__main__' (so the main guard never runs) but _mod_wsgi_ and the MD5 of
+// the path, sys.argv is ['mod_wsgi'], and __file__ is the script's path.
 func TestModWSGIImportsScriptAsModule(t *testing.T) {
 	requireApache := os.Getenv("WSGIDOCK_REQUIRE_APACHE") == "1"
 	for _, need := range []string{apacheBinary, filepath.Join(apacheMods, "mod_wsgi.so"), filepath.Join(apacheMods, "mod_mpm_event.so")} {
@@ -75,6 +75,7 @@ func TestModWSGIImportsScriptAsModule(t *testing.T) {
 	var probe struct {
 		Name string   `json:"name"`
 		Argv []string `json:"argv"`
+		File string   `json:"file"`
 	}
 	record := filepath.Join(dir, "probe.json")
 	for i := 0; ; i++ {
@@ -99,6 +100,12 @@ func TestModWSGIImportsScriptAsModule(t *testing.T) {
 	}
 	if !strings.HasPrefix(probe.Name, "_mod_wsgi_") {
 		t.Errorf("__name__ under mod_wsgi is %q, want _mod_wsgi_<hash>", probe.Name)
+	}
+	if probe.File != script {
+		t.Errorf("__file__ under mod_wsgi is %q, want the script's path %q, as the evaluator gives it", probe.File, script)
+	}
+	if want := moduleName(script); probe.Name != want {
+		t.Errorf("__name__ under mod_wsgi is %q, want %q", probe.Name, want)
 	}
 	if strings.Join(probe.Argv, " ") != "mod_wsgi" {
 		t.Errorf("sys.argv under mod_wsgi is %q, want ['mod_wsgi']", probe.Argv)
