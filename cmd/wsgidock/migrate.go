@@ -22,6 +22,7 @@ import (
 	"github.com/wsgidock/wsgidock/translate/emit/kube"
 	"github.com/wsgidock/wsgidock/translate/emit/migration"
 	"github.com/wsgidock/wsgidock/translate/emit/shell"
+	"github.com/wsgidock/wsgidock/translate/emit/specjson"
 	"github.com/wsgidock/wsgidock/translate/sandbox"
 	"github.com/wsgidock/wsgidock/translate/spec"
 )
@@ -182,6 +183,17 @@ func (c *migrateCmd) Run(io *streams) error {
 			return &exitError{code: exitUsage, msg: fmt.Sprintf("the rewrite changes %d files (%s); use -o DIR to write them all", len(files), strings.Join(names, ", "))}
 		}
 		notes = n
+	} else if c.Format == string(emit.FormatJSON) {
+		// The JSON document is written as it is made: at 10,000
+		// services it is tens of megabytes.
+		if err := c.reportUnmapped(io.stderr, report, nil); err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(io.stdout, 64<<10)
+		if err := specjson.Write(bw, sp, report); err != nil {
+			return &exitError{code: exitFindings, msg: err.Error()}
+		}
+		return bw.Flush()
 	} else {
 		file, n, err := emit.Main(emit.Format(c.Format), sp, report, opts)
 		if err != nil {

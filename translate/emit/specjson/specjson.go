@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/wsgidock/wsgidock/translate/emit/internal/check"
 	"github.com/wsgidock/wsgidock/translate/spec"
@@ -22,32 +23,123 @@ type Document struct {
 // that is not UTF-8 is an error naming its source, since JSON would carry
 // it as U+FFFD.
 func Marshal(sp *spec.Spec, report *spec.Report) ([]byte, error) {
+	var b bytes.Buffer
+	if err := Write(&b, sp, report); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Write writes what Marshal returns to w, one service and one report
+// item at a time, so that neither the document nor a copy of the report
+// is held in memory. Nothing is written when the spec cannot be.
+func Write(w io.Writer, sp *spec.Spec, report *spec.Report) error {
 	if sp == nil {
-		return nil, fmt.Errorf("no launch spec to write")
+		return fmt.Errorf("no launch spec to write")
 	}
 	for _, s := range sp.Services {
 		if s == nil {
-			return nil, fmt.Errorf("launch spec has a missing service")
+			return fmt.Errorf("launch spec has a missing service")
 		}
 		if err := check.UTF8(sp, s); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	doc := Document{Spec: sp, Report: &spec.Report{Mapped: []spec.Item{}, Unmapped: []spec.Item{}}}
-	if report != nil {
-		doc.Report.Mapped = append(doc.Report.Mapped, report.Mapped...)
-		doc.Report.Unmapped = append(doc.Report.Unmapped, report.Unmapped...)
+	if report == nil {
+		report = &spec.Report{}
 	}
-	if sp.Services == nil {
-		cp := *sp
-		cp.Services = []*spec.Service{}
-		doc.Spec = &cp
+	// The document with every list empty, each list then written where
+	// its "[]" stands: the lists' elements are all that is long.
+	head := *sp
+	head.Services = []*spec.Service{}
+	skeleton, err := encode(Document{Spec: &head, Report: &spec.Report{Mapped: []spec.Item{}, Unmapped: []spec.Item{}}}, "")
+	if err != nil {
+		return err
 	}
+	lists := []struct {
+		key   string
+		items func(e *elements) error
+	}{
+		{`"services": []`, func(e *elements) error {
+			for _, s := range sp.Services {
+				if err := e.add(s); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{`"mapped": []`, func(e *elements) error { return e.addItems(report.Mapped) }},
+		{`"unmapped": []`, func(e *elements) error { return e.addItems(report.Unmapped) }},
+	}
+	rest := skeleton
+	for _, l := range lists {
+		// A key inside a JSON string has its quotes escaped: the first
+		// match is the key itself.
+		i := bytes.Index(rest, []byte(l.key))
+		if i < 0 {
+			return fmt.Errorf("writing the launch spec as JSON: no %s in the document", l.key)
+		}
+		start := bytes.LastIndexByte(rest[:i], '\n') + 1
+		indent := string(rest[start:i])
+		if _, err := w.Write(rest[:i+len(l.key)-1]); err != nil {
+			return err
+		}
+		e := &elements{w: w, prefix: indent + "  "}
+		if err := l.items(e); err != nil {
+			return err
+		}
+		if e.n > 0 {
+			if _, err := io.WriteString(w, "\n"+indent); err != nil {
+				return err
+			}
+		}
+		rest = rest[i+len(l.key)-1:]
+	}
+	_, err = w.Write(rest)
+	return err
+}
+
+// elements writes the elements of one list, each indented by prefix.
+type elements struct {
+	w      io.Writer
+	prefix string
+	n      int
+}
+
+func (e *elements) add(v any) error {
+	data, err := encode(v, e.prefix)
+	if err != nil {
+		return err
+	}
+	sep := ",\n"
+	if e.n == 0 {
+		sep = "\n"
+	}
+	e.n++
+	if _, err := io.WriteString(e.w, sep+e.prefix); err != nil {
+		return err
+	}
+	_, err = e.w.Write(bytes.TrimSuffix(data, []byte("\n")))
+	return err
+}
+
+func (e *elements) addItems(items []spec.Item) error {
+	for i := range items {
+		if err := e.add(&items[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encode is v as the document's encoder writes it, lines after the first
+// indented by prefix.
+func encode(v any, prefix string) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("writing the launch spec as JSON: %w", err)
 	}
 	return b.Bytes(), nil

@@ -82,3 +82,50 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+// wholeDocument is Marshal as one encoding of the whole document, which
+// Write must match byte for byte while writing a piece at a time.
+func wholeDocument(t *testing.T, sp *spec.Spec, report *spec.Report) []byte {
+	t.Helper()
+	doc := Document{Spec: sp, Report: &spec.Report{Mapped: []spec.Item{}, Unmapped: []spec.Item{}}}
+	if report != nil {
+		doc.Report.Mapped = append(doc.Report.Mapped, report.Mapped...)
+		doc.Report.Unmapped = append(doc.Report.Unmapped, report.Unmapped...)
+	}
+	if sp.Services == nil {
+		cp := *sp
+		cp.Services = []*spec.Service{}
+		doc.Spec = &cp
+	}
+	out, err := encode(doc, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestWriteIsTheWholeDocument(t *testing.T) {
+	tricky := &spec.Spec{Project: `"services": []`, ConfigFile: "a\n  \"mapped\": []", Services: nil}
+	cases := []struct {
+		sp     *spec.Spec
+		report *spec.Report
+	}{{tricky, nil}, {tricky, &spec.Report{Unmapped: []spec.Item{{What: `"unmapped": []`}}}}}
+	for _, c := range fixtures.All() {
+		cases = append(cases, struct {
+			sp     *spec.Spec
+			report *spec.Report
+		}{c.Spec, c.Report}, struct {
+			sp     *spec.Spec
+			report *spec.Report
+		}{c.Spec, nil})
+	}
+	for i, c := range cases {
+		got, err := Marshal(c.sp, c.report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := wholeDocument(t, c.sp, c.report); string(got) != string(want) {
+			t.Errorf("case %d: Write gives\n%s\nthe whole document is\n%s", i, got, want)
+		}
+	}
+}
