@@ -122,6 +122,9 @@ type corpusCase struct {
 	conf string
 	// files are more files under the case's ServerRoot, by relative name.
 	files map[string]string
+	// module is, for a generated case, the module whose directive it
+	// uses: the case is run with that module loaded.
+	module string
 }
 
 func writeCase(t *testing.T, c corpusCase) (root, file string) {

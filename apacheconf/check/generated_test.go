@@ -1,13 +1,12 @@
 package check_test
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
-	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/apacheconf/catalog"
 	"github.com/wsgidock/wsgidock/apacheconf/check"
 	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
@@ -67,6 +66,10 @@ func generatedCases(t *testing.T) []corpusCase {
 		}
 		return "<Directory /srv>\n" + line + "\n</Directory>\n"
 	}
+	mod := func(d catalog.Directive) string {
+		m, _ := catalog.ModuleBySource(d.Module)
+		return m.Name
+	}
 	var cases []corpusCase
 	seenForm := map[string]bool{}
 	seenMask := map[catalog.ReqOverride]bool{}
@@ -76,7 +79,7 @@ func generatedCases(t *testing.T) []corpusCase {
 		}
 		if args, ok := wrongArgs[d.ArgsHow]; ok && !seenForm[d.Module+d.ArgsHow.String()] {
 			seenForm[d.Module+d.ArgsHow.String()] = true
-			cases = append(cases, corpusCase{name: "args-" + d.Name, conf: where(d, d.Name+args)})
+			cases = append(cases, corpusCase{name: "args-" + d.Name, conf: where(d, d.Name+args), module: mod(d)})
 		}
 		if !seenMask[d.ReqOverride] {
 			seenMask[d.ReqOverride] = true
@@ -84,9 +87,9 @@ func generatedCases(t *testing.T) []corpusCase {
 			const top = catalog.RsrcConf | catalog.OrOptions | catalog.OrFileInfo | catalog.OrIndexes
 			switch {
 			case d.ReqOverride&(catalog.OrAll|catalog.AccessConf) == 0:
-				cases = append(cases, corpusCase{name: "context-" + d.Name, conf: "<Location /x>\n" + line + "\n</Location>\n"})
+				cases = append(cases, corpusCase{name: "context-" + d.Name, conf: "<Location /x>\n" + line + "\n</Location>\n", module: mod(d)})
 			case d.ReqOverride&top == 0:
-				cases = append(cases, corpusCase{name: "context-" + d.Name, conf: line + "\n"})
+				cases = append(cases, corpusCase{name: "context-" + d.Name, conf: line + "\n", module: mod(d)})
 			}
 		}
 	}
@@ -95,63 +98,75 @@ func generatedCases(t *testing.T) []corpusCase {
 }
 
 // TestGeneratedMatchesHTTPD runs the cases generated from the catalog
-// through httpd -t and Check, with every module loaded: the same verdict,
-// and the first error at httpd's line with httpd's message. It holds the
-// catalog's argument forms, usage texts and req_override masks, and
-// Check's use of them, against httpd across every module.
+// through httpd -t and Check, each with its module loaded: the same
+// verdict, and the first error at httpd's line with httpd's message. It
+// holds the catalog's argument forms, usage texts and req_override masks,
+// and Check's use of them, against httpd across every module.
 func TestGeneratedMatchesHTTPD(t *testing.T) {
-	httpdtest.Binary(t)
-	version := httpdtest.Version(t)
-	dir := t.TempDir()
-	mods := filepath.Join(dir, "modules.conf")
-	if err := os.WriteFile(mods, []byte(allModules(t)), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	cases := generatedCases(t)
 	if len(cases) < 150 {
 		t.Fatalf("only %d generated cases", len(cases))
 	}
-	fails := 0
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			c.conf = "Include " + mods + "\n" + c.conf
-			root, file := writeCase(t, c)
-			opts := apacheconf.Options{ServerRoot: root, Version: version}
-			want := httpdVerdict(t, root, file, opts, nil)
-			got, ds := checkVerdict(t, file, opts)
-			if !want.ok {
-				fails++
-			}
-			if !want.agrees(got) {
-				t.Errorf("\nhttpd: %s\ncheck: %s\nall:   %v\nconfig:\n%s", want, got, ds, c.conf[strings.IndexByte(c.conf, '\n')+1:])
-			}
-		})
-	}
+	fails := runByModule(t, cases)
 	if fails < len(cases)*9/10 {
 		t.Errorf("only %d of %d generated cases fail in httpd", fails, len(cases))
 	}
 }
 
-// TestEnumsMatchHTTPD runs every word of the one-word table, and a word
-// none accepts, through httpd -t and Check with every module loaded: the
-// table must accept exactly what httpd accepts, and refuse with its
-// message.
-func TestEnumsMatchHTTPD(t *testing.T) {
+// runByModule runs cases through httpd -t and Check as the sweep does, in
+// batches of the cases of one module (with that module loaded), two
+// httpd runs at a time; it reports every case where they differ and
+// returns how many httpd refuses.
+func runByModule(t *testing.T, cases []corpusCase) int {
 	httpdtest.Binary(t)
 	version := httpdtest.Version(t)
 	dir := t.TempDir()
-	mods := filepath.Join(dir, "modules.conf")
-	if err := os.WriteFile(mods, []byte(allModules(t)), 0o644); err != nil {
-		t.Fatal(err)
+	groups := map[string][]sweepCase{}
+	for _, c := range cases {
+		groups[c.module] = append(groups[c.module], sweepCase{text: strings.TrimSuffix(c.conf, "\n")})
 	}
-	for i, conf := range check.EnumCasesForTest() {
-		c := corpusCase{name: strings.Fields(strings.TrimPrefix(conf, "<Directory /srv>\n"))[0], conf: "Include " + mods + "\n" + conf}
-		root, file := writeCase(t, c)
-		opts := apacheconf.Options{ServerRoot: root, Version: version}
-		want := httpdVerdict(t, root, file, opts, nil)
-		got, ds := checkVerdict(t, file, opts)
-		if !want.agrees(got) {
-			t.Errorf("case %d:\n%s\nhttpd: %s\ncheck: %s\nall:   %v", i, conf, want, got, ds)
+	names := groupNames(groups)
+	results := make([][]sweepOutcome, len(names))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i, mod := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i] = runSweepGroup(t, dir, version, mod, groups[mod], liveHTTPD(t, dir))
+		}()
+	}
+	wg.Wait()
+	fails := 0
+	for i, mod := range names {
+		for _, o := range results[i] {
+			if o.httpd != "" {
+				fails++
+			}
+			if o.httpd != o.check {
+				t.Errorf("%s:\n%s\nhttpd: %q\ncheck: %q", mod, o.c.text, o.httpd, o.check)
+			}
 		}
 	}
+	return fails
+}
+
+// TestEnumsMatchHTTPD runs every word of the one-word table, and a word
+// none accepts, through httpd -t and Check, with the directive's module
+// loaded: the table must accept exactly what httpd accepts, and refuse
+// with its message.
+func TestEnumsMatchHTTPD(t *testing.T) {
+	var cases []corpusCase
+	for _, conf := range check.EnumCasesForTest() {
+		name := strings.Fields(strings.TrimPrefix(conf, "<Directory /srv>\n"))[0]
+		d, ok := catalog.Lookup(name)
+		if !ok {
+			t.Fatalf("%s is not in the catalog", name)
+		}
+		m, _ := catalog.ModuleBySource(d.Module)
+		cases = append(cases, corpusCase{name: name, conf: conf, module: m.Name})
+	}
+	runByModule(t, cases)
 }
