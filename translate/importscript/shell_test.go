@@ -34,6 +34,7 @@ func TestParseShellTable(t *testing.T) {
 		line   string
 		words  []string
 		assign []string
+		setup  [][]string // the words of the commands before the last
 		code   string
 		col    int // of the diagnostic, in the line
 	}{
@@ -51,11 +52,14 @@ func TestParseShellTable(t *testing.T) {
 		{line: "ls [ab]", code: CodeUnresolved, col: 4},
 		{line: "ls ~/x", code: CodeUnresolved, col: 4},
 		{line: "A=x:~/bin ls", code: CodeUnresolved, col: 5},
-		{line: "a && b", code: CodeUnsupported, col: 3},
+		{line: "a && b", words: []string{"b"}, setup: [][]string{{"a"}}},
+		{line: "a || b", code: CodeUnsupported, col: 3},
 		{line: "a || b", code: CodeUnsupported, col: 3},
 		{line: "a | b", code: CodeUnsupported, col: 3},
-		{line: "a; b", code: CodeUnsupported, col: 4},
-		{line: "a\nb", code: CodeUnsupported, col: 3},
+		{line: "a; b", words: []string{"b"}, setup: [][]string{{"a"}}},
+		{line: "a >/dev/null 2>&1\nb c && exec d", words: []string{"d"}, setup: [][]string{{"a"}, {"b", "c"}}},
+		{line: "exec a; b", code: CodeUnsupported, col: 1},
+		{line: "a; b >x", code: CodeUnsupported, col: 6},
 		{line: "a &", code: CodeUnsupported, col: 3},
 		{line: "a > /dev/null", code: CodeUnsupported, col: 3},
 		{line: "a 2>&1", code: CodeUnsupported, col: 3},
@@ -90,6 +94,17 @@ func TestParseShellTable(t *testing.T) {
 		}
 		if !reflect.DeepEqual(words, tt.words) || !reflect.DeepEqual(sh.assign, tt.assign) {
 			t.Errorf("parseShell(%q) = %q %q, want %q %q", tt.line, words, sh.assign, tt.words, tt.assign)
+		}
+		var setup [][]string
+		for _, c := range sh.setup {
+			var ws []string
+			for _, w := range c.words {
+				ws = append(ws, w.s)
+			}
+			setup = append(setup, ws)
+		}
+		if !reflect.DeepEqual(setup, tt.setup) {
+			t.Errorf("parseShell(%q) runs %q first, want %q", tt.line, setup, tt.setup)
 		}
 	}
 }
