@@ -107,6 +107,8 @@ type checker struct {
 	vhosts []*server
 	// lower caches the lower-case names of sections.
 	lower map[string]string
+	// directives and sections are what resolve found for each name.
+	directives, sections map[string]*resolved
 }
 
 // place is where a diagnostic about n points: httpd's line for it (the
@@ -127,7 +129,8 @@ func (c *checker) lowerName(name string) string {
 }
 
 func newChecker(tree *apacheconf.Tree, opts Options) *checker {
-	c := &checker{tree: tree, opts: opts, sources: map[string]bool{}, regexps: map[string]error{}, lower: map[string]string{}, workers: map[string]bool{}}
+	c := &checker{tree: tree, opts: opts, sources: map[string]bool{}, regexps: map[string]error{}, lower: map[string]string{}, workers: map[string]bool{},
+		directives: map[string]*resolved{}, sections: map[string]*resolved{}}
 	for _, m := range append(append([]string(nil), tree.Modules...), opts.Modules...) {
 		if mod, ok := catalog.ModuleByName(m); ok {
 			c.sources[mod.Source] = true
@@ -169,15 +172,12 @@ func (c *checker) list(nodes []*apacheconf.Node, st state, sc *scope) {
 
 // node is ap_walk_config_sub and invoke_cmd for one directive or section.
 func (c *checker) node(n *apacheconf.Node, st state, sc *scope) {
-	name := n.Name
-	if n.Kind == apacheconf.KindSection {
-		name = "<" + name
-	}
-	d, ok := catalog.LookupIn(name, c.hasSource)
-	if !ok {
-		c.unknown(n, name)
+	r := c.resolve(n)
+	if !r.known {
+		c.unknown(n, r.name)
 		return
 	}
+	d := r.d
 	if d.ReqOverride&catalog.ExecOnRead != 0 {
 		return
 	}
@@ -193,8 +193,8 @@ func (c *checker) node(n *apacheconf.Node, st state, sc *scope) {
 		c.errorf(n, codeArgs, substitutionHint(n), "%s", msg)
 		return
 	}
-	if forbidden, ok := forbiddenIn[d.Name]; ok {
-		if msg := checkContext(d.Name, forbidden, st); msg != "" {
+	if r.forbidden != 0 {
+		if msg := checkContext(d.Name, r.forbidden, st); msg != "" {
 			c.errorf(n, codeContext, contextHelp(d), "%s", msg)
 			return
 		}
@@ -203,7 +203,46 @@ func (c *checker) node(n *apacheconf.Node, st state, sc *scope) {
 		c.section(n, d, st, sc)
 		return
 	}
-	c.values(n, d, st)
+	// The value checks of the handlers Check knows; the arguments were
+	// counted already.
+	if r.handler != nil {
+		r.handler(c, n, d, st)
+	}
+}
+
+// resolved is what the walk needs to know about a directive name as
+// written: its definition among the loaded modules, what its handler's
+// ap_check_cmd_context forbids and its value check.
+type resolved struct {
+	name      string // the name as httpd looks it up ("<" before a section's)
+	d         catalog.Directive
+	known     bool
+	forbidden uint8
+	handler   handler
+}
+
+// resolve looks n's name up once per spelling and kind for the whole walk:
+// a configuration repeats a few dozen names thousands of times, and the
+// modules loaded do not change during the walk.
+func (c *checker) resolve(n *apacheconf.Node) *resolved {
+	cache := c.directives
+	if n.Kind == apacheconf.KindSection {
+		cache = c.sections
+	}
+	if r, ok := cache[n.Name]; ok {
+		return r
+	}
+	r := &resolved{name: n.Name}
+	if n.Kind == apacheconf.KindSection {
+		r.name = "<" + n.Name
+	}
+	r.d, r.known = catalog.LookupIn(r.name, c.hasSource)
+	if r.known {
+		r.forbidden = forbiddenIn[r.d.Name]
+		r.handler = handlers[r.d.Name]
+	}
+	cache[n.Name] = r
+	return r
 }
 
 // canonical is a section's name as httpd's tree holds it: its module's

@@ -8,14 +8,6 @@ import (
 	"github.com/wsgidock/wsgidock/apacheconf/catalog"
 )
 
-// values runs the checks a directive's handler makes on its arguments,
-// for the handlers Check knows. The arguments were counted already.
-func (c *checker) values(n *apacheconf.Node, d catalog.Directive, st state) {
-	if h, ok := handlers[d.Name]; ok {
-		h(c, n, d, st)
-	}
-}
-
 // handler checks one directive's values as its httpd handler does.
 type handler func(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 
