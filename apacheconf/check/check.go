@@ -109,6 +109,8 @@ type checker struct {
 	lower map[string]string
 	// directives and sections are what resolve found for each name.
 	directives, sections map[string]*resolved
+	// logDirs are logDirError's findings by directory.
+	logDirs map[string]string
 }
 
 // place is where a diagnostic about n points: httpd's line for it (the

@@ -57,14 +57,23 @@ func errnoText(err error) string {
 func (c *checker) logDirError(name string) (dir, errText string) {
 	abs := c.serverRootPath(name)
 	dir = abs[:strings.LastIndexByte(abs, '/')+1]
+	// Thousands of virtual hosts share a few directories: each is looked
+	// at once.
+	if text, ok := c.logDirs[dir]; ok {
+		return dir, text
+	}
 	fi, err := os.Stat(dir)
 	switch {
 	case err != nil:
-		return dir, errnoText(err)
+		errText = errnoText(err)
 	case !fi.IsDir():
-		return dir, errnoText(syscall.ENOTDIR)
+		errText = errnoText(syscall.ENOTDIR)
 	}
-	return dir, ""
+	if c.logDirs == nil {
+		c.logDirs = map[string]string{}
+	}
+	c.logDirs[dir] = errText
+	return dir, errText
 }
 
 // postWalk is what `httpd -t` checks after the walk, in its check_config
