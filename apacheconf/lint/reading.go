@@ -113,6 +113,9 @@ func spaceName(r rune) string {
 // directive's arguments: httpd has no trailing comments, so "# note" is
 // two more arguments.
 func (c *checker) trailingComment(n *apacheconf.Node) {
+	if strings.IndexByte(n.Args, '#') < 0 {
+		return // most directives: no word can start with '#'
+	}
 	rest := n.Args
 	for {
 		s := strings.TrimLeft(rest, " \t")
