@@ -76,20 +76,22 @@ func (o Options) gatewayNamespace() string {
 // options give the same bytes. The notes say what was renamed or left out,
 // and why.
 func Manifests(sp *spec.Spec, opts Options) ([]byte, []spec.Item, error) {
-	objs, notes, err := build(sp, opts)
-	if err != nil {
-		return nil, nil, err
-	}
 	var b bytes.Buffer
 	w := newYAMLWriter()
-	for _, o := range objs {
+	// Each object is written as soon as it is built and then dropped:
+	// only the text of thousands of them is held.
+	notes, err := build(sp, opts, func(o object) error {
 		b.WriteString("---\n")
 		for _, line := range o.comment {
 			b.WriteString("# " + oneline.String(line) + "\n")
 		}
 		if err := w.render(&b, o.obj); err != nil {
-			return nil, nil, fmt.Errorf("writing %s: %w", o.obj.GetObjectKind().GroupVersionKind().Kind, err)
+			return fmt.Errorf("writing %s: %w", o.obj.GetObjectKind().GroupVersionKind().Kind, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return b.Bytes(), notes, nil
 }
@@ -100,15 +102,26 @@ type object struct {
 	comment []string
 }
 
-func build(sp *spec.Spec, opts Options) ([]object, []spec.Item, error) {
+// build builds the objects of sp in their order and gives each to emit;
+// it returns the notes once all are built.
+func build(sp *spec.Spec, opts Options, emit func(object) error) ([]spec.Item, error) {
 	if err := check.Spec(sp); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if opts.Routing != "" && opts.Routing != RoutingIngress && opts.Routing != RoutingHTTPRoute {
-		return nil, nil, fmt.Errorf("unknown routing %q (want %q or %q)", opts.Routing, RoutingIngress, RoutingHTTPRoute)
+		return nil, fmt.Errorf("unknown routing %q (want %q or %q)", opts.Routing, RoutingIngress, RoutingHTTPRoute)
 	}
 	if errs := validateOptions(opts); errs != "" {
-		return nil, nil, fmt.Errorf("%s", errs)
+		return nil, fmt.Errorf("%s", errs)
+	}
+	// A service whose text is not UTF-8 is an error before anything is
+	// built, as when the objects were all built first.
+	for _, s := range sp.Services {
+		if s.Kind != spec.KindProcess {
+			if err := check.UTF8(sp, s); err != nil {
+				return nil, err
+			}
+		}
 	}
 	b := &builder{sp: sp, opts: opts, project: labelValue(sp.Project)}
 	if b.project != sp.Project {
@@ -117,15 +130,11 @@ func build(sp *spec.Spec, opts Options) ([]object, []spec.Item, error) {
 			Source: apacheconf.Position{Filename: sp.ConfigFile}})
 	}
 	taken := names{}
-	var objs []object
 	var ws []*workload
 	for _, s := range sp.Services {
 		if s.Kind == spec.KindProcess {
 			b.note(s, "process service "+s.Process.Program, "a pod runs images only; put the program in an image of its own", check.Where(s))
 			continue
-		}
-		if err := check.UTF8(sp, s); err != nil {
-			return nil, nil, err
 		}
 		name := taken.take(s.Name)
 		if name != s.Name {
@@ -138,23 +147,30 @@ func build(sp *spec.Spec, opts Options) ([]object, []spec.Item, error) {
 			"Service " + s.Name + ", daemon group " + s.Group + ": WSGIDaemonProcess at " + s.Origin.Daemon.String() + ",",
 			"launcher " + s.Origin.Script + " run at " + s.Origin.Exec.String() + ".",
 		}
-		objs = append(objs, object{w.deployment, comment})
-		if w.service != nil {
-			objs = append(objs, object{w.service, comment})
+		if err := emit(object{w.deployment, comment}); err != nil {
+			return nil, err
 		}
+		if w.service != nil {
+			if err := emit(object{w.service, comment}); err != nil {
+				return nil, err
+			}
+		}
+		w.deployment, w.service = nil, nil // written: the routes need the rest only
 	}
 	rs := b.routes(ws)
 	if len(rs) > 0 {
 		comment := []string{"The Apache front end's ProxyPass routes."}
 		if opts.Routing == RoutingHTTPRoute {
 			for _, hr := range b.httpRoutes(rs, taken) {
-				objs = append(objs, object{hr, comment})
+				if err := emit(object{hr, comment}); err != nil {
+					return nil, err
+				}
 			}
-		} else {
-			objs = append(objs, object{b.ingress(rs, taken.take(sp.Project)), comment})
+		} else if err := emit(object{b.ingress(rs, taken.take(sp.Project)), comment}); err != nil {
+			return nil, err
 		}
 	}
-	return objs, b.notes, nil
+	return b.notes, nil
 }
 
 func validateOptions(o Options) string {

@@ -105,8 +105,8 @@ func TestRoundTrip(t *testing.T) {
 
 func roundTrip(t *testing.T, sp *spec.Spec, opts Options) []runtime.Object {
 	t.Helper()
-	built, _, err := build(sp, opts)
-	if err != nil {
+	var built []object
+	if _, err := build(sp, opts, func(o object) error { built = append(built, o); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	out, _, err := Manifests(sp, opts)

@@ -107,7 +107,7 @@ func TestFlags(t *testing.T) {
 			sp := fixtures.Seed().Spec
 			sp.Services[0].Extra = []spec.Flag{tt.flag}
 			objs := roundTrip(t, sp, Options{})
-			_, notes, err := build(sp, Options{})
+			_, notes, err := buildAll(sp, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +160,7 @@ func TestRoutes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sp := fixtures.Seed().Spec
 			sp.Services[0].Front = tt.front
-			objs, notes, err := build(sp, Options{})
+			objs, notes, err := buildAll(sp, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -213,7 +213,7 @@ func TestManyRoutes(t *testing.T) {
 
 func TestProcessAndNoPorts(t *testing.T) {
 	c := fixtures.Process()
-	objs, notes, err := build(c.Spec, Options{})
+	objs, notes, err := buildAll(c.Spec, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestProcessAndNoPorts(t *testing.T) {
 	sp.Services[0].Ports = nil
 	sp.Services[0].Ready = nil
 	sp.Services[0].Front = nil
-	objs, _, err = build(sp, Options{})
+	objs, _, err = buildAll(sp, Options{})
 	if err != nil || len(objs) != 1 {
 		t.Errorf("a service without ports: %d objects (%v), want the Deployment alone", len(objs), err)
 	}

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v2"
 
 	"github.com/wsgidock/wsgidock/translate/emit/internal/fixtures"
+	"github.com/wsgidock/wsgidock/translate/spec"
 )
 
 // sameAsLibrary checks that the writer, when it writes m, writes what
@@ -36,8 +37,8 @@ func sameAsLibrary(t *testing.T, w *yamlWriter, m map[string]any) bool {
 func TestWriterIsTheLibrary(t *testing.T) {
 	for _, c := range fixtures.All() {
 		for _, v := range routings {
-			objs, _, err := build(c.Spec, v.opts)
-			if err != nil {
+			var objs []object
+			if _, err := build(c.Spec, v.opts, func(o object) error { objs = append(objs, o); return nil }); err != nil {
 				t.Fatal(err)
 			}
 			w := newYAMLWriter()
@@ -109,4 +110,11 @@ func TestWriterRandom(t *testing.T) {
 	if written < n/4 {
 		t.Errorf("the writer wrote only %d of %d random values", written, n)
 	}
+}
+
+// buildAll is build with every object kept, in order.
+func buildAll(sp *spec.Spec, opts Options) ([]object, []spec.Item, error) {
+	var objs []object
+	notes, err := build(sp, opts, func(o object) error { objs = append(objs, o); return nil })
+	return objs, notes, err
 }
