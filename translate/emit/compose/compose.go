@@ -35,6 +35,25 @@ func File(sp *spec.Spec) ([]byte, []spec.Item, error) {
 	if err := check.Spec(sp); err != nil {
 		return nil, nil, err
 	}
+	names := make(map[string]bool, len(sp.Services))
+	for _, s := range sp.Services {
+		if names[s.Name] {
+			return file(sp, false)
+		}
+		names[s.Name] = true
+	}
+	return file(sp, true)
+}
+
+// file writes the compose file. With byService, each service is encoded
+// on its own as soon as it is made, and the pieces are put where the
+// whole tree's encoding would write them: the encoder has no line width
+// (nothing is folded) and indents a nested mapping by the same two spaces
+// at every depth, so a piece moved two columns right is the same text.
+// Only the text of thousands of services is then held, not their nodes.
+// Without it (two services of one name, the second replacing the first)
+// the whole tree is encoded at once.
+func file(sp *spec.Spec, byService bool) ([]byte, []spec.Item, error) {
 	var notes []spec.Item
 	root := newMapping()
 	// No top-level `name`: docker-compose v1 rejects it. The project name
@@ -48,6 +67,7 @@ func File(sp *spec.Spec) ([]byte, []spec.Item, error) {
 		"Start with `"+up+"`; the engine restarts the services ("+Restart+").")
 	services := root.sub("services")
 	networks, volumes := newMapping(), newMapping()
+	var body bytes.Buffer // the services, with byService
 	for _, s := range sp.Services {
 		if s.Kind == spec.KindProcess {
 			notes = append(notes, spec.Item{
@@ -68,14 +88,25 @@ func File(sp *spec.Spec) ([]byte, []spec.Item, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		services.set(s.Name, svc.node)
+		one := services
+		if byService {
+			one = newMapping()
+		}
+		one.set(s.Name, svc.node)
 		from := "launcher " + s.Origin.Script + " run at " + s.Origin.Exec.String() + "."
 		if s.App != nil {
 			from = "its WSGI application at " + s.App.Directives[0].String() + ", built from " + s.Build.Context + "."
 		}
-		services.comment(s.Name, comment(
+		one.comment(s.Name, comment(
 			"Daemon group "+s.Group+": WSGIDaemonProcess at "+s.Origin.Daemon.String()+",", from))
 		notes = append(notes, svcNotes...)
+		if byService {
+			piece, err := encode(one.node)
+			if err != nil {
+				return nil, nil, err
+			}
+			indentBy2(&body, piece)
+		}
 	}
 	if len(networks.node.Content) > 0 {
 		root.set("networks", networks.node)
@@ -83,16 +114,64 @@ func File(sp *spec.Spec) ([]byte, []spec.Item, error) {
 	if len(volumes.node.Content) > 0 {
 		root.set("volumes", volumes.node)
 	}
+	out, err := encode(root.node)
+	if err != nil {
+		return nil, nil, err
+	}
+	if body.Len() > 0 {
+		// The services mapping is empty in the tree: its line is the
+		// first that is exactly "services: {}" (comments start with #).
+		const empty = "services: {}\n"
+		i := 0
+		for i < len(out) && !bytes.HasPrefix(out[i:], []byte(empty)) {
+			j := bytes.IndexByte(out[i:], '\n')
+			if j < 0 {
+				return nil, nil, fmt.Errorf("writing the compose file: no services key")
+			}
+			i += j + 1
+		}
+		if i >= len(out) {
+			return nil, nil, fmt.Errorf("writing the compose file: no services key")
+		}
+		var b bytes.Buffer
+		b.Grow(len(out) + body.Len())
+		b.Write(out[:i])
+		b.WriteString("services:\n")
+		b.Write(body.Bytes())
+		b.Write(out[i+len(empty):])
+		out = b.Bytes()
+	}
+	return out, notes, nil
+}
+
+// encode is node as the compose file's encoder writes it.
+func encode(node *yaml.Node) ([]byte, error) {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(root.node); err != nil {
-		return nil, nil, fmt.Errorf("writing the compose file: %w", err)
+	if err := enc.Encode(node); err != nil {
+		return nil, fmt.Errorf("writing the compose file: %w", err)
 	}
 	if err := enc.Close(); err != nil {
-		return nil, nil, fmt.Errorf("writing the compose file: %w", err)
+		return nil, fmt.Errorf("writing the compose file: %w", err)
 	}
-	return b.Bytes(), notes, nil
+	return b.Bytes(), nil
+}
+
+// indentBy2 appends text to b with every line that is not empty moved
+// two columns right.
+func indentBy2(b *bytes.Buffer, text []byte) {
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line = text[:i+1]
+		}
+		if len(line) > 1 || line[0] != '\n' {
+			b.WriteString("  ")
+		}
+		b.Write(line)
+		text = text[len(line):]
+	}
 }
 
 // comment renders lines as a YAML comment, each kept on its line.

@@ -13,6 +13,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/translate"
 	"github.com/wsgidock/wsgidock/translate/emit/internal/fixtures"
 	"github.com/wsgidock/wsgidock/translate/emit/internal/golden"
 	"github.com/wsgidock/wsgidock/translate/spec"
@@ -337,5 +339,40 @@ func TestHostileValues(t *testing.T) {
 				t.Errorf("hostname %q, want %q", got.Hostname, v)
 			}
 		})
+	}
+}
+
+// TestByServiceIsTheWholeTree: the file written a service at a time is
+// the whole tree's encoding, on every fixture spec and on the plans of the
+// fixture configurations (WSGI applications with their Dockerfiles inline
+// among them).
+func TestByServiceIsTheWholeTree(t *testing.T) {
+	var specs []*spec.Spec
+	for _, c := range fixtures.All() {
+		specs = append(specs, c.Spec)
+	}
+	confs, _ := filepath.Glob(filepath.Join("..", "..", "..", "fixtures", "*", "httpd.conf"))
+	for _, conf := range confs {
+		tree, err := apacheconf.Load(conf, apacheconf.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp, _, diags := translate.Plan(tree, translate.Options{})
+		if !diags.HasErrors() {
+			specs = append(specs, sp)
+		}
+	}
+	if len(specs) < 6 {
+		t.Fatalf("only %d specs", len(specs))
+	}
+	for i, sp := range specs {
+		pieces, _, err1 := file(sp, true)
+		whole, _, err2 := file(sp, false)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if string(pieces) != string(whole) {
+			t.Errorf("spec %d (%s): a service at a time gives\n%s\nthe whole tree gives\n%s", i, sp.ConfigFile, pieces, whole)
+		}
 	}
 }
