@@ -133,6 +133,34 @@ var moduleHandlers = map[string]handler{
 	"WSGIAuthGroupScript": checkWSGIScriptGiven("auth group"),
 	"WSGIDispatchScript":  checkWSGIScriptGiven("dispatch"),
 
+	// mod_brotli, mod_filter
+	"BrotliCompressionQuality":       numberCheck(cAtoi, between(0, 11), "BrotliCompressionQuality must be between 0 and 11"),
+	"BrotliCompressionWindow":        numberCheck(cAtoi, between(10, 24), "BrotliCompressionWindow must be between 10 and 24"),
+	"BrotliCompressionMaxInputBlock": numberCheck(cAtoi, between(16, 24), "BrotliCompressionMaxInputBlock must be between 16 and 24"),
+	"AddOutputFilterByType": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		if len(argv(n.Args)) < 2 {
+			c.errorf(n, codeArgs, "Name the filter, then the MIME types: AddOutputFilterByType DEFLATE text/html text/css.", "AddOutputFilterByType requires at least two arguments")
+		}
+	},
+
+	// mod_md's words
+	"MDBaseServer":        mdOnOff,
+	"MDCertificateStatus": mdOnOff,
+	"MDMustStaple":        mdOnOff,
+	"MDProfileMandatory":  mdOnOff,
+	"MDRenewViaARI":       mdOnOff,
+	"MDServerStatus":      mdOnOff,
+	"MDStapleOthers":      mdOnOff,
+	"MDStapling":          mdOnOff,
+	"MDRequireHttps": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		switch strings.ToLower(w) {
+		case "off", "temporary", "permanent":
+			return
+		}
+		c.errorf(n, codeValue, "", "unknown '%s', supported parameter values are 'temporary' and 'permanent'", w)
+	},
+
 	// mod_rewrite
 	"RewriteMap": checkRewriteMap,
 	"RewriteBase": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
@@ -785,4 +813,12 @@ func (c *checker) methodBit(m string) (bit uint64, ok bool) {
 		return 0, false
 	}
 	return 1 << uint(i), true
+}
+
+// mdOnOff is mod_md's on/off parameter parser.
+func mdOnOff(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w, _ := apacheconf.GetwordConf(n.Args)
+	if !strings.EqualFold(w, "on") && !strings.EqualFold(w, "off") {
+		c.errorf(n, codeValue, "", "unknown '%s', supported parameter values are 'on' and 'off'", w)
+	}
 }
