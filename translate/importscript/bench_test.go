@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// BenchmarkParse reads the seed's script and the longest fixture.
+// BenchmarkParse reads the seed's script, the longest fixtures and a
+// launcher with a class that builds its argv.
 func BenchmarkParse(b *testing.B) {
-	for _, name := range []string{"blog.py", "postgres.py", "hostile.py"} {
+	for _, name := range []string{"blog.py", "postgres.py", "hostile.py", "breadth_class.py"} {
 		src, err := os.ReadFile(filepath.Join(fixtureDir, name))
 		if err != nil {
 			b.Fatal(err)
