@@ -103,6 +103,8 @@ type checker struct {
 	// methodBits numbers the methods <Limit> names, as httpd numbers
 	// them (HEAD is GET; others are registered as they come).
 	methodBits map[string]int
+	// listeners are the Listen lines so far, by host and port.
+	listeners map[string]*apacheconf.Node
 	// vhosts are the virtual hosts in the order of their definition.
 	vhosts []*server
 	// lower caches the lower-case names of sections.

@@ -2,6 +2,7 @@ package check
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -56,6 +57,27 @@ func checkListen(c *checker, n *apacheconf.Node, d catalog.Directive, st state) 
 		c.errorf(n, codeValue, "Write [address:]port, with a port from 1 to 65535: Listen 80, Listen 127.0.0.1:8080, Listen [::1]:8080.", "Invalid address or port")
 	case port == 0:
 		c.errorf(n, codeValue, "Give a port: Listen 80 or Listen 127.0.0.1:8080.", "Port must be specified")
+	case port > 0:
+		// alloc_listener: the same host (as written; "*" is none) and
+		// port as an earlier Listen.
+		host := ""
+		if strings.HasPrefix(w[0], "[") {
+			host = w[0][1:strings.IndexByte(w[0], ']')]
+		} else if i := strings.LastIndexByte(w[0], ':'); i >= 0 {
+			host = w[0][:i]
+		}
+		if host == "*" {
+			host = ""
+		}
+		key := host + "|" + strconv.Itoa(port)
+		if prev, ok := c.listeners[key]; ok {
+			c.errorf(n, codeValue, fmt.Sprintf("Remove one of the two: the other is on line %d of %s (a conf-enabled or ports.conf file may already listen there).", prev.Line, prev.File.Name), "Cannot define multiple Listeners on the same IP:port")
+			return
+		}
+		if c.listeners == nil {
+			c.listeners = map[string]*apacheconf.Node{}
+		}
+		c.listeners[key] = n
 	}
 }
 

@@ -396,4 +396,10 @@ var corpus = []corpusCase{
 	{name: "proxyset-lbmethod-unknown", conf: lm("proxy_balancer") + lm("lbmethod_byrequests") + "<Proxy balancer://app>\n  BalancerMember http://127.0.0.1:8001\n  ProxySet lbmethod=roundrobin\n</Proxy>\n"},
 	{name: "proxyset-lbmethod-not-loaded", conf: lm("proxy_balancer") + lm("lbmethod_byrequests") + "<Proxy balancer://app>\n  BalancerMember http://127.0.0.1:8001\n  ProxySet lbmethod=bybusyness\n</Proxy>\n"},
 	{name: "proxyset-lbmethod-ok", conf: lm("proxy_balancer") + lm("lbmethod_byrequests") + "<Proxy balancer://app>\n  BalancerMember http://127.0.0.1:8001 loadfactor=2\n  ProxySet lbmethod=byrequests\n</Proxy>\nProxyPass /app/ balancer://app/\n"},
+
+	// Listen twice on one address and port.
+	{name: "listen-twice", conf: "Listen 8081\nListen 8082\nListen 8081\n"},
+	{name: "listen-star-is-none", conf: "Listen 8081\nListen *:8081 https\n"},
+	{name: "listen-different-hosts-ok", conf: "Listen 8081\nListen 127.0.0.1:8081\nListen [::1]:8081\n"},
+	{name: "listen-ports-conf-twice", conf: "Include ports.conf\n<IfModule alias_module>\n  Listen 8443\n</IfModule>\n", files: map[string]string{"ports.conf": "Listen 8080\n<IfModule alias_module>\n  Listen 8443\n</IfModule>\n"}},
 }
