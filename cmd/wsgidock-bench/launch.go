@@ -173,6 +173,7 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 	name := project + "-s0"
 	var plain, plainCreate, plainStarted, killed, crashed, killedDie, crashedDie []time.Duration
 	steps := map[string][]time.Duration{}
+	var freed []time.Duration // from the die event to the ended run's network released
 	for i := 0; i < runs; i++ {
 		p, err := plainStart(image, plainPort, i)
 		if err != nil {
@@ -180,7 +181,13 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 		}
 		plain, plainCreate, plainStarted = append(plain, p.served), append(plainCreate, p.created), append(plainStarted, p.started)
 		for _, crash := range []bool{false, true} {
-			d, dd, err := killAndWaitDie(name, url, crash, func() {
+			released, err := networkReleased(name)
+			if err != nil {
+				return err
+			}
+			var servedAt time.Time
+			d, dd, err := killAndWaitDie(name, url, crash, func(at time.Time) {
+				servedAt = at
 				select {
 				case tr := <-traces:
 					for k, v := range tr {
@@ -191,6 +198,11 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 			})
 			if err != nil {
 				return err
+			}
+			select {
+			case at := <-released:
+				freed = append(freed, at.Sub(servedAt.Add(-dd)))
+			case <-time.After(time.Second):
 			}
 			if crash {
 				crashed, crashedDie = append(crashed, d), append(crashedDie, dd)
@@ -220,9 +232,12 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 		{"serves", msf(p)},
 	}
 	var right [][2]string
-	for _, st := range []string{"seen", "next-ready", "back-off-over", "ended-renamed", "started", "named", "ready"} {
+	for _, st := range []string{"seen", "next-ready", "back-off-over", "started", "ended-renamed", "named", "ready"} {
 		if ds := steps[st]; len(ds) > 0 {
 			right = append(right, [2]string{st, msf(median(ds))})
+		}
+		if st == "back-off-over" && len(freed) > 0 {
+			right = append(right, [2]string{"(engine) the ended run's network released", msf(median(freed))})
 		}
 	}
 	for i := 0; i < len(left) || i < len(right); i++ {
@@ -451,15 +466,16 @@ var errNoRestart = fmt.Errorf("no restart")
 // first, `docker kill` sent as one Engine API request (what the docker
 // program sends, without its own start-up time in the measure).
 func killAndWait(name, url string, crash bool) (time.Duration, error) {
-	d, _, err := killAndWaitDie(name, url, crash, func() {})
+	d, _, err := killAndWaitDie(name, url, crash, func(time.Time) {})
 	return d, err
 }
 
 // killAndWaitDie is killAndWait that also returns the time from the
-// engine's die event for the container (the engine has killed it and
-// cleaned up after it: what anyone watching the engine learns of first)
-// until url answers again. served runs once it answers.
-func killAndWaitDie(name, url string, crash bool, served func()) (time.Duration, time.Duration, error) {
+// engine's die event for the container (the engine has killed it: what
+// anyone watching the engine learns of first; it releases the
+// container's network, its port proxy included, after that event) until
+// url answers again. served is told when it answered.
+func killAndWaitDie(name, url string, crash bool, served func(time.Time)) (time.Duration, time.Duration, error) {
 	evs, err := containerEvents(name, "die")
 	if err != nil {
 		return 0, 0, err
@@ -512,7 +528,49 @@ func containerEvents(name string, actions ...string) (<-chan event, error) {
 	return ch, nil
 }
 
-func killAndWaitFrom(name, url string, crash bool, onServed func()) (start, served time.Time, err error) {
+// networkReleased delivers when the engine disconnects the container now
+// named name from its network: its network, host ports included, is
+// released.
+func networkReleased(name string) (<-chan time.Time, error) {
+	out, err := exec.Command("docker", "inspect", "--format", "{{.Id}}", name).Output()
+	if err != nil {
+		return nil, fmt.Errorf("docker inspect %s: %v", name, err)
+	}
+	id := strings.TrimSpace(string(out))
+	f, _ := json.Marshal(map[string][]string{"type": {"network"}, "event": {"disconnect"}})
+	// A kill is measured within 30 s.
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://engine/v1.41/events?filters="+url.QueryEscape(string(f)), nil)
+	resp, err := events.Do(req)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("engine events: %v", err)
+	}
+	ch := make(chan time.Time, 1)
+	go func() {
+		defer cancel()
+		defer resp.Body.Close()
+		d := json.NewDecoder(resp.Body)
+		for {
+			var m struct {
+				Actor struct {
+					Attributes map[string]string `json:"Attributes"`
+				} `json:"Actor"`
+				TimeNano int64 `json:"timeNano"`
+			}
+			if d.Decode(&m) != nil {
+				return
+			}
+			if m.Actor.Attributes["container"] == id {
+				ch <- time.Unix(0, m.TimeNano)
+				return
+			}
+		}
+	}()
+	return ch, nil
+}
+
+func killAndWaitFrom(name, url string, crash bool, onServed func(time.Time)) (start, served time.Time, err error) {
 	if crash {
 		out, err := exec.Command("docker", "inspect", "--format", "{{.State.Pid}}", name).Output()
 		var pid int
@@ -540,7 +598,7 @@ func killAndWaitFrom(name, url string, crash bool, onServed func()) (start, serv
 	if !ok {
 		return start, served, errNoRestart
 	}
-	onServed()
+	onServed(at)
 	time.Sleep(11*time.Second - time.Since(at)) // let back-off reset, as between real crashes
 	return start, at, nil
 }
