@@ -227,24 +227,26 @@ func (p *planner) unmapped(service, what, why string, pos apacheconf.Position) {
 // collect walks the effective configuration in httpd's order, with the
 // enclosing virtual host of each directive.
 func (p *planner) collect() {
-	var stack []*apacheconf.Node
-	var cur *vhost
-	vhosts := map[*apacheconf.Node]*vhost{}
-	var location *apacheconf.Node
+	// vhostAt[d] and locationAt[d] are the innermost virtual host and
+	// <Location> around the nodes at depth d.
+	vhostAt := []*vhost{nil}
+	locationAt := []*apacheconf.Node{nil}
 	p.tree.Walk(func(n *apacheconf.Node, depth int) bool {
-		stack = append(stack[:depth], n)
-		cur, location = nil, nil
-		for _, s := range stack[:depth] {
+		cur, location := vhostAt[depth], locationAt[depth]
+		if n.Kind == apacheconf.KindSection {
+			v, l := cur, location
 			switch {
-			case s.Is("VirtualHost"):
-				cur = vhosts[s]
-			case s.Is("Location"), s.Is("LocationMatch"):
-				location = s
+			case n.Is("VirtualHost"):
+				v = &vhost{node: n, headers: map[string]string{}}
+			case n.Is("Location"), n.Is("LocationMatch"):
+				l = n
 			}
+			vhostAt = append(vhostAt[:depth+1], v)
+			locationAt = append(locationAt[:depth+1], l)
 		}
 		switch {
 		case n.Kind == apacheconf.KindSection && n.Is("VirtualHost"):
-			vhosts[n] = &vhost{node: n, headers: map[string]string{}}
+			// Made above, for the directives inside.
 		case n.Is("ServerName"):
 			if w := n.Words(); len(w) > 0 {
 				if cur != nil {
