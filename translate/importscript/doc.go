@@ -76,6 +76,9 @@
 //     format specs; list pop/remove/sort/reverse/clear; pathlib's pure
 //     Path (/, parent, name, stem, suffix, parts, joinpath, with_name,
 //     with_suffix, relative_to), os.path.relpath, os.sep, os.devnull.
+//   - logging (basicConfig, getLogger, the level functions and a
+//     logger's: they start nothing), json.dumps of known values
+//     (sort_keys, separators).
 //   - helpers: os.chdir, shlex.split/quote/join, print, time.sleep,
 //     sys.stdout/stderr.flush/write.
 //   - the calls that start programs: os.execl, execle, execlp, execlpe,

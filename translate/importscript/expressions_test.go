@@ -35,6 +35,9 @@ var exprCases = []string{
 	`list(reversed('abc'))`, `list(enumerate(['a', 'b'], 1))`, `list(zip('ab', [1, 2, 3]))`, `isinstance(True, int)`, `isinstance('a', (int, str))`,
 	`isinstance([], tuple)`, `callable(len)`, `dict([('a', '1')], b='2')`, `dict(zip(['k'], ['v']))`, `{'a': 1} | {'b': 2}`,
 	`' '.join(str(p) for p in [80, 443])`, `'-'.join(reversed(['a', 'b']))`,
+	// json
+	`json.dumps({'a': [1, 'é', None, True], 'b': 'x"y\n\t\\'})`, `json.dumps({'b': 1, 'a': 2}, sort_keys=True)`,
+	`json.dumps([1, (2, 3)], separators=(',', ':'))`, `json.dumps('\x7f\x01\U0001f600')`, `json.dumps({})`,
 	// starred and unpacking
 	`[*'ab', *[1]]`, `(lambda *a, **k: (a, sorted(k)))(1, 2, x=3)`, `(lambda x, y=2: x * y)(3)`,
 }
@@ -57,7 +60,7 @@ json.dump(out, sys.stdout)
 	var want []string
 	runPython(t, program, cases, &want)
 	for i, c := range cases {
-		src := "import os, os.path\nfrom pathlib import Path, PurePosixPath\nos.execv('/p', ['p', repr(" + c + ")])\n"
+		src := "import os, os.path, json\nfrom pathlib import Path, PurePosixPath\nos.execv('/p', ['p', repr(" + c + ")])\n"
 		l, diags := Parse("expr.py", []byte(src), nil)
 		got := ""
 		if l == nil {
