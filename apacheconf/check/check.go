@@ -105,6 +105,9 @@ type checker struct {
 	methodBits map[string]int
 	// listeners are the Listen lines so far, by host and port.
 	listeners map[string]*apacheconf.Node
+	// negativeAuthz are the per-directory sections whose Require lines
+	// are all negative, in the order of the walk.
+	negativeAuthz []negativeAuthz
 	// vhosts are the virtual hosts in the order of their definition.
 	vhosts []*server
 	// lower caches the lower-case names of sections.

@@ -136,6 +136,31 @@ var forbiddenIn = map[string]uint8{
 	"User":                     globalOnly,
 	"WatchdogInterval":         globalOnly,
 	"xml2EncAlias":             globalOnly,
+	// Measured against apache2: every directive a <VirtualHost> allows by
+	// its mask, put in one; these refuse it.
+	"ListenTCPDeferAccept":    globalOnly,
+	"SSLVHostSNIPolicy":       globalOnly,
+	"WSGIAcceptMutex":         globalOnly,
+	"WSGICaseSensitivity":     globalOnly,
+	"WSGIDestroyInterpreter":  globalOnly,
+	"WSGIDontWriteBytecode":   globalOnly,
+	"WSGILazyInitialization":  globalOnly,
+	"WSGINewRelicConfigFile":  globalOnly,
+	"WSGINewRelicEnvironment": globalOnly,
+	"WSGIPythonEggs":          globalOnly,
+	"WSGIPythonHashSeed":      globalOnly,
+	"WSGIPythonHome":          globalOnly,
+	"WSGIPythonOptimize":      globalOnly,
+	"WSGIPythonWarnings":      globalOnly,
+	"WSGIPythonPath":          globalOnly,
+	"WSGIRestrictEmbedded":    globalOnly,
+	"WSGIRestrictSignal":      globalOnly,
+	"WSGIRestrictStdin":       globalOnly,
+	"WSGIRestrictStdout":      globalOnly,
+	"WSGIServerMetrics":       globalOnly,
+	"WSGISocketPrefix":        globalOnly,
+	"WSGISocketRotation":      globalOnly,
+	"WSGIVerboseDebugging":    globalOnly,
 }
 
 // contextHelp says where d is allowed, in `apache2 -L`'s words.

@@ -402,4 +402,13 @@ var corpus = []corpusCase{
 	{name: "listen-star-is-none", conf: "Listen 8081\nListen *:8081 https\n"},
 	{name: "listen-different-hosts-ok", conf: "Listen 8081\nListen 127.0.0.1:8081\nListen [::1]:8081\n"},
 	{name: "listen-ports-conf-twice", conf: "Include ports.conf\n<IfModule alias_module>\n  Listen 8443\n</IfModule>\n", files: map[string]string{"ports.conf": "Listen 8080\n<IfModule alias_module>\n  Listen 8443\n</IfModule>\n"}},
+
+	// Authorization that grants nothing (AH01624, after the walk), and
+	// mod_wsgi's server-wide directives in a virtual host.
+	{name: "requireall-only-negated", conf: "<Directory /srv>\n  <RequireAll>\n    Require not ip 10.0.0.1\n  </RequireAll>\n</Directory>\n"},
+	{name: "requireall-negated-and-none", conf: "<Location /a>\n  <RequireAll>\n    Require not ip 10.0.0.1\n    <RequireNone>\n      Require ip 10.0.0.2\n    </RequireNone>\n  </RequireAll>\n</Location>\n"},
+	{name: "requireall-negated-ok", conf: "<Directory /srv>\n  <RequireAll>\n    Require all granted\n    Require not ip 10.0.0.1\n  </RequireAll>\n</Directory>\n"},
+	{name: "requireall-two-sections-last-first", conf: "<Directory /a>\n  <RequireAll>\n    Require not ip 10.0.0.1\n  </RequireAll>\n</Directory>\n<Directory /b>\n  <RequireAny>\n    Require all granted\n    <RequireAll>\n      Require not host example.com\n    </RequireAll>\n  </RequireAny>\n</Directory>\n"},
+	{name: "wsgi-pythonhome-in-vhost", conf: "<VirtualHost *:80>\n  WSGIPythonHome /srv/venv\n</VirtualHost>\n"},
+	{name: "wsgi-socketprefix-in-vhost", conf: "<VirtualHost *:80>\n  WSGISocketPrefix /var/run/wsgi\n</VirtualHost>\n"},
 }

@@ -77,15 +77,22 @@ func (c *checker) logDirError(name string) (dir, errText string) {
 }
 
 // postWalk is what `httpd -t` checks after the walk, in its check_config
-// hooks, on the machine it runs on (with FileChecks): core's check of the
+// hooks: on the machine it runs on (with FileChecks), core's check of the
 // error logs' directories (AH02291) for the main server and then every
-// virtual host, last defined first, as httpd keeps them; if they are
-// there, mod_log_config's check of the other logs' directories (AH02297).
+// virtual host, last defined first, as httpd keeps them, and if they are
+// there, mod_log_config's check of the other logs' directories (AH02297);
+// then mod_authz_core's check of sections that grant nothing (AH01624).
 // httpd stops after the first hook that fails.
 func (c *checker) postWalk() {
-	if !c.opts.FileChecks {
+	if c.opts.FileChecks && c.postLogs() {
 		return
 	}
+	c.postAuthz()
+}
+
+// postLogs is core's and mod_log_config's check of the logs' directories;
+// it reports whether it found an error.
+func (c *checker) postLogs() bool {
 	servers := []*server{&c.wsgi.main}
 	for i := len(c.vhosts) - 1; i >= 0; i-- {
 		servers = append(servers, c.vhosts[i])
@@ -127,7 +134,7 @@ func (c *checker) postWalk() {
 		break
 	}
 	if failed {
-		return
+		return true
 	}
 	for _, s := range servers {
 		for _, l := range s.logs {
@@ -140,9 +147,113 @@ func (c *checker) postWalk() {
 			}
 			c.postError(l.node, "Create the directory, or point the log at one that exists.",
 				"%sAH02297: Cannot access directory '%s' for log file '%s' defined at %s:%d", errText, dir, l.name, l.node.File.Name, l.node.Line)
-			return
+			return true
 		}
 	}
+	return false
+}
+
+// authzNode is one entry of mod_authz_core's section tree: a Require line
+// or a <RequireAll>, <RequireAny> or <RequireNone>.
+type authzNode struct {
+	node     *apacheconf.Node
+	and      bool         // <RequireAll>; the others are "or"
+	negate   bool         // Require not, <RequireNone>
+	children []*authzNode // nil for a Require line
+	name     string       // the section's name as httpd prints it
+}
+
+// authzTree is the section tree of a per-directory section's children.
+func (c *checker) authzTree(nodes []*apacheconf.Node, into *authzNode) {
+	for _, n := range nodes {
+		if !n.Active {
+			continue
+		}
+		if n.Flags&apacheconf.FlagExec != 0 {
+			if n.Kind == apacheconf.KindSection {
+				c.authzTree(n.Children, into)
+			}
+			for _, f := range n.Included {
+				c.authzTree(f.Nodes, into)
+			}
+			continue
+		}
+		switch strings.ToLower(n.Name) {
+		case "require":
+			w, _ := apacheconf.GetwordConf(n.Args)
+			into.children = append(into.children, &authzNode{node: n, negate: strings.EqualFold(w, "not")})
+		case "requireall", "requireany", "requirenone":
+			kind := strings.ToLower(n.Name)
+			sec := &authzNode{node: n, and: kind == "requireall", negate: kind == "requirenone",
+				name: map[string]string{"requireall": "<RequireAll>", "requireany": "<RequireAny>", "requirenone": "<RequireNone>"}[kind]}
+			c.authzTree(n.Children, sec)
+			if len(sec.children) > 0 {
+				into.children = append(into.children, sec)
+			}
+		}
+	}
+}
+
+// onlyNegative is mod_authz_core's authz_core_check_section: a section
+// whose entries are all negated (after De Morgan lifts a negated section
+// of the other kind into its parent) refuses every request, and httpd -t
+// fails. It returns the name of the first such section.
+func onlyNegative(sec *authzNode, top string) string {
+	var kids []*authzNode
+	for _, ch := range sec.children {
+		if ch.children != nil {
+			if name := onlyNegative(ch, ""); name != "" {
+				return name
+			}
+			if ch.negate && ch.and != sec.and {
+				for _, g := range ch.children {
+					flipped := *g
+					flipped.negate = !g.negate
+					kids = append(kids, &flipped)
+				}
+				continue
+			}
+		}
+		kids = append(kids, ch)
+	}
+	for _, k := range kids {
+		if !k.negate {
+			return ""
+		}
+	}
+	if top != "" {
+		return top
+	}
+	return sec.name
+}
+
+// checkAuthzSections records, for a per-directory section, whether its
+// authorization holds only negative entries (AH01624), for after the walk.
+func (c *checker) checkAuthzSections(n *apacheconf.Node) {
+	top := &authzNode{}
+	c.authzTree(n.Children, top)
+	if len(top.children) == 0 {
+		return
+	}
+	if name := onlyNegative(top, "<Directory>, <Location>, or similar"); name != "" {
+		c.negativeAuthz = append(c.negativeAuthz, negativeAuthz{n, name})
+	}
+}
+
+// negativeAuthz is a section checkAuthzSections found.
+type negativeAuthz struct {
+	node *apacheconf.Node
+	name string
+}
+
+// postAuthz reports the per-directory section mod_authz_core's
+// check_config finds first: it keeps the sections last created first.
+func (c *checker) postAuthz() {
+	if len(c.negativeAuthz) == 0 {
+		return
+	}
+	a := c.negativeAuthz[len(c.negativeAuthz)-1]
+	c.errorf(a.node, codeValue, "Add a positive Require (Require all granted, Require valid-user ...) beside the negated ones: with only negations, nothing is ever granted.", "AH01624: %s directive contains only negative authorization directives", a.name)
 }
 
 // postError records an error httpd reports after its walk, with no line

@@ -94,6 +94,7 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 		if len(c.diags) > before {
 			return
 		}
+		c.checkAuthzSections(n)
 		if kind != "<if" && !sc.lastIf {
 			c.errorf(n, codeContext, "Put <ElseIf> and <Else> right after the <If> or <ElseIf> they continue, in the same section.",
 				"<Else> or <ElseIf> section without previous <If> or <ElseIf> section in same scope")
@@ -202,6 +203,10 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 		child.limited = true
 	}
 	c.list(n.Children, child, childScope)
+	switch kind {
+	case "<directory", "<directorymatch", "<location", "<locationmatch", "<files", "<filesmatch", "<proxy", "<proxymatch":
+		c.checkAuthzSections(n)
+	}
 	if rest != "" {
 		c.errorf(n, codeArgs, "Give the section one argument; quote it if it contains spaces.", "Multiple %s> arguments not (yet) supported.", d.Name)
 	}
