@@ -33,7 +33,7 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 			guarded[d.Pos()] = true
 		}
 	}
-	var out apacheconf.Diagnostics
+	out := make(apacheconf.Diagnostics, 0, len(planned))
 	for _, d := range planned {
 		if d.Code == importscript.CodeNoLaunch && guarded[d.Pos()] {
 			continue
