@@ -142,6 +142,10 @@ func (w *yamlWriter) scalar(b *bytes.Buffer, v any, col int) bool {
 		}
 		b.WriteString(strconv.FormatInt(n, 10))
 	case string:
+		if plainWord(x) {
+			b.WriteString(x)
+			return true
+		}
 		r, ok := w.scalars[x]
 		if !ok {
 			r = libraryScalar(x)
@@ -175,8 +179,39 @@ func libraryScalar(s string) string {
 	return r
 }
 
+// plainWord reports whether the library writes s as it is, in any block
+// context, by its rules: a letter, '/' or '_' first, then only letters,
+// digits and "._/-" (no indicator, no space, nothing to escape), and not
+// one of the words YAML 1.1 reads as a boolean or null, which the library
+// quotes (the tests check these against the library too). Names, images
+// and paths are such words: most strings of a manifest skip the library.
+func plainWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	if c := s[0]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '/' || c == '_') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '/' || c == '-') {
+			return false
+		}
+	}
+	if len(s) <= 5 {
+		switch strings.ToLower(s) {
+		case "y", "yes", "true", "on", "n", "no", "false", "off", "null":
+			return false
+		}
+	}
+	return true
+}
+
 // key is k as the library writes a mapping key.
 func (w *yamlWriter) key(k string) (string, bool) {
+	if plainWord(k) {
+		return k, true
+	}
 	if r, ok := w.keys[k]; ok {
 		return r, r != ""
 	}

@@ -95,6 +95,29 @@ func randomMap(r *rand.Rand, depth int) map[string]any {
 	return m
 }
 
+// TestPlainWord: what plainWord passes, the library writes as it is, as a
+// value and as a key.
+func TestPlainWord(t *testing.T) {
+	words := append([]string{"y", "Yes", "ON", "Off", "NULL", "no", "True", "nO", "site0-example-com", "_x", "/srv/a.b",
+		"registry.example.com/app", "a-", "a.", "a//b", "Y1", "on-", "yes.", "nullx", "tcp-8080"}, yamlWords...)
+	for _, s := range words {
+		if !plainWord(s) {
+			continue
+		}
+		if r := libraryScalar(s); r != s {
+			t.Errorf("plainWord(%q), but the library writes %q", s, r)
+		}
+		if out, _ := yaml.Marshal(map[string]int{s: 1}); string(out) != s+": 1\n" {
+			t.Errorf("plainWord(%q), but the library writes the key as %q", s, out)
+		}
+	}
+	for _, s := range []string{"yes", "Off", "null", "1a", "a b", "a:b", "-a", ".a", "a#", "é"} {
+		if plainWord(s) {
+			t.Errorf("plainWord(%q) is true", s)
+		}
+	}
+}
+
 // TestWriterRandom: on random values the writer writes the library's
 // bytes or gives up, and it does not give up on most of them.
 func TestWriterRandom(t *testing.T) {
