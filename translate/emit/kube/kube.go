@@ -230,10 +230,8 @@ func generic(obj runtime.Object) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
+	m, err := decodeJSON(data)
+	if err != nil {
 		return nil, err
 	}
 	delete(m, "status")

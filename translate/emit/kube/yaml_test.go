@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -140,4 +141,54 @@ func buildAll(sp *spec.Spec, opts Options) ([]object, []spec.Item, error) {
 	var objs []object
 	notes, err := build(sp, opts, func(o object) error { objs = append(objs, o); return nil })
 	return objs, notes, err
+}
+
+// libraryDecode is what decodeJSON must give: encoding/json's generic
+// value with UseNumber.
+func libraryDecode(t *testing.T, data []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestDecodeIsTheLibrary(t *testing.T) {
+	var docs [][]byte
+	for _, c := range fixtures.All() {
+		for _, v := range routings {
+			objs, _, err := buildAll(c.Spec, v.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range objs {
+				data, err := json.Marshal(o.obj)
+				if err != nil {
+					t.Fatal(err)
+				}
+				docs = append(docs, data)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		data, err := json.Marshal(randomMap(r, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, data)
+	}
+	docs = append(docs, []byte(`{"a":"\u00e9\ud83d\ude00\"\\\/\b\f\n\r\t","b":[1,-2.5e3,true,false,null,{}],"c":"`+"\xff"+`","d":"é"}`))
+	for _, data := range docs {
+		got, err := decodeJSON(data)
+		if err != nil {
+			t.Fatalf("%v: %s", err, data)
+		}
+		if want := libraryDecode(t, data); !reflect.DeepEqual(got, want) {
+			t.Fatalf("decodeJSON(%s) = %#v, the library gives %#v", data, got, want)
+		}
+	}
 }
