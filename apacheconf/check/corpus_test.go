@@ -411,4 +411,11 @@ var corpus = []corpusCase{
 	{name: "requireall-two-sections-last-first", conf: "<Directory /a>\n  <RequireAll>\n    Require not ip 10.0.0.1\n  </RequireAll>\n</Directory>\n<Directory /b>\n  <RequireAny>\n    Require all granted\n    <RequireAll>\n      Require not host example.com\n    </RequireAll>\n  </RequireAny>\n</Directory>\n"},
 	{name: "wsgi-pythonhome-in-vhost", conf: "<VirtualHost *:80>\n  WSGIPythonHome /srv/venv\n</VirtualHost>\n"},
 	{name: "wsgi-socketprefix-in-vhost", conf: "<VirtualHost *:80>\n  WSGISocketPrefix /var/run/wsgi\n</VirtualHost>\n"},
+
+	// mod_cache.
+	{name: "cacheenable-switched", conf: lm("cache") + "CacheEnable / disk\n"},
+	{name: "cacheenable-no-url", conf: lm("cache") + "CacheEnable disk\n"},
+	{name: "cacheenable-location-outside", conf: lm("cache") + "<Location /app>\n  CacheEnable disk /other\n</Location>\n"},
+	{name: "cacheenable-ok", conf: lm("cache") + lm("cache_disk") + "CacheEnable disk /\n<Location /app>\n  CacheEnable disk\n  CacheDisable on\n</Location>\nCacheDisable /private\n"},
+	{name: "cachedisable-location-path", conf: lm("cache") + "<Location /app>\n  CacheDisable /app/private\n</Location>\n"},
 }

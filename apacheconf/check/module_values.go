@@ -161,6 +161,32 @@ var moduleHandlers = map[string]handler{
 		c.errorf(n, codeValue, "", "unknown '%s', supported parameter values are 'temporary' and 'permanent'", w)
 	},
 
+	// mod_auth_digest, as the installed module has it (MD5 only, qop auth
+	// only: the source's MD5-sess, none and auth-int are gone)
+	"AuthDigestAlgorithm": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		if w, _ := apacheconf.GetwordConf(n.Args); !strings.EqualFold(w, "md5") {
+			c.errorf(n, codeValue, "The only algorithm is MD5.", "Unsupported algorithm in AuthDigestAlgorithm: %s", w)
+		}
+	},
+	"AuthDigestQop": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		for _, w := range n.Words() {
+			if !strings.EqualFold(w, "auth") {
+				c.errorf(n, codeValue, "Remove the line: auth is the only quality of protection.", "AuthDigestQop is deprecated: only 'auth' is supported")
+				return
+			}
+		}
+	},
+	"AuthDigestNonceLifetime": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		if _, rest, _ := strtol(w); rest != "" && !isSpace(rest[0]) {
+			c.errorf(n, codeValue, "Give the lifetime in seconds.", "Invalid time in AuthDigestNonceLifetime: %s", w)
+		}
+	},
+
+	// mod_cache
+	"CacheEnable":  checkCacheEnable,
+	"CacheDisable": checkCacheDisable,
+
 	// mod_rewrite
 	"RewriteMap": checkRewriteMap,
 	"RewriteBase": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
@@ -820,5 +846,56 @@ func mdOnOff(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 	w, _ := apacheconf.GetwordConf(n.Args)
 	if !strings.EqualFold(w, "on") && !strings.EqualFold(w, "off") {
 		c.errorf(n, codeValue, "", "unknown '%s', supported parameter values are 'on' and 'off'", w)
+	}
+}
+
+// sectionPath is cmd->path for a directive in a section: the <Location>'s
+// path, "" at server level; ok is false in a section whose path Check
+// does not follow.
+func sectionPath(st state) (path string, ok bool) {
+	if !st.path {
+		return "", true
+	}
+	if st.parent != nil && strings.EqualFold(st.parent.Name, "Location") {
+		p, _ := apacheconf.GetwordConf(strings.TrimSuffix(strings.TrimSpace(st.parent.Args), ">"))
+		return p, true
+	}
+	return "", false
+}
+
+// checkCacheEnable is mod_cache's add_cache_enable.
+func checkCacheEnable(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w := n.Words()
+	if strings.HasPrefix(w[0], "/") {
+		c.errorf(n, codeValue, "Write the provider first: CacheEnable disk /path.", "provider (%s) starts with a '/'.  Are url and provider switched?", w[0])
+		return
+	}
+	path, ok := sectionPath(st)
+	if !ok {
+		return
+	}
+	url := path
+	if len(w) > 1 {
+		url = w[1]
+	}
+	switch {
+	case url == "":
+		c.errorf(n, codeArgs, "Give the URL path to cache: CacheEnable disk /.", "CacheEnable provider (%s) is missing an URL.", w[0])
+	case path != "" && !strings.HasPrefix(url, path):
+		c.errorf(n, codeValue, "", "When in a Location, CacheEnable must specify a path or an URL below that location.")
+	}
+}
+
+// checkCacheDisable is mod_cache's add_cache_disable.
+func checkCacheDisable(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w, _ := apacheconf.GetwordConf(n.Args)
+	if st.path {
+		if _, ok := sectionPath(st); ok && !strings.EqualFold(w, "on") {
+			c.errorf(n, codeValue, "Inside <Location>, write CacheDisable on.", "CacheDisable must be followed by the word 'on' when in a Location.")
+		}
+		return
+	}
+	if !strings.HasPrefix(w, "/") && !strings.Contains(w, ":") {
+		c.errorf(n, codeValue, "Give the URL path not to cache: CacheDisable /private.", "CacheDisable must specify a path or an URL.")
 	}
 }
