@@ -130,6 +130,15 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 		return e.superAttr(v, name, at)
 	case *pathValue:
 		return e.pathAttr(v, name, at)
+	case *set:
+		switch name {
+		case "add", "discard", "remove", "update":
+			if !v.frozen {
+				return &method{recv: v, name: name}, nil
+			}
+		case "union", "intersection", "difference":
+			return &method{recv: v, name: name}, nil
+		}
 	case *process:
 		switch name {
 		case "wait", "communicate":
@@ -819,6 +828,9 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 			if err := arity(m.name, args, at, 1, 1); err != nil {
 				return nil, err
 			}
+			if err := e.work(len(recv.items), at); err != nil {
+				return nil, err
+			}
 			count := int64(0)
 			for i, it := range recv.items {
 				eq, err := e.equal(args.pos[0], it, at)
@@ -841,6 +853,8 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 		return e.strMethod(recv, m.name, args, at)
 	case *pathValue:
 		return e.pathMethod(recv, m.name, args, at)
+	case *set:
+		return e.setMethod(recv, m.name, args, at)
 	case *process:
 		if err := arity(m.name, args, at, 0, 0); err != nil {
 			return nil, err

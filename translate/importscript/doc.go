@@ -76,6 +76,9 @@
 //     format specs; list pop/remove/sort/reverse/clear; pathlib's pure
 //     Path (/, parent, name, stem, suffix, parts, joinpath, with_name,
 //     with_suffix, relative_to), os.path.relpath, os.sep, os.devnull.
+//   - sets and frozensets of hashable values: membership, len, sorted,
+//     min, max, sum, any, all, add/discard/remove/update, | & -; their
+//     iteration order depends on hashing and is a run-time diagnostic.
 //   - logging (basicConfig, getLogger, the level functions and a
 //     logger's: they start nothing), json.dumps of known values
 //     (sort_keys, separators).

@@ -563,6 +563,11 @@ func (e *evaluator) binary(op string, a, b value, at lexer.Position) (value, err
 			v, err = e.arith(op, a, b, at)
 		}
 	case "-", "*", "//", "**", "<<", ">>", "&", "|", "^":
+		if x, ok := a.(*set); ok && (op == "-" || op == "&" || op == "|") {
+			if y, ok := b.(*set); ok {
+				return e.setOp(op, x, y.items, at)
+			}
+		}
 		v, err = e.arith(op, a, b, at)
 	case "/":
 		if v, isPath, err := e.pathDiv(a, b, at); isPath {
@@ -673,6 +678,8 @@ func (e *evaluator) truth(v value, at lexer.Position) (bool, error) {
 		}
 	case *userFunc, *function, *module, *class, *boundMethod, *pathValue:
 		return true, nil
+	case *set:
+		return len(v.items) > 0, nil
 	case *instance:
 		if _, _, special := v.cls.find("__bool__"); !special {
 			if _, _, special := v.cls.find("__len__"); !special {
@@ -698,7 +705,7 @@ func (e *evaluator) sum(x *sum) (value, error) {
 			return nil, err
 		}
 		if p.Op == "-" {
-			if v, err = e.arith("-", v, r, p.Pos); err != nil {
+			if v, err = e.binary("-", v, r, p.Pos); err != nil {
 				return nil, err
 			}
 			continue
@@ -918,6 +925,9 @@ func (e *evaluator) iterable(v value, at lexer.Position) ([]value, error) {
 			out = append(out, v.slice(i, i+utf8.RuneLen(r)))
 		}
 		return out, nil
+	case *set:
+		return nil, newDiag(CodeUnresolved, position(at), "the order of "+v.describe()+"'s items depends on hashing (randomised for strings each time Python starts), known only when the script runs",
+			"Iterate over sorted(...) of the set, or use a list.")
 	case *dict:
 		if v.inherits {
 			return nil, newDiag(CodeUnresolved, position(at), "the names in os.environ are known only when the script runs", subsetHelp)
@@ -951,7 +961,10 @@ func (e *evaluator) dictDisplay(d *dictDisplay, at apacheconf.Position) (value, 
 			continue
 		}
 		if ent.Value == nil {
-			return nil, unsupported(ent.Pos, "a set")
+			if i == 0 {
+				return e.setDisplay(d, at)
+			}
+			return nil, newDiag(CodeSyntax, position(ent.Pos), "invalid syntax: a dict display with an entry without a value", "Give every entry a key and a value.")
 		}
 		k, err := e.expr(ent.Key)
 		if err != nil {
@@ -966,6 +979,24 @@ func (e *evaluator) dictDisplay(d *dictDisplay, at apacheconf.Position) (value, 
 			return nil, err
 		}
 		out.set(ks.s, v, ks.at)
+	}
+	return out, nil
+}
+
+// setDisplay is {a, b, ...}.
+func (e *evaluator) setDisplay(d *dictDisplay, at apacheconf.Position) (value, error) {
+	out := &set{at: at}
+	for _, ent := range d.Entries {
+		if ent.Value != nil || ent.Splat != nil {
+			return nil, newDiag(CodeSyntax, position(ent.Pos), "invalid syntax: a set display with a key: value entry", "Write a set as {a, b} and a dict as {k: v}.")
+		}
+		v, err := e.expr(ent.Key)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.setAdd(out, v, ent.Key.Pos); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -35,6 +35,9 @@ var exprCases = []string{
 	`list(reversed('abc'))`, `list(enumerate(['a', 'b'], 1))`, `list(zip('ab', [1, 2, 3]))`, `isinstance(True, int)`, `isinstance('a', (int, str))`,
 	`isinstance([], tuple)`, `callable(len)`, `dict([('a', '1')], b='2')`, `dict(zip(['k'], ['v']))`, `{'a': 1} | {'b': 2}`,
 	`' '.join(str(p) for p in [80, 443])`, `'-'.join(reversed(['a', 'b']))`,
+	// sets
+	`8002 in {80, 443}`, `'a' in {'a', 'b'}`, `len({'a', 'a', 'b'})`, `sorted({'b', 'a'} | {'c'})`, `sorted({1, 2, 3} - {2})`, `sorted({1, 2} & {2, 3})`,
+	`{'a'} == {'a'}`, `sorted(set(['x', 'y', 'x']))`, `max({3, 1})`, `bool(set())`, `sorted(frozenset('ab').union('c'))`, `[1] in {1}`,
 	// json
 	`json.dumps({'a': [1, 'é', None, True], 'b': 'x"y\n\t\\'})`, `json.dumps({'b': 1, 'a': 2}, sort_keys=True)`,
 	`json.dumps([1, (2, 3)], separators=(',', ':'))`, `json.dumps('\x7f\x01\U0001f600')`, `json.dumps({})`,

@@ -97,6 +97,17 @@ type frame struct {
 	fn        *userFunc       // the function this frame runs, for super()
 }
 
+// work counts a search through n items as steps (one per 256 items), so
+// that loops of searches in long lists stay bounded in time.
+func (e *evaluator) work(n int, at lexer.Position) error {
+	for range n / 256 {
+		if err := e.step(at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // lookup finds a name in the running scope, the scopes around it, then
 // the script's globals.
 func (e *evaluator) lookup(name string) (value, bool) {

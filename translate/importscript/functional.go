@@ -139,7 +139,7 @@ func builtinSorted(e *evaluator, args *arguments, at lexer.Position) (value, err
 	if len(args.pos) > 1 {
 		return nil, runtimeError(position(at), "sorted expected 1 argument: Python stops with TypeError", "Pass key and reverse by keyword.")
 	}
-	items, err := e.sequence(vals[0], where[0])
+	items, err := e.unordered(vals[0], where[0])
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +239,7 @@ func builtinAnyAll(isAll bool) func(e *evaluator, args *arguments, at lexer.Posi
 		if err := arity(name, args, at, 1, 1); err != nil {
 			return nil, err
 		}
-		items, err := e.sequence(args.pos[0], args.posAt[0])
+		items, err := e.unordered(args.pos[0], args.posAt[0])
 		if err != nil {
 			return nil, err
 		}
@@ -263,7 +263,7 @@ func builtinSum(e *evaluator, args *arguments, at lexer.Position) (value, error)
 	if err != nil {
 		return nil, err
 	}
-	items, err := e.sequence(vals[0], where[0])
+	items, err := e.unordered(vals[0], where[0])
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,8 @@ func FuzzParse(f *testing.F) {
 		"class A:\n    def f(self):\n        return self.f()\nA().f()\n",
 		"f = lambda n: f(n) + [n]\nf(1)\n",
 		"a, *b = 'x' * 70000\n",
+		"s = set()\nfor i in range(60000):\n    s.add((i, i))\n",
+		"l = list(range(60000))\nfor i in l:\n    x = i in l and l.count(i)\n",
 	} {
 		f.Add([]byte(src))
 	}

@@ -49,6 +49,8 @@ func builtinLen(e *evaluator, args *arguments, at lexer.Position) (value, error)
 		return intValue(int64(runeLen(v.s)), position(at)), nil
 	case *list:
 		return intValue(int64(len(v.items)), position(at)), nil
+	case *set:
+		return intValue(int64(len(v.items)), position(at)), nil
 	case *dict:
 		if !v.inherits {
 			return intValue(int64(len(v.keys)), position(at)), nil
@@ -355,7 +357,7 @@ func builtinMinMax(isMax bool) func(e *evaluator, args *arguments, at lexer.Posi
 		items := args.pos
 		if len(items) == 1 {
 			var err error
-			if items, err = e.sequence(items[0], args.posAt[0]); err != nil {
+			if items, err = e.unordered(items[0], args.posAt[0]); err != nil {
 				return nil, err
 			}
 		}

@@ -120,6 +120,11 @@ func (e *evaluator) bitExpr(b *bitExpr) (value, error) {
 
 // binaryOrMerge is a bitwise operator, or | of two dicts (a merged copy).
 func (e *evaluator) binaryOrMerge(op string, a, b value, at lexer.Position) (value, error) {
+	if x, ok := a.(*set); ok {
+		if y, ok := b.(*set); ok {
+			return e.setOp(op, x, y.items, at)
+		}
+	}
 	if x, ok := a.(*dict); ok && op == "|" {
 		if _, ok := b.(*dict); ok && !x.inherits {
 			out := x.copyDict(x.at)
@@ -206,6 +211,17 @@ func (e *evaluator) equal(a, b value, at lexer.Position) (bool, error) {
 		return ok && x == y, nil
 	}
 	switch x := a.(type) {
+	case *set:
+		y, ok := b.(*set)
+		if !ok || len(x.items) != len(y.items) {
+			return false, nil
+		}
+		for _, it := range x.items {
+			if has, err := e.setHas(y, it, at); err != nil || !has {
+				return false, err
+			}
+		}
+		return true, nil
 	case *pathValue:
 		y, ok := b.(*pathValue)
 		return ok && x.p.s == y.p.s, nil
@@ -264,6 +280,9 @@ func (e *evaluator) contains(container, item value, at lexer.Position) (bool, er
 		}
 		return strings.Contains(c.s, s.s), nil
 	case *list:
+		if err := e.work(len(c.items), at); err != nil {
+			return false, err
+		}
 		for _, it := range c.items {
 			eq, err := e.equal(item, it, at)
 			if err != nil {
@@ -274,6 +293,11 @@ func (e *evaluator) contains(container, item value, at lexer.Position) (bool, er
 			}
 		}
 		return false, nil
+	case *set:
+		if !hashable(item) {
+			return false, runtimeError(position(at), "unhashable type: "+item.describe()+": Python stops with TypeError", "Look for a string, a number or a tuple.")
+		}
+		return e.setHas(c, item, at)
 	case *dict:
 		k, ok := item.(*str)
 		if !ok {
