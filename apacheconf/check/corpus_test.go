@@ -418,4 +418,12 @@ var corpus = []corpusCase{
 	{name: "cacheenable-location-outside", conf: lm("cache") + "<Location /app>\n  CacheEnable disk /other\n</Location>\n"},
 	{name: "cacheenable-ok", conf: lm("cache") + lm("cache_disk") + "CacheEnable disk /\n<Location /app>\n  CacheEnable disk\n  CacheDisable on\n</Location>\nCacheDisable /private\n"},
 	{name: "cachedisable-location-path", conf: lm("cache") + "<Location /app>\n  CacheDisable /app/private\n</Location>\n"},
+
+	// mod_remoteip, mod_proxy_fcgi, Require ip numbers.
+	{name: "remoteip-bad-number", conf: lm("remoteip") + "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 10.0.0.256\n"},
+	{name: "remoteip-list-missing", conf: lm("remoteip") + "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxyList conf/trusted-proxies.txt\n"},
+	{name: "remoteip-ok", conf: lm("remoteip") + "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 10.0.0.0/8 192.168.1.1 ::1\nRemoteIPInternalProxy 172.16.0.0/12\n"},
+	{name: "require-ip-octet", conf: "<Directory /srv>\n  Require ip 192.168.1.300\n</Directory>\n"},
+	{name: "proxyfcgi-backendtype-bad", conf: lm("proxy_fcgi") + "<Location /php>\n  ProxyFCGIBackendType PHP-FPM\n</Location>\n"},
+	{name: "proxyfcgi-setenvif-ok", conf: lm("proxy_fcgi") + "<FilesMatch \\.php$>\n  ProxyFCGISetEnvIf \"true\" SCRIPT_FILENAME \"%{reqenv:SCRIPT_FILENAME}\"\n</FilesMatch>\n"},
 }

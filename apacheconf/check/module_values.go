@@ -1,6 +1,7 @@
 package check
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -180,6 +181,38 @@ var moduleHandlers = map[string]handler{
 		w, _ := apacheconf.GetwordConf(n.Args)
 		if _, rest, _ := strtol(w); rest != "" && !isSpace(rest[0]) {
 			c.errorf(n, codeValue, "Give the lifetime in seconds.", "Invalid time in AuthDigestNonceLifetime: %s", w)
+		}
+	},
+
+	// mod_proxy_fcgi
+	"ProxyFCGIBackendType": keywords("ProxyFCGIBackendType requires one of the following arguments: 'GENERIC', 'FPM'", "GENERIC", "FPM"),
+	"ProxyFCGISetEnvIf": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		if msg := c.exprError(w, false); msg != "" {
+			c.errorf(n, codeExpr, "", "Could not parse expression \"%s\": %s", w, msg)
+		}
+	},
+
+	// files read while the configuration is read, with FileChecks
+	"RemoteIPTrustedProxyList":    checkOpenFile,
+	"RemoteIPInternalProxyList":   checkOpenFile,
+	"SessionCryptoPassphraseFile": checkOpenFile,
+
+	// mod_remoteip's addresses, as far as they are numbers (names are
+	// resolved, which Check does not do)
+	"RemoteIPTrustedProxy":  checkRemoteIP,
+	"RemoteIPInternalProxy": checkRemoteIP,
+	"RemoteIPProxyProtocolExceptions": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		for _, w := range n.Words() {
+			addr, _, _ := strings.Cut(w, "/")
+			switch {
+			case !strings.Contains(addr, ":") && strings.Trim(addr, "0123456789.") != "":
+				c.errorf(n, codeValue, "Give IP addresses or subnets, not host names.", "ip address '%s' appears to be invalid", w)
+				return
+			case badIPv4(addr):
+				c.errorf(n, codeValue, "", "ip address '%s' appears to be invalid: The specified IP address is invalid.", w)
+				return
+			}
 		}
 	},
 
@@ -897,5 +930,48 @@ func checkCacheDisable(c *checker, n *apacheconf.Node, d catalog.Directive, st s
 	}
 	if !strings.HasPrefix(w, "/") && !strings.Contains(w, ":") {
 		c.errorf(n, codeValue, "Give the URL path not to cache: CacheDisable /private.", "CacheDisable must specify a path or an URL.")
+	}
+}
+
+// badIPv4 reports whether a word of digits and dots is an IPv4 address
+// apr_ipsubnet_create refuses: more than four parts, or a part above 255.
+func badIPv4(addr string) bool {
+	if addr == "" || strings.Contains(addr, ":") || strings.Trim(addr, "0123456789.") != "" {
+		return false
+	}
+	parts := strings.Split(addr, ".")
+	if len(parts) > 4 {
+		return true
+	}
+	for _, p := range parts {
+		if len(p) > 3 || cAtol(p) > 255 {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRemoteIP is mod_remoteip's proxies_set for numeric addresses.
+func checkRemoteIP(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	for _, w := range n.Words() {
+		addr, _, _ := strings.Cut(w, "/")
+		if badIPv4(addr) {
+			c.errorf(n, codeValue, "", "RemoteIP: Error parsing IP %s (The specified IP address is invalid. error) for %s", w, d.Name)
+			return
+		}
+	}
+}
+
+// checkOpenFile is the handlers that open a file while httpd reads the
+// configuration (mod_remoteip's lists, SessionCryptoPassphraseFile), with
+// FileChecks: the file, relative to ServerRoot, must be there.
+func checkOpenFile(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	if !c.opts.FileChecks {
+		return
+	}
+	w, _ := apacheconf.GetwordConf(n.Args)
+	p := c.serverRootPath(w)
+	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+		c.errorf(n, codeValue, "Create the file, or run the check where the configuration is deployed.", "%s: Could not open file %s: No such file or directory", d.Name, p)
 	}
 }

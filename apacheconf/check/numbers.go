@@ -119,7 +119,11 @@ func keywords(msg string, words ...string) handler {
 					continue next
 				}
 			}
-			c.errorf(n, codeValue, "The values are "+strings.Join(words, ", ")+".", msg, w)
+			if strings.Contains(msg, "%s") {
+				c.errorf(n, codeValue, "The values are "+strings.Join(words, ", ")+".", msg, w)
+			} else {
+				c.errorf(n, codeValue, "The values are "+strings.Join(words, ", ")+".", "%s", msg)
+			}
 			return
 		}
 	}

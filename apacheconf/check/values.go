@@ -277,6 +277,10 @@ func checkRequire(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 				c.errorf(n, codeValue, "Use Require host for host names.", "ip address '%s' appears to be invalid", w)
 				return
 			}
+			if badIPv4(addr) {
+				c.errorf(n, codeValue, "", "ip address '%s' appears to be invalid: The specified IP address is invalid.", w)
+				return
+			}
 			if hasMask && badMask(mask, v6) {
 				c.errorf(n, codeValue, "Give the prefix length, up to 32 (IPv4) or 128 (IPv6): 10.0.0.0/8.", "ip address '%s' appears to be invalid: The specified network mask is invalid.", w)
 				return
