@@ -75,6 +75,11 @@ func parseShell(line *str) (*shellCommand, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(stmts) > 1 && (c.words[0].s == "cd" || c.words[0].s == "export") {
+			// A builtin that changes what the rest of the list runs with.
+			return nil, newDiag(CodeUnsupported, c.words[0].at, "the command line runs the shell builtin "+c.words[0].s+", which changes the commands after it",
+				"Give the directory as cwd= (or os.chdir) and the variables as env=, and run the command itself.")
+		}
 		if out == nil {
 			out = c
 		} else {

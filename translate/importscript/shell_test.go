@@ -59,6 +59,8 @@ func TestParseShellTable(t *testing.T) {
 		{line: "a; b", words: []string{"b"}, setup: [][]string{{"a"}}},
 		{line: "a >/dev/null 2>&1\nb c && exec d", words: []string{"d"}, setup: [][]string{{"a"}, {"b", "c"}}},
 		{line: "exec a; b", code: CodeUnsupported, col: 1},
+		{line: "cd /srv/blog && docker compose up", code: CodeUnsupported, col: 1},
+		{line: "a; export X=1; b", code: CodeUnsupported, col: 4},
 		{line: "a; b >x", code: CodeUnsupported, col: 6},
 		{line: "a &", code: CodeUnsupported, col: 3},
 		{line: "a > /dev/null", code: CodeUnsupported, col: 3},
