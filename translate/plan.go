@@ -12,8 +12,10 @@ package translate
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -574,6 +576,7 @@ func (p *planner) evaluate(svc *spec.Service, d *daemon, imp *importScript, stat
 // results are used in the imports' order, so the plan is the same.
 func (p *planner) readLaunchers() {
 	lookup := p.lookupEnv()
+	missing := &missingDirs{fs: p.fs}
 	work := make(chan *importScript)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(1, len(p.imports))) {
@@ -585,7 +588,7 @@ func (p *planner) readLaunchers() {
 				if !filepath.IsAbs(imp.script) {
 					imp.script = filepath.Join(p.tree.ServerRoot, imp.script)
 				}
-				if imp.src, imp.readErr = p.fs.ReadFile(imp.script); imp.readErr == nil {
+				if imp.src, imp.readErr = missing.readFile(imp.script); imp.readErr == nil {
 					imp.launch, imp.diags = importscript.Parse(imp.script, imp.src, lookup)
 					if p.lintOnly {
 						imp.src = nil // only the config hash reads it
@@ -599,6 +602,40 @@ func (p *planner) readLaunchers() {
 	}
 	close(work)
 	wg.Wait()
+}
+
+// missingDirs reads launchers and remembers the directories that do not
+// exist: a configuration linted without its launchers names thousands of
+// them in one directory, and after the first, each would be one more
+// failed open with the same error.
+type missingDirs struct {
+	fs   apacheconf.FileSystem
+	mu   sync.Mutex
+	dirs map[string]error // the error of a failed open below each
+}
+
+func (m *missingDirs) readFile(name string) ([]byte, error) {
+	dir := filepath.Dir(name)
+	m.mu.Lock()
+	known, ok := m.dirs[dir]
+	m.mu.Unlock()
+	if ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: known}
+	}
+	src, err := m.fs.ReadFile(name)
+	var pe *fs.PathError
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &pe) || pe.Path != name {
+		return src, err
+	}
+	if _, serr := m.fs.Stat(dir); serr != nil && errors.Is(serr, fs.ErrNotExist) {
+		m.mu.Lock()
+		if m.dirs == nil {
+			m.dirs = map[string]error{}
+		}
+		m.dirs[dir] = pe.Err
+		m.mu.Unlock()
+	}
+	return src, err
 }
 
 func (p *planner) lookupEnv() func(string) (string, bool) {
