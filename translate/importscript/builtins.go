@@ -143,6 +143,18 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 		switch name {
 		case "wait", "communicate":
 			return &method{recv: v, name: name}, nil
+		case "returncode", "pid", "stdout", "stderr", "stdin", "args":
+			return &opaque{what: "the " + name + " of a Popen object", at: position(at)}, nil
+		}
+	case *opaque:
+		// The result of subprocess.run and friends: what the program did.
+		if strings.HasPrefix(v.what, "the result of subprocess.") {
+			switch name {
+			case "returncode", "stdout", "stderr", "args":
+				return &opaque{what: "the " + name + " of " + v.what, at: position(at)}, nil
+			case "check_returncode":
+				return &function{name: "subprocess.CompletedProcess.check_returncode"}, nil
+			}
 		}
 	case poisoned:
 		return nil, errPoisoned
@@ -428,6 +440,7 @@ var helpers = map[string]func(e *evaluator, args *arguments, at lexer.Position) 
 	"print":            func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
 	"time.sleep":       func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
 	"sys.stdout.flush": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
+	"subprocess.CompletedProcess.check_returncode": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
 	"sys.stderr.flush": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
 	"sys.stdout.write": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
 	"sys.stderr.write": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
