@@ -426,4 +426,11 @@ var corpus = []corpusCase{
 	{name: "require-ip-octet", conf: "<Directory /srv>\n  Require ip 192.168.1.300\n</Directory>\n"},
 	{name: "proxyfcgi-backendtype-bad", conf: lm("proxy_fcgi") + "<Location /php>\n  ProxyFCGIBackendType PHP-FPM\n</Location>\n"},
 	{name: "proxyfcgi-setenvif-ok", conf: lm("proxy_fcgi") + "<FilesMatch \\.php$>\n  ProxyFCGISetEnvIf \"true\" SCRIPT_FILENAME \"%{reqenv:SCRIPT_FILENAME}\"\n</FilesMatch>\n"},
+
+	// mod_md, as Let's Encrypt setups write it.
+	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
+	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},
+	{name: "md-stapling-yes", conf: lm("md") + lm("ssl") + "MDStapling yes\n"},
+	{name: "md-renewmode-automatic-ok", conf: lm("md") + lm("ssl") + "MDRenewMode automatic\nMDRenewMode stick\n"},
+	{name: "md-renewmode-bad", conf: lm("md") + lm("ssl") + "MDRenewMode renew\n"},
 }

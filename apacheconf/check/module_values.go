@@ -145,14 +145,35 @@ var moduleHandlers = map[string]handler{
 	},
 
 	// mod_md's words
-	"MDBaseServer":        mdOnOff,
-	"MDCertificateStatus": mdOnOff,
-	"MDMustStaple":        mdOnOff,
-	"MDProfileMandatory":  mdOnOff,
-	"MDRenewViaARI":       mdOnOff,
-	"MDServerStatus":      mdOnOff,
-	"MDStapleOthers":      mdOnOff,
-	"MDStapling":          mdOnOff,
+	"MDBaseServer":         mdOnOff,
+	"MDCertificateStatus":  mdOnOff,
+	"MDMustStaple":         mdOnOff,
+	"MDProfileMandatory":   mdOnOff,
+	"MDRenewViaARI":        mdOnOff,
+	"MDServerStatus":       mdOnOff,
+	"MDStapleOthers":       mdOnOff,
+	"MDStapling":           mdOnOff,
+	"MDCertificateFile":    mdInSet,
+	"MDCertificateKeyFile": mdInSet,
+	"MDMatchNames": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		if w, _ := apacheconf.GetwordConf(n.Args); !strings.EqualFold(w, "all") && !strings.EqualFold(w, "servernames") {
+			c.errorf(n, codeValue, "", "invalid argument, must be a 'all' or 'servernames'")
+		}
+	},
+	"MDRenewMode": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		switch strings.ToLower(w) {
+		case "auto", "automatic", "always", "manual", "stick":
+			return
+		}
+		c.errorf(n, codeValue, "The modes are auto, always and manual.", "unknown MDDriveMode %s", w)
+	},
+	"MDChallengeDns01Version": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		if w, _ := apacheconf.GetwordConf(n.Args); w != "1" && w != "2" {
+			c.errorf(n, codeValue, "", "Only versions `1` and `2` are supported")
+		}
+	},
+	"MDRetryFailover": numberCheck(cAtoi, atLeast(1), "invalid argument, must be a number > 0"),
 	"MDRequireHttps": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 		w, _ := apacheconf.GetwordConf(n.Args)
 		switch strings.ToLower(w) {
@@ -974,4 +995,15 @@ func checkOpenFile(c *checker, n *apacheconf.Node, d catalog.Directive, st state
 	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
 		c.errorf(n, codeValue, "Create the file, or run the check where the configuration is deployed.", "%s: Could not open file %s: No such file or directory", d.Name, p)
 	}
+}
+
+// mdInSet is mod_md's check that a directive stands in an <MDomainSet>
+// (or <MDomain>).
+func mdInSet(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	for _, a := range st.ancestors {
+		if strings.EqualFold(a.Name, "MDomainSet") || strings.EqualFold(a.Name, "MDomain") {
+			return
+		}
+	}
+	c.errorf(n, codeContext, "Put it inside the <MDomain> section of the domain it is for.", "%s is only valid inside a '<MDomainSet' context, not here", d.Name)
 }
