@@ -449,7 +449,6 @@ var helpers = map[string]func(e *evaluator, args *arguments, at lexer.Position) 
 	"exit":             exitCall,
 	"quit":             exitCall,
 	"SystemExit":       func(*evaluator, *arguments, lexer.Position) (value, error) { return &opaque{what: "a SystemExit"}, nil },
-	"str":              builtinStr,
 	"dict":             builtinDict,
 	"list":             builtinSeq(false),
 	"tuple":            builtinSeq(true),

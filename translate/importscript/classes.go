@@ -288,3 +288,66 @@ func (e *evaluator) setAttr(recv value, name string, v value, at lexer.Position)
 	}
 	return unsupported(at, "assigning to an attribute of "+recv.describe())
 }
+
+// Set in init: str() may call the script's __str__, which may call
+// anything the tables of helpers and methods hold, and those tables refer
+// to str().
+var instanceText, instanceRepr func(e *evaluator, obj *instance, at apacheconf.Position, what string) (*str, error)
+
+func init() {
+	helpers["str"] = builtinStr
+	instanceText = (*evaluator).instanceStr
+	instanceRepr = func(e *evaluator, obj *instance, at apacheconf.Position, what string) (*str, error) {
+		if _, _, ok := obj.cls.find("__repr__"); !ok {
+			return nil, newDiag(CodeUnresolved, at, what+" is "+obj.describe()+" without __repr__, whose text names its memory address, known only when the script runs",
+				"Define __repr__ on the class, or format its attributes.")
+		}
+		return e.callText(obj, "__repr__", at)
+	}
+}
+
+// reprText is repr(v), the script's __repr__ for its objects.
+func (e *evaluator) reprText(v value, at apacheconf.Position) (string, bool, error) {
+	if obj, ok := v.(*instance); ok {
+		s, err := instanceRepr(e, obj, at, "the repr")
+		if err != nil {
+			return "", false, err
+		}
+		return s.s, true, nil
+	}
+	r, ok := reprOf(v)
+	return r, ok, nil
+}
+
+// instanceStr is str(obj) for an object of the script's classes: its
+// __str__, else its __repr__; the default repr names a memory address.
+func (e *evaluator) instanceStr(obj *instance, at apacheconf.Position, what string) (*str, error) {
+	for _, name := range []string{"__str__", "__repr__"} {
+		if _, _, ok := obj.cls.find(name); ok {
+			return e.callText(obj, name, at)
+		}
+	}
+	return nil, newDiag(CodeUnresolved, at, what+" is "+obj.describe()+" without __str__, whose text names its memory address, known only when the script runs",
+		"Define __str__ on the class, or format its attributes.")
+}
+
+// callText calls the method name of obj, which must return a str.
+func (e *evaluator) callText(obj *instance, name string, at apacheconf.Position) (*str, error) {
+	pos := lexer.Position{Filename: at.Filename, Line: at.Line, Column: at.Column}
+	m, err := e.instanceAttr(obj, name, pos)
+	if err != nil {
+		return nil, err
+	}
+	v, err := e.call(m, &arguments{}, pos)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := v.(*str)
+	if !ok {
+		if _, bad := v.(poisoned); bad {
+			return nil, errPoisoned
+		}
+		return nil, runtimeError(at, name+" returned "+v.describe()+", not a string: Python stops with TypeError", "Return a string from "+name+".")
+	}
+	return s, nil
+}

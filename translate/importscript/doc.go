@@ -66,7 +66,7 @@
 //     run-time diagnostic), lambda, global and nonlocal, assert, del;
 //     classes of the script (class attributes, methods, __init__,
 //     instances, one base class, super(), @staticmethod, @classmethod,
-//     @property); the operators ** << >> & | ^ ~ on integers and | on
+//     @property, __str__ and __repr__ in str(), repr() and formatting); the operators ** << >> & | ^ ~ on integers and | on
 //     dicts, every augmented assignment; sorted/list.sort with key= and
 //     reverse=, map, filter, any, all, sum, isinstance, abs, chr, ord,
 //     hex, oct, bin, callable, getattr/hasattr on the script's objects;

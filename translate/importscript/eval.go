@@ -1078,7 +1078,10 @@ func (e *evaluator) field(f *replField) (*str, error) {
 			return nil, err
 		}
 	case 'r', 'a':
-		r, ok := reprOf(v)
+		r, ok, err := e.reprText(v, f.brace)
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			return nil, newDiag(CodeUnsupported, f.brace, "the repr of "+v.describe()+" in an f-string is not followed by wsgidock", subsetHelp)
 		}

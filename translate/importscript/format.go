@@ -105,6 +105,8 @@ func (e *evaluator) strOf(v value, at apacheconf.Position, what string) (*str, e
 		return v, nil
 	case *pathValue:
 		return pathStr(v, at), nil
+	case *instance:
+		return instanceText(e, v, at, what)
 	case *number:
 		if n, ok := intOf(v); ok {
 			return newStr(strconv.FormatInt(n, 10), v.at), nil
@@ -293,7 +295,10 @@ func (e *evaluator) convert(v value, sp fmtSpec, at apacheconf.Position) (*str, 
 			}
 			piece = s
 		} else {
-			r, ok := reprOf(v)
+			r, ok, err := e.reprText(v, at)
+			if err != nil {
+				return nil, err
+			}
 			if !ok {
 				return nil, unsupported(lexer.Position{Filename: at.Filename, Line: at.Line, Column: at.Column}, "the repr of "+v.describe())
 			}
@@ -541,6 +546,12 @@ func (e *evaluator) formatValue(v value, spec string, at apacheconf.Position) (*
 	if _, bad := v.(poisoned); bad {
 		return nil, errPoisoned
 	}
+	if obj, ok := v.(*instance); ok {
+		if _, _, custom := obj.cls.find("__format__"); custom || spec != "" {
+			return nil, unsupported(lexer.Position{Filename: at.Filename, Line: at.Line, Column: at.Column}, "formatting "+obj.describe()+" with a format spec")
+		}
+		return instanceText(e, obj, at, "a formatted field")
+	}
 	if p, ok := v.(*pathValue); ok {
 		if spec != "" {
 			return nil, runtimeError(at, "unsupported format string passed to PosixPath.__format__: Python stops with TypeError", "Format str(path) instead.")
@@ -703,7 +714,10 @@ func (e *evaluator) strFormat(f *str, args *arguments, at lexer.Position) (value
 		case 's':
 			v, err = e.strOf(v, f.posAt(start), "a formatted field")
 		case 'r', 'a':
-			r, ok := reprOf(v)
+			r, ok, rerr := e.reprText(v, f.posAt(start))
+			if rerr != nil {
+				return nil, rerr
+			}
 			if !ok {
 				return nil, unsupported(at, "the repr of "+v.describe())
 			}

@@ -27,6 +27,7 @@ func FuzzParse(f *testing.F) {
 		"l = []\nfor i in range(100000):\n    l.append(list(range(60000)))\n",
 		"class A:\n    def f(self):\n        return self.f()\nA().f()\n",
 		"f = lambda n: f(n) + [n]\nf(1)\n",
+		"class A:\n    def __str__(self):\n        return '%s' % self\n    __repr__ = __str__\nx = f'{A()!r}{A()}'\n",
 		"a, *b = 'x' * 70000\n",
 		"s = set()\nfor i in range(60000):\n    s.add((i, i))\n",
 		"l = list(range(60000))\nfor i in l:\n    x = i in l and l.count(i)\n",

@@ -154,7 +154,10 @@ func builtinRepr(e *evaluator, args *arguments, at lexer.Position) (value, error
 	if err := arity("repr", args, at, 1, 1); err != nil {
 		return nil, err
 	}
-	r, ok := reprOf(args.pos[0])
+	r, ok, err := e.reprText(args.pos[0], position(at))
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		if _, bad := args.pos[0].(poisoned); bad {
 			return nil, errPoisoned
