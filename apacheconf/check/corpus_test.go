@@ -433,4 +433,9 @@ var corpus = []corpusCase{
 	{name: "md-stapling-yes", conf: lm("md") + lm("ssl") + "MDStapling yes\n"},
 	{name: "md-renewmode-automatic-ok", conf: lm("md") + lm("ssl") + "MDRenewMode automatic\nMDRenewMode stick\n"},
 	{name: "md-renewmode-bad", conf: lm("md") + lm("ssl") + "MDRenewMode renew\n"},
+
+	// BalancerMember.
+	{name: "balancermember-outside-proxy", conf: lm("proxy_balancer") + "BalancerMember http://127.0.0.1:8001\n"},
+	{name: "balancermember-top-ok", conf: lm("proxy_balancer") + lm("lbmethod_byrequests") + "BalancerMember balancer://app http://127.0.0.1:8001 loadfactor=1\nProxyPass / balancer://app/\n"},
+	{name: "balancermember-two-urls", conf: lm("proxy_balancer") + "<Proxy balancer://app>\n  BalancerMember http://127.0.0.1:8001 http://127.0.0.1:8002\n</Proxy>\n"},
 }

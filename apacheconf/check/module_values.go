@@ -205,6 +205,36 @@ var moduleHandlers = map[string]handler{
 		}
 	},
 
+	// mod_proxy's BalancerMember: the balancer (the <Proxy>'s, or the
+	// first word) and the member's URL
+	"BalancerMember": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		inSection := st.path
+		haveBalancer, haveMember := inSection, false
+		for _, w := range n.Words() {
+			if strings.Contains(w, "=") {
+				continue
+			}
+			switch {
+			case !haveBalancer:
+				haveBalancer = true
+			case !haveMember:
+				haveMember = true
+			case inSection:
+				c.errorf(n, codeValue, "", "BalancerMember can not have a balancer name when defined in a location")
+				return
+			default:
+				c.errorf(n, codeValue, "Write parameters as key=value (loadfactor=1, route=a).", "Invalid BalancerMember parameter. Parameter must be in the form 'key=value'")
+				return
+			}
+		}
+		switch {
+		case !haveBalancer:
+			c.errorf(n, codeArgs, "", "BalancerMember must define balancer name when outside <Proxy > section")
+		case !haveMember:
+			c.errorf(n, codeArgs, "Outside <Proxy balancer://NAME>, give the balancer and the member: BalancerMember balancer://app http://127.0.0.1:8001.", "BalancerMember must define remote proxy server")
+		}
+	},
+
 	// mod_proxy_fcgi
 	"ProxyFCGIBackendType": keywords("ProxyFCGIBackendType requires one of the following arguments: 'GENERIC', 'FPM'", "GENERIC", "FPM"),
 	"ProxyFCGISetEnvIf": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
