@@ -313,15 +313,36 @@ func (c *migrateCmd) reportUnmapped(w io.Writer, report *spec.Report, notes []sp
 
 // writeAll writes every format, the rewritten Apache files and one
 // MIGRATION.md into a new directory.
-func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec, report *spec.Report, opts emit.Options) error {
-	var files []emit.File
+func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec, report *spec.Report, opts emit.Options) (err error) {
+	// Each file goes to the new directory as soon as it is made, so that
+	// only one format is held at a time; nothing is in place of -o DIR
+	// until the end, and a failure leaves nothing.
+	dw, err := emit.NewDirWriter(c.Out, c.Force)
+	if err != nil {
+		return dirError(c.Out, err)
+	}
+	defer func() {
+		if err != nil {
+			dw.Abort()
+		}
+	}()
+	var names []string
+	put := func(f emit.File) error {
+		names = append(names, f.Name)
+		if err := dw.Put(f); err != nil {
+			return dirError(c.Out, err)
+		}
+		return nil
+	}
 	var notes []spec.Item
 	for _, f := range emit.Formats {
 		out, n, err := emit.Main(f, sp, report, opts)
 		if err != nil {
 			return &exitError{code: exitFindings, msg: fmt.Sprintf("%s: %v", f, err)}
 		}
-		files = append(files, out)
+		if err := put(out); err != nil {
+			return err
+		}
 		for _, it := range n {
 			it.What = fmt.Sprintf("%s (%s)", it.What, f)
 			notes = append(notes, it)
@@ -336,7 +357,9 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 		notes = append(notes, it)
 	}
 	for _, f := range rewritten {
-		files = append(files, emit.File{Name: filepath.Join("apache", apacheOutName(tree, f.Name)), Data: f.Data, Mode: 0o644})
+		if err := put(emit.File{Name: filepath.Join("apache", apacheOutName(tree, f.Name)), Data: f.Data, Mode: 0o644}); err != nil {
+			return err
+		}
 	}
 	apps, err := bundle.Files(sp)
 	if err != nil {
@@ -347,7 +370,9 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 		if f.Executable {
 			mode = 0o755
 		}
-		files = append(files, emit.File{Name: f.Name, Data: f.Data, Mode: mode})
+		if err := put(emit.File{Name: f.Name, Data: f.Data, Mode: mode}); err != nil {
+			return err
+		}
 	}
 	if err := c.reportUnmapped(io.stderr, report, notes); err != nil {
 		return err
@@ -356,19 +381,22 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 	if err != nil {
 		return err
 	}
-	files = append(files, emit.File{Name: emit.MigrationFile, Data: md})
-	if err := emit.WriteDir(c.Out, files, c.Force); err != nil {
-		if errors.Is(err, emit.ErrNotEmpty) {
-			return &exitError{code: exitUsage, msg: fmt.Sprintf("%s is not empty; choose a new directory or give --force to replace it", c.Out)}
-		}
-		return &exitError{code: exitUsage, msg: err.Error()}
+	if err := put(emit.File{Name: emit.MigrationFile, Data: md}); err != nil {
+		return err
 	}
-	var names []string
-	for _, f := range files {
-		names = append(names, f.Name)
+	if err := dw.Commit(); err != nil {
+		return dirError(c.Out, err)
 	}
 	fmt.Fprintf(io.stderr, "wrote %s: %s\n", c.Out, strings.Join(names, ", "))
 	return nil
+}
+
+// dirError is the exit error of a failure to write -o DIR.
+func dirError(dir string, err error) error {
+	if errors.Is(err, emit.ErrNotEmpty) {
+		return &exitError{code: exitUsage, msg: fmt.Sprintf("%s is not empty; choose a new directory or give --force to replace it", dir)}
+	}
+	return &exitError{code: exitUsage, msg: err.Error()}
 }
 
 // apacheOutName places a rewritten file in the output directory: its path

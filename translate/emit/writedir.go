@@ -36,37 +36,117 @@ func WriteDir(dir string, files []File, force bool) error {
 	if err := checkNames(files); err != nil {
 		return err
 	}
-	abs, err := filepath.Abs(dir)
+	w, err := NewDirWriter(dir, force)
 	if err != nil {
 		return err
 	}
+	for _, f := range files {
+		if err := w.Put(f); err != nil {
+			return err
+		}
+	}
+	return w.Commit()
+}
+
+// DirWriter is WriteDir a file at a time, for outputs too large to hold
+// all at once: each file is written to the new hidden directory as it is
+// given, and nothing is in dir's place until Commit. After an error from
+// Put or Commit, or after Abort, dir is as it was and nothing the writer
+// made is left (the hidden directory, and the parents of dir it created).
+type DirWriter struct {
+	dir, abs, tmp string
+	replace       bool
+	created       string // the first parent directory NewDirWriter made, if any
+	seen          map[string]bool
+	done          bool
+}
+
+// NewDirWriter checks dir as WriteDir does and makes the hidden
+// directory beside it.
+func NewDirWriter(dir string, force bool) (*DirWriter, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
 	if filepath.Dir(abs) == abs {
-		return fmt.Errorf("%s: cannot replace the root directory; name a directory inside it", dir)
+		return nil, fmt.Errorf("%s: cannot replace the root directory; name a directory inside it", dir)
 	}
 	replace, err := mustReplace(dir, abs, force)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	parent := filepath.Dir(abs)
+	created := ""
+	for p := parent; ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil || filepath.Dir(p) == p {
+			break
+		}
+		created = p
+	}
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
+		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".new-")
+	w := &DirWriter{dir: dir, abs: abs, replace: replace, created: created, seen: map[string]bool{}}
+	if w.tmp, err = os.MkdirTemp(parent, "."+filepath.Base(abs)+".new-"); err != nil {
+		return nil, errors.Join(err, w.Abort())
+	}
+	if err := os.Chmod(w.tmp, 0o755); err != nil {
+		return nil, errors.Join(err, w.Abort())
+	}
+	return w, nil
+}
+
+// Put writes one file of the directory.
+func (w *DirWriter) Put(f File) error {
+	if w.done {
+		return fmt.Errorf("%s: the directory is already written", w.dir)
+	}
+	err := checkNames([]File{f})
+	if err == nil && w.seen[f.Name] {
+		err = fmt.Errorf("output file name %q is given twice", f.Name)
+	}
+	if err == nil {
+		w.seen[f.Name] = true
+		err = put(w.tmp, f)
+	}
 	if err != nil {
-		return err
+		return errors.Join(fmt.Errorf("%s: nothing written: %w", w.dir, err), w.Abort())
 	}
-	if err := fill(tmp, files); err != nil {
-		return errors.Join(fmt.Errorf("%s: nothing written: %w", dir, err), os.RemoveAll(tmp))
+	return nil
+}
+
+// Commit puts the directory in dir's place.
+func (w *DirWriter) Commit() error {
+	if w.done {
+		return fmt.Errorf("%s: the directory is already written", w.dir)
 	}
-	if replace {
-		err = swap(tmp, abs)
-	} else {
-		err = renameOver(tmp, abs)
+	err := syncDir(w.tmp)
+	if err == nil && w.replace {
+		err = swap(w.tmp, w.abs)
+	} else if err == nil {
+		err = renameOver(w.tmp, w.abs)
 	}
 	if err != nil {
-		return errors.Join(fmt.Errorf("%s: nothing written: %w", dir, err), os.RemoveAll(tmp))
+		return errors.Join(fmt.Errorf("%s: nothing written: %w", w.dir, err), w.Abort())
 	}
-	return syncDir(parent)
+	w.done = true
+	return syncDir(filepath.Dir(w.abs))
+}
+
+// Abort removes what the writer made; dir stays as it was.
+func (w *DirWriter) Abort() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	var err error
+	if w.tmp != "" {
+		err = os.RemoveAll(w.tmp)
+	}
+	if w.created != "" {
+		err = errors.Join(err, os.RemoveAll(w.created))
+	}
+	return err
 }
 
 // mustReplace reports whether dir exists with contents that force allows to
@@ -120,25 +200,17 @@ func checkNames(files []File) error {
 	return nil
 }
 
-// fill writes files into dir and syncs them and dir.
-func fill(dir string, files []File) error {
-	if err := os.Chmod(dir, 0o755); err != nil {
+// put writes one file into dir and syncs it.
+func put(dir string, f File) error {
+	p := filepath.Join(dir, filepath.FromSlash(f.Name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		mode := f.Mode.Perm()
-		if mode == 0 {
-			mode = 0o644
-		}
-		if err := writeFile(p, f.Data, mode); err != nil {
-			return err
-		}
+	mode := f.Mode.Perm()
+	if mode == 0 {
+		mode = 0o644
 	}
-	return syncDir(dir)
+	return writeFile(p, f.Data, mode)
 }
 
 func writeFile(name string, data []byte, mode fs.FileMode) error {
