@@ -240,3 +240,56 @@ func write(t *testing.T, name, data string) {
 		t.Fatal(err)
 	}
 }
+
+// TestDirWriterAbort: after Abort, or a Put that fails, nothing the writer
+// made is left, not even the parents of the directory it created; after
+// Commit the directory holds what was put.
+func TestDirWriterAbort(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "new", "parents", "out")
+	w, err := NewDirWriter(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Put(File{Name: "run.sh", Data: []byte("x"), Mode: 0o755}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(base); len(left) != 0 {
+		t.Errorf("left after Abort: %v", left)
+	}
+	w, err = NewDirWriter(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Put(File{Name: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Put(File{Name: "a"}); err == nil {
+		t.Fatal("a file given twice was taken")
+	}
+	if left, _ := os.ReadDir(base); len(left) != 0 {
+		t.Errorf("left after a failed Put: %v", left)
+	}
+	w, err = NewDirWriter(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Put(File{Name: "sub/b", Data: []byte("b")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "sub", "b")); err != nil || string(data) != "b" {
+		t.Errorf("after Commit: %q, %v", data, err)
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Errorf("Abort after Commit removed the directory: %v", err)
+	}
+}
