@@ -970,7 +970,7 @@ func (e *evaluator) dictDisplay(d *dictDisplay, at apacheconf.Position) (value, 
 		if err != nil {
 			return nil, err
 		}
-		ks, err := e.needStr(k, ent.Key.Pos, "a dict key")
+		ks, err := e.dictKey(k, ent.Key.Pos)
 		if err != nil {
 			return nil, err
 		}

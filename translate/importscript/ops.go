@@ -547,7 +547,7 @@ func (e *evaluator) dictComp(d *dictDisplay, at apacheconf.Position) (value, err
 		if err != nil {
 			return err
 		}
-		ks, err := e.needStr(k, ent.Key.Pos, "a dict key")
+		ks, err := e.dictKey(k, ent.Key.Pos)
 		if err != nil {
 			return err
 		}

@@ -313,7 +313,7 @@ func (e *evaluator) updateDict(d *dict, src value, at lexer.Position) error {
 				}
 				return runtimeError(position(at), "a dict update item must be a pair, not "+it.describe()+": Python stops with ValueError or TypeError", "Give (key, value) pairs.")
 			}
-			k, err := e.needStr(pair.items[0], at, "a dict key")
+			k, err := e.dictKey(pair.items[0], at)
 			if err != nil {
 				return err
 			}
@@ -326,4 +326,21 @@ func (e *evaluator) updateDict(d *dict, src value, at lexer.Position) error {
 		return errPoisoned
 	}
 	return unsupported(at, "update() from "+src.describe())
+}
+
+// dictKey is a dict's key: a str. Other hashable keys are valid Python
+// that wsgidock does not follow; unhashable ones make Python stop.
+func (e *evaluator) dictKey(k value, at lexer.Position) (*str, error) {
+	if _, ok := k.(*str); !ok && hashable(k) {
+		return nil, unsupported(at, "a dict key that is "+k.describe()+" (only string keys are followed)")
+	}
+	if _, ok := k.(*str); !ok {
+		if _, bad := k.(poisoned); bad {
+			return nil, errPoisoned
+		}
+		if !isOpaque(k) {
+			return nil, runtimeError(position(at), "unhashable type: "+k.describe()+": Python stops with TypeError", "Use a string as the key.")
+		}
+	}
+	return e.needStr(k, at, "a dict key")
 }
