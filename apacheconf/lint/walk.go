@@ -2,6 +2,7 @@ package lint
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -398,9 +399,10 @@ func protected(s *scope) bool {
 func (c *checker) forwarded(v *scope, listens map[string]*apacheconf.Node) {
 	if n := v.forwardedPort; n != nil {
 		w := n.Words()
-		ports := vhostPorts(v.node)
-		if len(w) >= 3 && len(ports) > 0 && isDigits(w[2]) && !ports[w[2]] && !loopbackOnly(ports, listens) {
-			c.report(CodeForwardedPort, n.Pos(), "X-Forwarded-Port is %s but <VirtualHost %s> listens on another port", w[2], v.node.ArgText())
+		if len(w) >= 3 && isDigits(w[2]) {
+			if ports := vhostPorts(v.node); len(ports) > 0 && !slices.Contains(ports, w[2]) && !loopbackOnly(ports, listens) {
+				c.report(CodeForwardedPort, n.Pos(), "X-Forwarded-Port is %s but <VirtualHost %s> listens on another port", w[2], v.node.ArgText())
+			}
 		}
 	}
 	if v.tls && v.firstProxy != nil && !v.forwardedProto {
@@ -410,11 +412,11 @@ func (c *checker) forwarded(v *scope, listens map[string]*apacheconf.Node) {
 
 // loopbackOnly reports whether every Listen on the ports is at a
 // loopback address (and there is at least one).
-func loopbackOnly(ports map[string]bool, listens map[string]*apacheconf.Node) bool {
+func loopbackOnly(ports []string, listens map[string]*apacheconf.Node) bool {
 	found := false
 	for k := range listens {
 		addr, port, _ := strings.Cut(k, "|")
-		if !ports[port] {
+		if !slices.Contains(ports, port) {
 			continue
 		}
 		a := strings.Trim(addr, "[]")
@@ -427,11 +429,11 @@ func loopbackOnly(ports map[string]bool, listens map[string]*apacheconf.Node) bo
 }
 
 // vhostPorts are the ports a <VirtualHost> names.
-func vhostPorts(n *apacheconf.Node) map[string]bool {
-	ports := map[string]bool{}
+func vhostPorts(n *apacheconf.Node) []string {
+	var ports []string
 	for _, a := range n.Words() {
 		if i := strings.LastIndexByte(a, ':'); i >= 0 && isDigits(a[i+1:]) && !strings.HasSuffix(a[:i+1], "::") {
-			ports[a[i+1:]] = true
+			ports = append(ports, a[i+1:])
 		}
 	}
 	return ports
