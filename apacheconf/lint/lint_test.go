@@ -229,3 +229,30 @@ func TestForwardedPortBehindFrontEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateListenLeavesHTTPDErrors: a Listen repeated as written is
+// httpd's error, reported by the walk-phase checks; the rule warns about
+// the overlaps httpd -t accepts.
+func TestDuplicateListenLeavesHTTPDErrors(t *testing.T) {
+	for conf, want := range map[string]int{
+		"Listen 8080\nListen 8080\n":           0,
+		"Listen 8080\nListen *:8080\n":         0,
+		"Listen 8080\nListen 0.0.0.0:8080\n":   1,
+		"Listen 0.0.0.0:8080\nListen 8080\n":   1,
+		"Listen 8080\nListen 127.0.0.1:8080\n": 1,
+	} {
+		tree, err := apacheconf.LoadSource("/t.conf", []byte(conf), apacheconf.Options{ServerRoot: "/", NoFileChecks: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := 0
+		for _, d := range Check(tree) {
+			if d.Code == CodeDuplicateListen {
+				got++
+			}
+		}
+		if got != want {
+			t.Errorf("%q: %d duplicate-listen findings, want %d", conf, got, want)
+		}
+	}
+}

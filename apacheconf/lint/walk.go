@@ -503,7 +503,13 @@ func (c *checker) listen(n *apacheconf.Node, w []string, seen map[string]*apache
 	}
 	key := addr + "|" + port
 	if prev, ok := seen[key]; ok {
-		c.report(CodeDuplicateListen, n.Pos(), "Listen %s repeats the Listen on line %d of %s", w[0], prev.Line, prev.File.Name)
+		// The same host as written (and port) is httpd's own error
+		// (Cannot define multiple Listeners on the same IP:port), which
+		// the walk-phase checks report; the rule is for what httpd -t
+		// accepts.
+		if listenHost(prev.Words()[0]) != listenHost(w[0]) {
+			c.report(CodeDuplicateListen, n.Pos(), "Listen %s repeats the Listen on line %d of %s", w[0], prev.Line, prev.File.Name)
+		}
 		return
 	}
 	for k, prev := range seen {
@@ -514,4 +520,21 @@ func (c *checker) listen(n *apacheconf.Node, w []string, seen map[string]*apache
 		}
 	}
 	seen[key] = n
+}
+
+// listenHost is the host of a Listen address as httpd compares it: as
+// written, "*" and none alike.
+func listenHost(a string) string {
+	host := ""
+	if strings.HasPrefix(a, "[") {
+		if i := strings.IndexByte(a, ']'); i > 0 {
+			host = a[1:i]
+		}
+	} else if i := strings.LastIndexByte(a, ':'); i >= 0 {
+		host = a[:i]
+	}
+	if host == "*" {
+		host = ""
+	}
+	return host
 }
