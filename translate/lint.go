@@ -75,7 +75,7 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 type linter struct {
 	tree    *apacheconf.Tree
 	daemons []*daemon
-	imports []*importScript
+	imports []groupRef // the import scripts and the groups they name
 	apps    map[string]bool
 	// groupRefs are the WSGIProcessGroup and process-group= options, in
 	// walk order; trusted the WSGITrustedProxyHeaders with the sections
@@ -124,12 +124,12 @@ func (l *linter) read() {
 				l.daemons = append(l.daemons, &daemon{name: name, opts: opts, node: n})
 			}
 		case n.Is("WSGIImportScript"):
-			path, rest := apacheconf.GetwordConf(n.Args)
+			_, rest := apacheconf.GetwordConf(n.Args)
 			if opts, ok := parseWSGIOptions(rest); ok {
-				imp := &importScript{path: path, node: n}
+				imp := groupRef{node: n}
 				for _, o := range opts {
 					if o.Name == "process-group" {
-						imp.group = o.Value
+						imp.name = o.Value
 					}
 				}
 				l.imports = append(l.imports, imp)
@@ -180,18 +180,18 @@ func (l *linter) warn(code string, pos apacheconf.Position, summary string) {
 // execs) returns, such a process stays up serving no one instead of being
 // restarted.
 func (l *linter) serviceThreads() {
-	firstImport := map[string]*importScript{}
+	firstImport := make(map[string]groupRef, len(l.imports))
 	for _, i := range l.imports {
-		if firstImport[i.group] == nil {
-			firstImport[i.group] = i
+		if _, ok := firstImport[i.name]; !ok {
+			firstImport[i.name] = i
 		}
 	}
 	for _, d := range l.daemons {
 		if l.apps[d.name] {
 			continue
 		}
-		imp := firstImport[d.name]
-		if imp == nil {
+		imp, ok := firstImport[d.name]
+		if !ok {
 			continue
 		}
 		threads, ok := d.option("threads")
