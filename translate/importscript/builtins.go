@@ -163,22 +163,39 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 }
 
 // key evaluates a subscript that must be a string key.
-func (e *evaluator) key(sub *subscript) (*str, error) {
+func (e *evaluator) key(d *dict, sub *subscript) (*str, value, error) {
 	if sub.Slice || len(sub.Rest) > 0 || sub.Index == nil {
-		return nil, unsupported(sub.Pos, "a slice")
+		return nil, nil, unsupported(sub.Pos, "a slice")
 	}
 	k, err := e.expr(sub.Index)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return e.needStr(k, sub.Index.Pos, "the key")
+	if !d.inherits {
+		enc, err := e.dictKey(k, sub.Index.Pos)
+		return enc, k, err
+	}
+	s, err := e.needStr(k, sub.Index.Pos, "the key")
+	return s, s, err
+}
+
+// encodeKey is the string a dict keeps a key under: a str itself, any
+// other hashable value marked by a NUL and its hash key.
+func encodeKey(k value, at apacheconf.Position) (*str, bool) {
+	if s, ok := k.(*str); ok {
+		return s, true
+	}
+	if hk, ok := hashKey(k); ok && hashable(k) {
+		return newStr("\x00"+hk, at), true
+	}
+	return nil, false
 }
 
 // index is v[sub].
 func (e *evaluator) index(v value, sub *subscript, at lexer.Position) (value, error) {
 	switch v := v.(type) {
 	case *dict:
-		k, err := e.key(sub)
+		k, _, err := e.key(v, sub)
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +209,7 @@ func (e *evaluator) index(v value, sub *subscript, at lexer.Position) (value, er
 			return nil, newDiag(CodeUnresolved, position(at), fmt.Sprintf("os.environ[%s] is not set, so Python stops with KeyError", pyRepr(k.s)),
 				fmt.Sprintf("Set %s in the environment wsgidock reads the script with, or write os.environ.get(%s, 'default').", k.s, pyRepr(k.s)))
 		}
-		return nil, runtimeError(position(at), fmt.Sprintf("the dict has no key %s: Python stops with KeyError", pyRepr(k.s)), "Add the key before reading it.")
+		return nil, runtimeError(position(at), fmt.Sprintf("the dict has no key %s: Python stops with KeyError", v.keyRepr(k.s)), "Add the key before reading it.")
 	case *list, *str:
 		if len(sub.Rest) > 0 {
 			return nil, unsupported(sub.Pos, "this subscript")
@@ -541,11 +558,15 @@ func (e *evaluator) envGet(d *dict, name string, args *arguments, at lexer.Posit
 	if err != nil {
 		return nil, err
 	}
-	k, err := e.needStr(vals[0], where[0], "the key")
+	k, err := e.mappingKey(d, vals[0], where[0])
 	if err != nil {
 		return nil, err
 	}
-	var def value = &none{at: position(at), why: fmt.Sprintf("%s(%s) gives None because %s is not set", name, pyRepr(k.s), k.s)}
+	why := fmt.Sprintf("%s(%s) gives None because %s is not set", name, pyRepr(k.s), k.s)
+	if !d.inherits {
+		why = fmt.Sprintf("%s(%s) gives None because the dict has no such key", name, d.keyRepr(k.s))
+	}
+	var def value = &none{at: position(at), why: why}
 	if vals[1] != nil {
 		def = vals[1]
 	}
@@ -753,7 +774,7 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 			if err := arity("pop", args, at, 1, 2); err != nil {
 				return nil, err
 			}
-			k, err := e.needStr(args.pos[0], args.posAt[0], "the key")
+			k, err := e.mappingKey(recv, args.pos[0], args.posAt[0])
 			if err != nil {
 				return nil, err
 			}
@@ -770,7 +791,7 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 			if len(args.pos) == 2 {
 				return args.pos[1], nil
 			}
-			return nil, runtimeError(position(at), "the mapping has no key "+pyRepr(k.s)+": Python stops with KeyError", "Give pop() a default.")
+			return nil, runtimeError(position(at), "the mapping has no key "+recv.keyRepr(k.s)+": Python stops with KeyError", "Give pop() a default.")
 		case "update":
 			if len(args.pos) > 1 {
 				return nil, arity("update", args, at, 0, 1)
@@ -877,12 +898,21 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 	return nil, unsupported(at, "calling "+m.describe())
 }
 
+// mappingKey is the key of get, pop and setdefault: any hashable value
+// for a dict, a str for an environment.
+func (e *evaluator) mappingKey(d *dict, k value, at lexer.Position) (*str, error) {
+	if d.inherits {
+		return e.needStr(k, at, "the key")
+	}
+	return e.dictKey(k, at)
+}
+
 // setdefault is mapping.setdefault(key, default=None).
 func (e *evaluator) setdefault(d *dict, args *arguments, at lexer.Position) (value, error) {
 	if err := arity("setdefault", args, at, 1, 2); err != nil {
 		return nil, err
 	}
-	k, err := e.needStr(args.pos[0], args.posAt[0], "the key")
+	k, err := e.mappingKey(d, args.pos[0], args.posAt[0])
 	if err != nil {
 		return nil, err
 	}
@@ -904,6 +934,7 @@ func (e *evaluator) setdefault(d *dict, args *arguments, at lexer.Position) (val
 		e.envRefs = append(e.envRefs, EnvRef{Name: k.s, Value: s.s, Default: true, Pos: position(at)})
 	}
 	d.set(k.s, def, k.at)
+	d.setOrig(k.s, args.pos[0])
 	return def, nil
 }
 

@@ -42,7 +42,8 @@
 //     lower/upper (ASCII), startswith/endswith, partition/rpartition,
 //     format, isdigit; str(), int(), len(), repr(), bool(), sorted(),
 //     reversed(), enumerate(), range(), zip(), min(), max(), list(),
-//     tuple(), dict(); dict items/keys/values/get/pop/setdefault/update;
+//     tuple(), dict(); dicts keyed by any hashable value (the environment
+//     by strings), items/keys/values/get/pop/setdefault/update;
 //     list append/extend/insert/index/count/copy.
 //   - os.path.join/dirname/basename/normpath/split/splitext/isabs,
 //     abspath (of an absolute path, or after a known os.chdir),

@@ -501,7 +501,7 @@ func (e *evaluator) assign(target *expr, v value) error {
 	if !ok {
 		return unsupported(target.Pos, "assigning to an item of "+recv.describe())
 	}
-	key, err := e.key(last.Index)
+	key, orig, err := e.key(d, last.Index)
 	if err != nil {
 		return err
 	}
@@ -511,6 +511,7 @@ func (e *evaluator) assign(target *expr, v value) error {
 		}
 	}
 	d.set(key.s, v, key.at)
+	d.setOrig(key.s, orig)
 	return nil
 }
 
@@ -979,6 +980,7 @@ func (e *evaluator) dictDisplay(d *dictDisplay, at apacheconf.Position) (value, 
 			return nil, err
 		}
 		out.set(ks.s, v, ks.at)
+		out.setOrig(ks.s, k)
 	}
 	return out, nil
 }

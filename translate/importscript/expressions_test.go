@@ -38,6 +38,11 @@ var exprCases = []string{
 	// sets
 	`8002 in {80, 443}`, `'a' in {'a', 'b'}`, `len({'a', 'a', 'b'})`, `sorted({'b', 'a'} | {'c'})`, `sorted({1, 2, 3} - {2})`, `sorted({1, 2} & {2, 3})`,
 	`{'a'} == {'a'}`, `sorted(set(['x', 'y', 'x']))`, `max({3, 1})`, `bool(set())`, `sorted(frozenset('ab').union('c'))`, `[1] in {1}`,
+	// dicts with keys other than strings
+	`{80: 'a', (1, 2): 'b', None: 'c'}`, `{80: 'x'}[80]`, `80 in {80: 1}`, `'80' in {80: 1}`, `sorted({443: 'b', 80: 'a'})`,
+	`list({1: 'a', True: 'b'}.items())`, `dict([(80, 'a')])`, `{80: 1}.get(80)`, `{None: 1}.get(None, 2)`, `{8: 'x'}.pop(8)`,
+	`json.dumps({80: 'a', True: 1, None: 2})`, `{(1, 'a'): 2}[(1, 'a')]`, `{80: 'a'}[81]`, `{[1]: 2}`, `{1: 2} == {1: 2}`,
+	`sorted(k for k in {3: 'c', 1: 'a'})`, `'%s' % {80: 'a'}`, `dict({1: 'x'}, y=2)`,
 	// json
 	`json.dumps({'a': [1, 'é', None, True], 'b': 'x"y\n\t\\'})`, `json.dumps({'b': 1, 'a': 2}, sort_keys=True)`,
 	`json.dumps([1, (2, 3)], separators=(',', ':'))`, `json.dumps('\x7f\x01\U0001f600')`, `json.dumps({})`,

@@ -91,7 +91,7 @@ func reprOf(v value) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			parts[i] = pyRepr(k) + ": " + r
+			parts[i] = v.keyRepr(k) + ": " + r
 		}
 		return "{" + strings.Join(parts, ", ") + "}", true
 	}

@@ -30,6 +30,7 @@ func FuzzParse(f *testing.F) {
 		"class A:\n    def __str__(self):\n        return '%s' % self\n    __repr__ = __str__\nx = f'{A()!r}{A()}'\n",
 		"a, *b = 'x' * 70000\n",
 		"s = set()\nfor i in range(60000):\n    s.add((i, i))\n",
+		"d = {}\nfor i in range(60000):\n    d[(i, None, True)] = {i: str(i)}\n",
 		"l = list(range(60000))\nfor i in l:\n    x = i in l and l.count(i)\n",
 	} {
 		f.Add([]byte(src))

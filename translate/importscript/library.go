@@ -816,7 +816,7 @@ func strRsplit(e *evaluator, s *str, args *arguments, at lexer.Position) (value,
 func dictView(d *dict, name string, at apacheconf.Position) value {
 	out := &list{at: at}
 	for _, k := range d.keys {
-		key := &str{s: k, at: d.keyPos[k], pos: newStr(k, d.keyPos[k]).pos}
+		key := d.keyValue(k)
 		switch name {
 		case "keys":
 			out.items = append(out.items, key)

@@ -300,6 +300,14 @@ func (e *evaluator) contains(container, item value, at lexer.Position) (bool, er
 		return e.setHas(c, item, at)
 	case *dict:
 		k, ok := item.(*str)
+		if !ok && !c.inherits {
+			enc, isKey := encodeKey(item, position(at))
+			if !isKey {
+				return false, runtimeError(position(at), "unhashable type: "+item.describe()+": Python stops with TypeError", "Look for a string, a number or a tuple.")
+			}
+			_, in := c.vals[enc.s]
+			return in, nil
+		}
 		if !ok {
 			return false, unsupported(at, "looking up "+item.describe()+" in a mapping")
 		}
@@ -556,6 +564,7 @@ func (e *evaluator) dictComp(d *dictDisplay, at apacheconf.Position) (value, err
 			return err
 		}
 		out.set(ks.s, v, ks.at)
+		out.setOrig(ks.s, k)
 		return nil
 	})
 	if err != nil {

@@ -236,7 +236,7 @@ func (e *evaluator) delStmt(l *exprList) error {
 			if last.Index == nil {
 				break
 			}
-			k, err := e.key(last.Index)
+			k, _, err := e.key(r, last.Index)
 			if err != nil {
 				return err
 			}
@@ -246,7 +246,7 @@ func (e *evaluator) delStmt(l *exprList) error {
 						return unsupported(t.Pos, "deleting a variable of the daemon's environment")
 					}
 				}
-				return runtimeError(position(last.Pos), "the mapping has no key "+pyRepr(k.s)+": Python stops with KeyError", "Delete a key the mapping has.")
+				return runtimeError(position(last.Pos), "the mapping has no key "+r.keyRepr(k.s)+": Python stops with KeyError", "Delete a key the mapping has.")
 			}
 			r.remove(k.s)
 			continue
@@ -299,8 +299,14 @@ func (e *evaluator) updateDict(d *dict, src value, at lexer.Position) error {
 			return unsupported(at, "update() from an environment mapping")
 		}
 		for _, k := range s.keys {
+			if _, nonStr := s.orig[k]; nonStr && d.inherits {
+				return runtimeError(position(at), "an environment variable's name must be a str, not "+s.orig[k].describe()+": Python stops with TypeError", "Use string keys.")
+			}
 			if err := e.setEnvChecked(d, k, s.vals[k], s.keyPos[k], at); err != nil {
 				return err
+			}
+			if o, ok := s.orig[k]; ok {
+				d.setOrig(k, o)
 			}
 		}
 		return nil
@@ -317,9 +323,15 @@ func (e *evaluator) updateDict(d *dict, src value, at lexer.Position) error {
 			if err != nil {
 				return err
 			}
+			if d.inherits {
+				if _, err := e.needStr(pair.items[0], at, "an environment variable's name"); err != nil {
+					return err
+				}
+			}
 			if err := e.setEnvChecked(d, k.s, pair.items[1], k.at, at); err != nil {
 				return err
 			}
+			d.setOrig(k.s, pair.items[0])
 		}
 		return nil
 	case poisoned:
@@ -328,11 +340,11 @@ func (e *evaluator) updateDict(d *dict, src value, at lexer.Position) error {
 	return unsupported(at, "update() from "+src.describe())
 }
 
-// dictKey is a dict's key: a str. Other hashable keys are valid Python
-// that wsgidock does not follow; unhashable ones make Python stop.
+// dictKey is a dict's key as the dict keeps it (encodeKey); an
+// unhashable one makes Python stop.
 func (e *evaluator) dictKey(k value, at lexer.Position) (*str, error) {
-	if _, ok := k.(*str); !ok && hashable(k) {
-		return nil, unsupported(at, "a dict key that is "+k.describe()+" (only string keys are followed)")
+	if enc, ok := encodeKey(k, position(at)); ok {
+		return enc, nil
 	}
 	if _, ok := k.(*str); !ok {
 		if _, bad := k.(poisoned); bad {

@@ -150,7 +150,19 @@ func jsonDumps(e *evaluator, args *arguments, at lexer.Position) (value, error) 
 				if i > 0 {
 					b.WriteString(itemSep)
 				}
-				jsonString(&b, k)
+				switch o := v.orig[k].(type) {
+				case nil:
+					jsonString(&b, k)
+				case *boolean:
+					b.WriteString(`"` + strconv.FormatBool(o.v) + `"`)
+				case *none:
+					b.WriteString(`"null"`)
+				case *number:
+					n, _ := intOf(o)
+					b.WriteString(`"` + strconv.FormatInt(n, 10) + `"`)
+				default:
+					return runtimeError(position(at), "keys must be str, int, float, bool or None, not "+o.describe()+": Python stops with TypeError", "Use string keys.")
+				}
 				b.WriteString(keySep)
 				if err := write(v.vals[k], depth+1); err != nil {
 					return err

@@ -108,7 +108,10 @@ type dict struct {
 	keys     []string // insertion order, as Python keeps it
 	vals     map[string]value
 	keyPos   map[string]apacheconf.Position
-	at       apacheconf.Position
+	// orig holds the keys that are not strings (80, (a, b), None), by
+	// their encoded form in keys (see encodeKey).
+	orig map[string]value
+	at   apacheconf.Position
 }
 
 func (d *dict) describe() string {
@@ -130,8 +133,40 @@ func (d *dict) set(k string, v value, at apacheconf.Position) {
 	d.keyPos[k] = at
 }
 
+// setOrig records the value of a key that is not a string, once it is set.
+func (d *dict) setOrig(k string, key value) {
+	if _, isStr := key.(*str); isStr {
+		return
+	}
+	if d.orig == nil {
+		d.orig = map[string]value{}
+	}
+	if _, had := d.orig[k]; !had { // Python keeps the first of equal keys (1, True)
+		d.orig[k] = key
+	}
+}
+
+// keyValue is key k as the script wrote it: a str, or the value recorded.
+func (d *dict) keyValue(k string) value {
+	if v, ok := d.orig[k]; ok {
+		return v
+	}
+	return &str{s: k, at: d.keyPos[k], pos: newStr(k, d.keyPos[k]).pos}
+}
+
+// keyRepr is repr() of key k.
+func (d *dict) keyRepr(k string) string {
+	if v, ok := d.orig[k]; ok {
+		if r, ok := reprOf(v); ok {
+			return r
+		}
+	}
+	return pyRepr(k)
+}
+
 // remove deletes key k.
 func (d *dict) remove(k string) {
+	delete(d.orig, k)
 	delete(d.vals, k)
 	delete(d.keyPos, k)
 	for i, key := range d.keys {
@@ -147,6 +182,9 @@ func (d *dict) copyDict(at apacheconf.Position) *dict {
 	c := newDict(at, d.inherits)
 	for _, k := range d.keys {
 		c.set(k, d.vals[k], d.keyPos[k])
+		if o, ok := d.orig[k]; ok {
+			c.setOrig(k, o)
+		}
 	}
 	return c
 }
