@@ -34,15 +34,22 @@ func (c *checker) unknown(n *apacheconf.Node, name string) {
 func moduleOfSource(src string) (catalog.Module, bool) { return catalog.ModuleBySource(src) }
 
 // suggest is the catalog directive closest to name by edit distance, when
-// it is close enough to be a likely misspelling.
+// it is close enough to be a likely misspelling. The distance is bounded by
+// the best found so far, so that a long name (a stray line of data, say)
+// costs a length comparison per directive, not a full table.
 func suggest(name string) string {
 	lname := strings.ToLower(name)
 	best, bestDist := "", len(lname)/3+1
+	var rows []int
 	for _, d := range catalog.Directives() {
 		if strings.HasPrefix(d.Name, "<") != strings.HasPrefix(name, "<") {
 			continue
 		}
-		if dist := editDistance(lname, strings.ToLower(d.Name)); dist < bestDist {
+		if diff := len(lname) - len(d.Name); diff >= bestDist || -diff >= bestDist {
+			continue
+		}
+		var dist int
+		if dist, rows = editDistance(lname, strings.ToLower(d.Name), bestDist, rows); dist < bestDist {
 			best, bestDist = d.Name, dist
 		}
 	}
@@ -55,23 +62,33 @@ func suggest(name string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+// editDistance is the Levenshtein distance between a and b, in bytes, or
+// limit when it is limit or more: once a whole row of the table reaches
+// limit, no later row can come back under it. rows is scratch space,
+// returned for the next call.
+func editDistance(a, b string, limit int, rows []int) (int, []int) {
+	if cap(rows) < 2*(len(b)+1) {
+		rows = make([]int, 2*(len(b)+1))
+	}
+	prev, cur := rows[:len(b)+1], rows[len(b)+1:2*(len(b)+1)]
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
+		rowMin := i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin >= limit {
+			return limit, rows
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return min(prev[len(b)], limit), rows
 }
