@@ -480,39 +480,13 @@ func (c *checker) hasErrorAt(n *apacheconf.Node) bool {
 	return len(c.diags) > 0 && c.diags[len(c.diags)-1].Subject == place(n)
 }
 
-// cInt is C's strtol in base 10 over all of s: the value, and the text it
-// could not read (all of s when no digit was read).
-func cInt(s string) (v int, rest string, none bool) {
-	i := 0
-	for i < len(s) && isSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	start := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		if v < 1<<31 {
-			v = v*10 + int(s[i]-'0')
-		}
-		i++
-	}
-	if i == start {
-		return 0, s, true
-	}
-	if neg {
-		v = -v
-	}
-	return v, s[i:], false
-}
-
-// reqtimeoutInt is mod_reqtimeout's parse_int.
+// reqtimeoutInt is mod_reqtimeout's parse_int, which stores strtol's long
+// in an int.
 func reqtimeoutInt(s string) (int, string) {
-	v, rest, none := cInt(s)
+	l, rest, digits := strtol(s)
+	v := int(int32(l))
 	switch {
-	case none:
+	case !digits:
 		return 0, "Value '" + rest + "' not numerical"
 	case rest != "":
 		return 0, "Cannot parse '" + rest + "'"

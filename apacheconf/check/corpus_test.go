@@ -312,6 +312,7 @@ var corpus = []corpusCase{
 	{name: "reqtimeout-range-without-rate", conf: lm("reqtimeout") + "RequestReadTimeout header=20-40\n"},
 	{name: "reqtimeout-not-numerical", conf: lm("reqtimeout") + "RequestReadTimeout body=abc\n"},
 	{name: "reqtimeout-trailing", conf: lm("reqtimeout") + "RequestReadTimeout body=20s\n"},
+	{name: "reqtimeout-wraps-as-int", conf: lm("reqtimeout") + "RequestReadTimeout header=4294967295\n"},
 	{name: "reqtimeout-max-not-larger", conf: lm("reqtimeout") + "RequestReadTimeout header=40-20,MinRate=500\n"},
 	{name: "reqtimeout-rate-zero", conf: lm("reqtimeout") + "RequestReadTimeout body=20,MinRate=0\n"},
 	{name: "reqtimeout-ok", conf: lm("reqtimeout") + "RequestReadTimeout handshake=0 header=20-40,MinRate=500 body=20,minrate=500\n"},
