@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/wsgidock/wsgidock/apacheconf/catalog"
@@ -126,19 +125,7 @@ func runByModule(t *testing.T, cases []corpusCase) int {
 		groups[c.module] = append(groups[c.module], sweepCase{text: strings.TrimSuffix(c.conf, "\n")})
 	}
 	names := groupNames(groups)
-	results := make([][]sweepOutcome, len(names))
-	sem := make(chan struct{}, 2)
-	var wg sync.WaitGroup
-	for i, mod := range names {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			results[i] = runSweepGroup(t, dir, version, mod, groups[mod], liveHTTPD(t, dir))
-		}()
-	}
-	wg.Wait()
+	results := runSweepGroups(t, dir, version, groups, names)
 	fails := 0
 	for i, mod := range names {
 		for _, o := range results[i] {

@@ -360,9 +360,8 @@ func TestSweepMatchesHTTPD(t *testing.T) {
 // must be accepted up to the case the record says httpd refuses first,
 // and refused there with the record's message; two runs at a time.
 func liveSample(t *testing.T, dir, version string, groups map[string][]sweepCase, names []string, golden map[string]goldenEntry) {
-	sem := make(chan struct{}, 2)
-	var wg sync.WaitGroup
-	for _, mod := range names {
+	twoAtATime(len(names), func(i int) {
+		mod := names[i]
 		cases := groups[mod]
 		want, wantMsg := len(cases), ""
 		for i, c := range cases {
@@ -371,24 +370,44 @@ func liveSample(t *testing.T, dir, version string, groups map[string][]sweepCase
 				break
 			}
 		}
+		file := filepath.Join(dir, "live-"+mod+".conf")
+		ends := sweepBatch(t, file, mod, cases)
+		ci, cmsg := checkBatch(t, dir, file, version, ends)
+		got, gotMsg := liveHTTPD(t, dir)(file, ends, cases, ci, cmsg)
+		if got != want || gotMsg != wantMsg {
+			at := func(i int) string {
+				if i == len(cases) {
+					return "none"
+				}
+				return strconv.Quote(cases[i].text)
+			}
+			t.Errorf("%s: the record says httpd refuses %s first, with %q; apache2 -t refuses %s, with %q (run -update-sweep if apache2 changed)", mod, at(want), wantMsg, at(got), gotMsg)
+		}
+	})
+}
+
+// runSweepGroups runs each module's cases through apache2 -t and Check,
+// two httpd runs at a time, in the order of names.
+func runSweepGroups(t *testing.T, dir, version string, groups map[string][]sweepCase, names []string) [][]sweepOutcome {
+	results := make([][]sweepOutcome, len(names))
+	twoAtATime(len(names), func(i int) {
+		results[i] = runSweepGroup(t, dir, version, names[i], groups[names[i]], liveHTTPD(t, dir))
+	})
+	return results
+}
+
+// twoAtATime calls f for 0..n-1, two calls at a time (the machine's cores;
+// each runs an apache2), and returns when all have.
+func twoAtATime(n int, f func(i int)) {
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i := range n {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			file := filepath.Join(dir, "live-"+mod+".conf")
-			ends := sweepBatch(t, file, mod, cases)
-			ci, cmsg := checkBatch(t, dir, file, version, ends)
-			got, gotMsg := liveHTTPD(t, dir)(file, ends, cases, ci, cmsg)
-			if got != want || gotMsg != wantMsg {
-				at := func(i int) string {
-					if i == len(cases) {
-						return "none"
-					}
-					return strconv.Quote(cases[i].text)
-				}
-				t.Errorf("%s: the record says httpd refuses %s first, with %q; apache2 -t refuses %s, with %q (run -update-sweep if apache2 changed)", mod, at(want), wantMsg, at(got), gotMsg)
-			}
+			f(i)
 		}()
 	}
 	wg.Wait()
@@ -397,19 +416,7 @@ func liveSample(t *testing.T, dir, version string, groups map[string][]sweepCase
 // updateSweepGolden runs the whole sweep through apache2 -t, two runs at
 // a time, and writes the record.
 func updateSweepGolden(t *testing.T, dir, version string, groups map[string][]sweepCase, names []string) {
-	results := make([][]sweepOutcome, len(names))
-	sem := make(chan struct{}, 2)
-	var wg sync.WaitGroup
-	for i, mod := range names {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			results[i] = runSweepGroup(t, dir, version, mod, groups[mod], liveHTTPD(t, dir))
-		}()
-	}
-	wg.Wait()
+	results := runSweepGroups(t, dir, version, groups, names)
 	var b strings.Builder
 	b.WriteString("# httpd -t's verdict on every case of the sweep (TestSweepMatchesHTTPD), from Apache/" + version + ":\n")
 	b.WriteString("# module, directive, httpd's message (\"\" when it accepts), and miss where Check accepted what httpd refuses.\n")
