@@ -189,12 +189,22 @@ func (e *evaluator) unreachable(at lexer.Position) {
 		"os.exec* replaces the Python process and sys.exit ends it; remove the code after it, or move it before.")
 }
 
+// soleComparison is the comparison an expression consists of, if that is
+// all it is: not a lambda (whose other fields are empty), a conditional, an
+// or, an and or a not.
+func soleComparison(x *expr) *comparison {
+	if x == nil || x.Lambda != nil || x.Cond != nil || len(x.Or) > 0 || x.Left == nil || len(x.Left.And) > 0 || x.Left.Left == nil {
+		return nil
+	}
+	return x.Left.Left.Cmp
+}
+
 // isMainGuard recognises `__name__ == '__main__'` written either way round.
 func isMainGuard(x *expr) bool {
-	if len(x.Or) > 0 || len(x.Left.And) > 0 || x.Left.Left.Cmp == nil {
+	c := soleComparison(x)
+	if c == nil {
 		return false
 	}
-	c := x.Left.Left.Cmp
 	if len(c.Ops) != 1 || c.Ops[0].Op != "==" {
 		return false
 	}
@@ -227,10 +237,10 @@ func bitAtom(b *bitExpr) *atom {
 
 // asPrimary is the primary an expression consists of, if that is all it is.
 func asPrimary(x *expr) *primary {
-	if len(x.Or) > 0 || len(x.Left.And) > 0 || x.Left.Left.Cmp == nil {
+	c := soleComparison(x)
+	if c == nil {
 		return nil
 	}
-	c := x.Left.Left.Cmp
 	if len(c.Ops) > 0 || len(c.Left.Ops) > 0 || len(c.Left.Left.Ops) > 0 || len(c.Left.Left.Left.Ops) > 0 {
 		return nil
 	}
