@@ -114,6 +114,9 @@ type checker struct {
 	lower map[string]string
 	// directives and sections are what resolve found for each name.
 	directives, sections map[string]*resolved
+	// smartFilters are mod_filter's declared filters, by the section
+	// whose configuration holds them (nil: the main server's).
+	smartFilters map[*apacheconf.Node]map[string]*smartFilter
 	// logDirs are logDirError's findings by directory.
 	logDirs map[string]string
 }

@@ -40,6 +40,7 @@ var coreHandlers = map[string]handler{
 	"DocumentRoot":          checkDocumentRoot,
 	"CustomLog":             checkCustomLog,
 	"GlobalLog":             checkCustomLog,
+	"LogFormat":             checkLogFormat,
 	"RequestReadTimeout":    checkRequestReadTimeout,
 }
 
@@ -436,11 +437,16 @@ func checkServerName(c *checker, n *apacheconf.Node, d catalog.Directive, st sta
 }
 
 // checkCustomLog is mod_log_config's add_custom_log (GlobalLog's too): the
-// condition after the format.
+// condition after the format, then the format.
 func checkCustomLog(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 	w := n.Words()
 	if len(w) < 3 {
-		c.addLog(n, d, st, w[0])
+		if len(w) == 2 {
+			c.checkLogFormatArg(n, w[1])
+		}
+		if !c.hasErrorAt(n) {
+			c.addLog(n, d, st, w[0])
+		}
 		return
 	}
 	e := w[2]
@@ -459,6 +465,9 @@ func checkCustomLog(c *checker, n *apacheconf.Node, d catalog.Directive, st stat
 	default:
 		c.errorf(n, codeValue, "The third argument is a condition: env=VAR, env=!VAR or expr=EXPRESSION.", "error in condition clause")
 		return
+	}
+	if !c.hasErrorAt(n) {
+		c.checkLogFormatArg(n, w[1])
 	}
 	if !c.hasErrorAt(n) {
 		c.addLog(n, d, st, w[0])

@@ -138,11 +138,11 @@ var moduleHandlers = map[string]handler{
 	"BrotliCompressionQuality":       numberCheck(cAtoi, between(0, 11), "BrotliCompressionQuality must be between 0 and 11"),
 	"BrotliCompressionWindow":        numberCheck(cAtoi, between(10, 24), "BrotliCompressionWindow must be between 10 and 24"),
 	"BrotliCompressionMaxInputBlock": numberCheck(cAtoi, between(16, 24), "BrotliCompressionMaxInputBlock must be between 16 and 24"),
-	"AddOutputFilterByType": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-		if len(argv(n.Args)) < 2 {
-			c.errorf(n, codeArgs, "Name the filter, then the MIME types: AddOutputFilterByType DEFLATE text/html text/css.", "AddOutputFilterByType requires at least two arguments")
-		}
-	},
+	"AddOutputFilterByType":          checkAddOutputFilterByType,
+	"FilterDeclare":                  checkFilterDeclare,
+	"FilterProvider":                 checkFilterProvider,
+	"FilterProtocol":                 checkFilterProtocol,
+	"FilterTrace":                    checkFilterTrace,
 
 	// mod_md's words
 	"MDBaseServer":         mdOnOff,
@@ -439,15 +439,6 @@ func checkError(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 		}
 	}
 	c.errorf(n, codeValue, "The configuration asks httpd to stop here with this message (the Error directive).", "%s", arg)
-}
-
-// checkErrorLogFormat is core's set_errorlog_format, as far as a main
-// format without any % item: it must hold %M.
-func checkErrorLogFormat(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	w := n.Words()
-	if len(w) == 1 && !strings.Contains(w[0], "%") {
-		c.errorf(n, codeValue, "Put %M, the message, in the format.", "main ErrorLogFormat must contain message format string '%%M'")
-	}
 }
 
 // checkMPMSize is mpm_common's ThreadStackSize and MaxMemFree: strtol,
