@@ -72,6 +72,7 @@ func Write(w io.Writer, sp *spec.Spec, report *spec.Report) error {
 		{`"unmapped": []`, func(e *elements) error { return e.addItems(report.Unmapped) }},
 	}
 	rest := skeleton
+	var buf []byte // the elements' buffer, kept from list to list
 	for _, l := range lists {
 		// A key inside a JSON string has its quotes escaped: the first
 		// match is the key itself.
@@ -84,10 +85,14 @@ func Write(w io.Writer, sp *spec.Spec, report *spec.Report) error {
 		if _, err := w.Write(rest[:i+len(l.key)-1]); err != nil {
 			return err
 		}
-		e := &elements{w: w, prefix: indent + "  "}
+		e := &elements{w: w, prefix: indent + "  ", out: writer{b: buf}}
 		if err := l.items(e); err != nil {
 			return err
 		}
+		if err := e.flush(1); err != nil {
+			return err
+		}
+		buf = e.out.b
 		if e.n > 0 {
 			if _, err := io.WriteString(w, "\n"+indent); err != nil {
 				return err
@@ -99,37 +104,54 @@ func Write(w io.Writer, sp *spec.Spec, report *spec.Report) error {
 	return err
 }
 
-// elements writes the elements of one list, each indented by prefix.
+// elements writes the elements of one list, each indented by prefix,
+// through a buffer given to w whenever it holds more than a few pages.
 type elements struct {
 	w      io.Writer
 	prefix string
 	n      int
+	out    writer
 }
 
-func (e *elements) add(v any) error {
-	data, err := encode(v, e.prefix)
-	if err != nil {
-		return err
-	}
+// flushAt is the size at which the elements' buffer goes to w.
+const flushAt = 64 << 10
+
+func (e *elements) start() {
 	sep := ",\n"
 	if e.n == 0 {
 		sep = "\n"
 	}
 	e.n++
-	if _, err := io.WriteString(e.w, sep+e.prefix); err != nil {
-		return err
-	}
-	_, err = e.w.Write(bytes.TrimSuffix(data, []byte("\n")))
-	return err
+	e.out.b = append(e.out.b, sep...)
+	e.out.b = append(e.out.b, e.prefix...)
+	e.out.prefix, e.out.depth = e.prefix, 0
+}
+
+func (e *elements) add(s *spec.Service) error {
+	e.start()
+	e.out.service(s)
+	return e.flush(flushAt)
 }
 
 func (e *elements) addItems(items []spec.Item) error {
 	for i := range items {
-		if err := e.add(&items[i]); err != nil {
+		e.start()
+		e.out.item(&items[i])
+		if err := e.flush(flushAt); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// flush gives the buffer to w once it holds at least n bytes.
+func (e *elements) flush(n int) error {
+	if len(e.out.b) < n || len(e.out.b) == 0 {
+		return nil
+	}
+	_, err := e.w.Write(e.out.b)
+	e.out.b = e.out.b[:0]
+	return err
 }
 
 // encode is v as the document's encoder writes it, lines after the first
