@@ -117,6 +117,9 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 			return &method{recv: v, name: name}, nil
 		}
 	case *function:
+		if name == "__name__" {
+			return newStr(v.name[strings.LastIndexByte(v.name, '.')+1:], position(at)), nil
+		}
 		switch v.name {
 		case "str", "list", "dict":
 			// An unbound method, str.lower: called with its receiver first.

@@ -22,8 +22,8 @@
 //
 // # What is followed
 //
-// One evaluator over known values: every value (str, int, bool, None,
-// list, tuple, dict, the daemon's environment, the script's functions)
+// One evaluator over known values: every value (str, int, float, bool,
+// None, list, tuple, dict, the daemon's environment, the script's functions)
 // is computed as Python computes it, each str keeping where each of its
 // bytes was written. The differential test runs every fixture under
 // python3 and compares.
@@ -77,6 +77,19 @@
 //     format specs; list pop/remove/sort/reverse/clear; pathlib's pure
 //     Path (/, parent, name, stem, suffix, parts, joinpath, with_name,
 //     with_suffix, relative_to), os.path.relpath, os.sep, os.devnull.
+//   - floats as CPython computes them: literals, true division, the
+//     arithmetic operators (// and % floored, ** with an integral
+//     exponent or 0.5, rounded once), comparisons and equality with
+//     integers (1 == 1.0, one dict key), repr and str (the shortest
+//     digits, exponent notation past 16 digits), %-conversions e f g
+//     (and d of a float, truncated), format specs e f g % n and none,
+//     float(), int() (truncation), round() (half to even, on the exact
+//     value), abs, min, max, sum, math.ceil/floor/trunc, json.dumps. A
+//     result that would be inf or nan is not followed.
+//   - type(x) (a builtin type or the script's class), type(x).__name__,
+//     `is` where Python's answer does not depend on the interpreter (None,
+//     True, False, types, and one mutable object against another);
+//     sorting compares tuples item by item as Python does.
 //   - sets and frozensets of hashable values: membership, len, sorted,
 //     min, max, sum, any, all, add/discard/remove/update, | & -; their
 //     iteration order depends on hashing and is a run-time diagnostic.

@@ -584,7 +584,7 @@ func (e *evaluator) binary(op string, a, b value, at lexer.Position) (value, err
 		if v, isPath, err := e.pathDiv(a, b, at); isPath {
 			return v, err
 		}
-		return nil, unsupported(at, "the operator `/` (its result is a float)")
+		return e.arith(op, a, b, at)
 	default:
 		return nil, unsupported(at, "the operator `"+op+"`")
 	}
@@ -687,6 +687,8 @@ func (e *evaluator) truth(v value, at lexer.Position) (bool, error) {
 		if n, ok := intOf(v); ok {
 			return n != 0, nil
 		}
+	case *float:
+		return v.v != 0, nil
 	case *userFunc, *function, *module, *class, *boundMethod, *pathValue:
 		return true, nil
 	case *set:
@@ -733,7 +735,8 @@ func (e *evaluator) sum(x *sum) (value, error) {
 
 // add is a + b for strings, lists and tuples.
 func (e *evaluator) add(a, b value, at lexer.Position) (value, error) {
-	if _, ok := a.(*number); ok {
+	switch a.(type) {
+	case *number, *float:
 		return e.arith("+", a, b, at)
 	}
 	switch a := a.(type) {
@@ -794,6 +797,12 @@ func (e *evaluator) factor(x *factor) (value, error) {
 			}
 			return intValue(n, position(x.Pos)), nil
 		}
+		if f, ok := v.(*float); ok && x.Unary != "~" {
+			if x.Unary == "-" {
+				return &float{v: -f.v, at: position(x.Pos)}, nil
+			}
+			return &float{v: f.v, at: position(x.Pos)}, nil
+		}
 		if n, ok := v.(*number); ok && x.Unary != "~" {
 			return &number{text: x.Unary + n.text, at: position(x.Pos)}, nil
 		}
@@ -851,6 +860,13 @@ func (e *evaluator) atom(a *atom) (value, error) {
 	case len(a.Strings) > 0:
 		return e.strings(a.Strings)
 	case a.Number != "":
+		if isFloatLiteral(a.Number) {
+			f, ok := floatLiteral(a.Number)
+			if !ok {
+				return nil, unsupported(a.Pos, "the float literal "+a.Number)
+			}
+			return &float{v: f, at: at}, nil
+		}
 		return &number{text: a.Number, at: at}, nil
 	case a.Const == "None":
 		return &none{at: at, why: "None"}, nil

@@ -53,9 +53,9 @@ var exprCases = []string{
 // TestExpressionsMatchPython: each expression gives the same value under
 // python3 and in the evaluator.
 func TestExpressionsMatchPython(t *testing.T) {
-	cases := append(append([]string{}, exprCases...), pathCases...)
+	cases := append(append(append([]string{}, exprCases...), pathCases...), floatCases()...)
 	program := `
-import json, sys, os, os.path
+import json, sys, os, os.path, math
 from pathlib import Path, PurePosixPath
 out = []
 for c in json.load(sys.stdin):
@@ -68,7 +68,7 @@ json.dump(out, sys.stdout)
 	var want []string
 	runPython(t, program, cases, &want)
 	for i, c := range cases {
-		src := "import os, os.path, json\nfrom pathlib import Path, PurePosixPath\nos.execv('/p', ['p', repr(" + c + ")])\n"
+		src := "import os, os.path, json, math\nfrom pathlib import Path, PurePosixPath\nos.execv('/p', ['p', repr(" + c + ")])\n"
 		l, diags := Parse("expr.py", []byte(src), nil)
 		got := ""
 		if l == nil {
@@ -110,4 +110,36 @@ func TestFileIsTheScriptPath(t *testing.T) {
 	if got := l.Args[3]; got != "/srv/blog/deploy/compose.yml" {
 		t.Errorf("the compose file is %q, want the one beside the script", got)
 	}
+}
+
+// floatCases are floats as launchers compute them (sizes, timeouts, CPU
+// shares): literals, arithmetic, conversions, and every conversion of
+// %-formatting and format() over values that test the switch to
+// exponent notation and rounding.
+func floatCases() []string {
+	cases := []string{
+		`2.5`, `1e16`, `1e15`, `123456789012345678.0`, `0.0001`, `0.00001`, `1e-7`, `-0.0`, `.5`, `5.`, `1_000.5`, `1E3`,
+		`0.1 + 0.2`, `3 / 2`, `4 / 2`, `1 / 3`, `7.5 // 2`, `-7.5 // 2`, `7.5 % 2`, `-7.5 % 2`, `7 % -2.5`, `2 ** -1`, `2.0 ** 3`, `1.5 ** 2`,
+		`2 ** 0.5`, `10 ** -2`, `1 / 0`, `1.0 // 0`, `1.0 % 0`, `0.0 ** -1`, `-2.5`, `+2.5`, `abs(-2.5)`,
+		`int(2.9)`, `int(-2.9)`, `int(float('7.9'))`, `float('  1.5 ')`, `float('1e3')`, `float(3)`, `float()`, `float('x')`, `float('1_0.5')`,
+		`round(2.5)`, `round(3.5)`, `round(-2.5)`, `round(2.675, 2)`, `round(0.125, 2)`, `round(1234.5, -2)`, `round(7, -1)`, `round(15, -1)`, `round(2.5, 0)`, `round(5)`,
+		`math.ceil(2.1)`, `math.floor(-2.1)`, `math.ceil(4)`, `math.trunc(-3.7)`,
+		`1 == 1.0`, `2.5 < 3`, `3 > 2.5`, `0.5 in [0.5]`, `{1.0: 'a'}[1]`, `{2.5: 'x'}[2.5]`, `len({1, 1.0})`, `sorted([2.5, 1, 3])`, `max(1.5, 2)`, `min([2, 0.5])`,
+		`sum([0.1, 0.2, 0.3])`, `sum([1, 2.5])`, `bool(0.0)`, `isinstance(2.5, float)`, `isinstance(2.5, int)`, `isinstance(2, float)`,
+		`str(2.0)`, `str(1e100)`, `'%s %r' % (0.1, 2.5)`, `f'{2.5}'`, `json.dumps([1.5, 1e20, 0.1])`, `'%d %i %u' % (2.9, -2.9, 7.0)`, `'%x' % 2.5`,
+		`'%5.1f|%-8.3e|%+g|% G' % (2.25, 12345.678, 0.0001, 1e-5)`, `'%010.2f' % -3.14159`, `'%#.0f %#g' % (2.0, 2.0)`, `'%c' % 65.0`,
+		`'{:,.2f}'.format(1234567.891)`, `'{:_}'.format(1234567.5)`, `'{:.1%}'.format(0.25)`, `'{:+010.3f}'.format(3.14159)`, `'{:^10.2f}'.format(1.5)`,
+		`'{:.3}'.format(123.0)`, `'{:.3}'.format(12.0)`, `'{:.3}'.format(1.0)`, `'{:.0}'.format(12.5)`, `format(1e22)`, `format(2.5, 'd')`, `format(2.5, 'n')`,
+		`'{:d}'.format(3)`, `'%g %g' % (100000, 1000000)`, `'{:g}'.format(5)`, `'{:e}'.format(5)`, `'{:x<8.2f}'.format(1.5)`, `'{:=+8.2f}'.format(1.5)`,
+		`'%*.*f' % (8, 2, 1.5)`, `[1.5] * 2`, `'a' * 2.0`, `range(2.0)`, `[0, 1][1.0]`, `2.5 * 'x'`, `~2.5`, `2.5 | 1`, `'{:=+8d}|{:=#10x}'.format(5, 255)`,
+	}
+	values := []string{"0.0", "1.0", "2.5", "0.1", "123.456", "1e-5", "0.00012345", "9.9999", "99999.5", "1234567.0", "1e16", "1.5e300", "-0.75", "0.5", "1.25", "2.675"}
+	specs := []string{"f", ".0f", ".1f", ".2f", ".3f", "e", ".2e", "E", "g", ".1g", ".2g", ".10g", "G", "%", ".0%", "", ".1", ".2", ".5", ".17", "10.3f", "<10", "#g", "#.3g"}
+	for _, v := range values {
+		for _, sp := range specs {
+			cases = append(cases, "format("+v+", '"+sp+"')")
+		}
+		cases = append(cases, "'%f %e %g %.3g %.12g %r %s' % ("+strings.Repeat(v+", ", 6)+v+")")
+	}
+	return cases
 }

@@ -2,6 +2,7 @@ package importscript
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -56,6 +57,8 @@ func reprOf(v value) (string, bool) {
 		if n, ok := intOf(v); ok {
 			return strconv.FormatInt(n, 10), true
 		}
+	case *float:
+		return floatRepr(v.v), true
 	case *boolean:
 		if v.v {
 			return "True", true
@@ -113,6 +116,8 @@ func (e *evaluator) strOf(v value, at apacheconf.Position, what string) (*str, e
 		}
 		return nil, newDiag(CodeUnsupported, at, "the text of the number "+v.text+" in "+what+" is not worked out by wsgidock",
 			"Write the number as an integer, or as a string.")
+	case *float:
+		return newStr(floatRepr(v.v), v.at), nil
 	case *boolean, *list, *dict:
 		if r, ok := reprOf(v); ok {
 			return newStr(r, at), nil
@@ -311,8 +316,23 @@ func (e *evaluator) convert(v value, sp fmtSpec, at apacheconf.Position) (*str, 
 		if sp.prec >= 0 {
 			piece = truncateRunes(piece, sp.prec)
 		}
-	case 'd', 'i', 'u', 'x', 'X', 'o', 'c', 'e', 'E', 'f', 'F':
+	case 'd', 'i', 'u', 'x', 'X', 'o', 'c', 'e', 'E', 'f', 'F', 'g', 'G':
 		n, ok := intOf(v)
+		if f, isFloat := v.(*float); isFloat {
+			if strings.IndexByte("eEfFgG", sp.conv) >= 0 {
+				text = formatFloat(f.v, sp, false)
+				break
+			}
+			if strings.IndexByte("diu", sp.conv) >= 0 {
+				t := math.Trunc(f.v)
+				if t > maxInt || t < -maxInt {
+					return nil, unsupported(lexer.Position{Filename: at.Filename, Line: at.Line, Column: at.Column}, "integers this large")
+				}
+				n, ok = int64(t), true
+			} else {
+				return nil, runtimeError(at, fmt.Sprintf("%%%c format: an integer is required, not float: Python stops with TypeError", sp.conv), "Format the float with %f, %g or %s, or int() it first.")
+			}
+		}
 		if !ok {
 			if s, isStr := v.(*str); isStr && sp.conv == 'c' && runeLen(s.s) == 1 {
 				piece = s
@@ -362,27 +382,8 @@ func formatInt(n int64, sp fmtSpec) string {
 		digits, prefix = strconv.FormatInt(u, 8), "0o"
 	case 'b':
 		digits, prefix = strconv.FormatInt(u, 2), "0b"
-	case 'e', 'E', 'f', 'F', '%':
-		prec := sp.prec
-		if prec < 0 {
-			prec = 6
-		}
-		f := float64(u)
-		c := sp.conv
-		if c == '%' {
-			f *= 100
-			c = 'f'
-		}
-		digits = strconv.FormatFloat(f, lowerFloat(c), prec, 64)
-		if c == 'E' || c == 'F' {
-			digits = strings.ToUpper(digits)
-		}
-		if sp.alt && prec == 0 {
-			digits += "."
-		}
-		if sp.conv == '%' {
-			digits += "%"
-		}
+	case 'e', 'E', 'f', 'F', 'g', 'G', '%':
+		return formatFloat(float64(n), sp, false)
 	default:
 		digits = strconv.FormatInt(u, 10)
 	}
@@ -409,16 +410,6 @@ func formatInt(n int64, sp fmtSpec) string {
 		}
 	}
 	return head + digits
-}
-
-func lowerFloat(c byte) byte {
-	if c == 'E' {
-		return 'e'
-	}
-	if c == 'F' {
-		return 'f'
-	}
-	return c
 }
 
 // group puts a separator between every three digits (four for x, o, b
@@ -574,7 +565,7 @@ func (e *evaluator) formatValue(v value, spec string, at apacheconf.Position) (*
 		switch sp.conv {
 		case 0, 'd', 'n':
 			sp.conv = 'd'
-		case 'x', 'X', 'o', 'b', 'c', 'e', 'E', 'f', 'F', '%':
+		case 'x', 'X', 'o', 'b', 'c', 'e', 'E', 'f', 'F', 'g', 'G', '%':
 		default:
 			return nil, runtimeError(at, fmt.Sprintf("unknown format code %q for an int: Python stops with ValueError", sp.conv), "Use d, x, o, b, e, f or %.")
 		}
@@ -589,6 +580,24 @@ func (e *evaluator) formatValue(v value, spec string, at apacheconf.Position) (*
 			sp.align = '='
 		}
 		text := formatInt(n, fmtSpec{sign: sp.sign, alt: sp.alt, prec: precForInt(sp), conv: sp.conv, grouping: sp.grouping, zero: zero && sp.fill == 0, width: sp.width, align: sp.align})
+		if zero && sp.fill == 0 {
+			return newStr(text, at), nil
+		}
+		return padFormat(newStr(text, at), sp, at, '>'), nil
+	}
+	if f, ok := v.(*float); ok {
+		switch sp.conv {
+		case 0, 'e', 'E', 'f', 'F', 'g', 'G', '%':
+		case 'n':
+			sp.conv = 'g'
+		default:
+			return nil, runtimeError(at, fmt.Sprintf("unknown format code %q for a float: Python stops with ValueError", sp.conv), "Use e, f, g or %.")
+		}
+		zero := sp.zero && sp.align == 0
+		if zero {
+			sp.align = '='
+		}
+		text := formatFloat(f.v, fmtSpec{sign: sp.sign, alt: sp.alt, prec: sp.prec, conv: sp.conv, grouping: sp.grouping, zero: zero && sp.fill == 0, width: sp.width, align: sp.align}, true)
 		if zero && sp.fill == 0 {
 			return newStr(text, at), nil
 		}
@@ -621,9 +630,9 @@ func (e *evaluator) formatValue(v value, spec string, at apacheconf.Position) (*
 }
 
 // precForInt: a precision is not allowed with integer types, but it is
-// the number of decimals for e, f and %.
+// the number of decimals for e, f and %, and of digits for g.
 func precForInt(sp fmtSpec) int {
-	if strings.IndexByte("eEfF%", sp.conv) >= 0 {
+	if strings.IndexByte("eEfFgG%", sp.conv) >= 0 {
 		return sp.prec
 	}
 	return -1
@@ -635,7 +644,24 @@ func padFormat(s *str, sp fmtSpec, at apacheconf.Position, defaultAlign byte) *s
 		sp.align = defaultAlign
 	}
 	if sp.align == '=' {
+		// The fill goes between the sign (and a 0x prefix) and the digits.
 		sp.align = '>'
+		head := 0
+		if head < len(s.s) && strings.IndexByte("+- ", s.s[head]) >= 0 {
+			head++
+		}
+		if len(s.s) >= head+2 && s.s[head] == '0' && strings.IndexByte("xXoObB", s.s[head+1]) >= 0 {
+			head += 2
+		}
+		if head > 0 {
+			digits := s.slice(head, len(s.s))
+			sp.width -= head
+			b := &strBuilder{at: s.at}
+			b.str(s.slice(0, head))
+			b.str(pad(digits, fmtSpec{fill: sp.fill, align: '>', width: sp.width, conv: 'd'}, at))
+			out, _ := b.done()
+			return out
+		}
 	}
 	sp.left = false
 	sp.conv = 'd' // alignment is given; only the fill and width matter now

@@ -1,6 +1,7 @@
 package importscript
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,7 +110,7 @@ func (e *evaluator) sortValues(items []value, key value, reverse bool, at lexer.
 			}
 		}
 	}
-	less, err := e.ordering(keys, at)
+	less, failed, err := e.ordering(keys, at)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +124,9 @@ func (e *evaluator) sortValues(items []value, key value, reverse bool, at lexer.
 		}
 		return less(keys[idx[i]], keys[idx[j]])
 	})
+	if err := failed(); err != nil {
+		return nil, err
+	}
 	out := make([]value, len(items))
 	for i, j := range idx {
 		out[i] = items[j]
@@ -395,6 +399,9 @@ func isInstance(v, kind value, at lexer.Position) (bool, error) {
 		if _, is := v.(*boolean); is {
 			return f.name == "int", nil
 		}
+		if _, is := v.(*float); is {
+			return f.name == "float", nil
+		}
 		n, is := v.(*number)
 		if !is {
 			if isOpaque(v) {
@@ -417,6 +424,9 @@ func isInstance(v, kind value, at lexer.Position) (bool, error) {
 func builtinAbs(e *evaluator, args *arguments, at lexer.Position) (value, error) {
 	if err := arity("abs", args, at, 1, 1); err != nil {
 		return nil, err
+	}
+	if f, ok := args.pos[0].(*float); ok {
+		return &float{v: math.Abs(f.v), at: position(at)}, nil
 	}
 	n, ok := intOf(args.pos[0])
 	if !ok {

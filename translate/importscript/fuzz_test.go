@@ -32,6 +32,9 @@ func FuzzParse(f *testing.F) {
 		"s = set()\nfor i in range(60000):\n    s.add((i, i))\n",
 		"d = {}\nfor i in range(60000):\n    d[(i, None, True)] = {i: str(i)}\n",
 		"l = list(range(60000))\nfor i in l:\n    x = i in l and l.count(i)\n",
+		"x = 1.5 ** 64 + round(1e300, -400) + round(2.5e-300, 400)\ny = '%.99999f|%g' % (x, -0.0)\n",
+		"x = format(1e22, ',.100000f') + '{:=+#030.2e}'.format(-1e-300)\n",
+		"x = sorted([(1, 'a'), (1, 2), (1.0, None)])\ny = type(x) is list and x is not None\n",
 	} {
 		f.Add([]byte(src))
 	}

@@ -74,6 +74,9 @@ func builtinInt(e *evaluator, args *arguments, at lexer.Position) (value, error)
 	if n, ok := intOf(vals[0]); ok && vals[1] == nil {
 		return intValue(n, position(at)), nil
 	}
+	if f, ok := vals[0].(*float); ok && vals[1] == nil {
+		return truncInt(f.v, at)
+	}
 	s, ok := vals[0].(*str)
 	if !ok {
 		if _, bad := vals[0].(poisoned); bad {
@@ -172,74 +175,56 @@ func (e *evaluator) sequence(v value, at lexer.Position) ([]value, error) {
 	return e.iterable(v, at)
 }
 
-// ordering is < for a list of all strings, all integers, or all tuples
-// of those (compared item by item, as dict.items() gives them).
-func (e *evaluator) ordering(items []value, at lexer.Position) (func(a, b value) bool, error) {
-	var less func(a, b value) bool
-	less = func(a, b value) bool {
-		if x, ok := intOf(a); ok {
-			y, _ := intOf(b)
-			return x < y
-		}
-		if x, ok := a.(*str); ok {
-			return x.s < b.(*str).s
-		}
-		x, y := a.(*list), b.(*list)
-		for i := 0; i < len(x.items) && i < len(y.items); i++ {
-			if less(x.items[i], y.items[i]) {
-				return true
-			}
-			if less(y.items[i], x.items[i]) {
+// ordering is < for the items of a sort, min or max: Python's < on
+// numbers, strings, and lists or tuples of those (item by item). Items
+// that do not compare are not followed (which pairs a sort compares
+// depends on its algorithm), and neither is what a comparison cannot
+// know.
+func (e *evaluator) ordering(items []value, at lexer.Position) (less func(a, b value) bool, failed func() error, err error) {
+	var kind func(v value, depth int) bool
+	kind = func(v value, depth int) bool {
+		switch v := v.(type) {
+		case *number, *float, *boolean, *str:
+			return true
+		case *list:
+			if depth > maxNesting {
 				return false
 			}
-		}
-		return len(x.items) < len(y.items)
-	}
-	var kind func(v value) string
-	kind = func(v value) string {
-		if _, ok := intOf(v); ok {
-			return "int"
-		}
-		switch v := v.(type) {
-		case *str:
-			return "str"
-		case *list:
-			k := "("
 			for _, it := range v.items {
-				k += kind(it) + ","
+				if !kind(it, depth+1) {
+					return false
+				}
 			}
-			return k
+			return true
 		}
-		return ""
-	}
-	for i, it := range items {
-		if _, bad := it.(poisoned); bad {
-			return nil, errPoisoned
-		}
-		k := kind(it)
-		if k == "" || strings.Contains(k, ",,") || i > 0 && !comparableKinds(k, kind(items[0])) {
-			return nil, unsupported(at, "sorting these values")
-		}
-	}
-	return less, nil
-}
-
-// comparableKinds says whether two values of these kinds compare: the
-// same kind, or tuples whose common prefix has the same kinds.
-func comparableKinds(a, b string) bool {
-	if a == b {
-		return true
-	}
-	if !strings.HasPrefix(a, "(") || !strings.HasPrefix(b, "(") {
 		return false
 	}
-	pa, pb := strings.Split(a[1:], ","), strings.Split(b[1:], ",")
-	for i := 0; i < len(pa)-1 && i < len(pb)-1; i++ {
-		if pa[i] != pb[i] {
-			return false
+	for _, it := range items {
+		if _, bad := it.(poisoned); bad {
+			return nil, nil, errPoisoned
+		}
+		if !kind(it, 0) {
+			return nil, nil, unsupported(at, "sorting these values")
 		}
 	}
-	return true
+	var cmpErr error
+	less = func(a, b value) bool {
+		if cmpErr != nil {
+			return false
+		}
+		lt, err := e.compare("<", a, b, at)
+		if err != nil {
+			cmpErr = err
+		}
+		return lt
+	}
+	failed = func() error {
+		if cmpErr != nil {
+			return unsupported(at, "sorting these values")
+		}
+		return nil
+	}
+	return less, failed, nil
 }
 
 func builtinReversed(e *evaluator, args *arguments, at lexer.Position) (value, error) {
@@ -367,7 +352,7 @@ func builtinMinMax(isMax bool) func(e *evaluator, args *arguments, at lexer.Posi
 		if len(items) == 0 {
 			return nil, runtimeError(position(at), name+"() arg is an empty sequence: Python stops with ValueError", "Give it at least one value.")
 		}
-		less, err := e.ordering(items, at)
+		less, failed, err := e.ordering(items, at)
 		if err != nil {
 			return nil, err
 		}
@@ -377,7 +362,7 @@ func builtinMinMax(isMax bool) func(e *evaluator, args *arguments, at lexer.Posi
 				best = it
 			}
 		}
-		return best, nil
+		return best, failed()
 	}
 }
 

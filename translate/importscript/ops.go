@@ -150,12 +150,8 @@ func (e *evaluator) compare(op string, a, b value, at lexer.Position) (bool, err
 		eq, err := e.equal(a, b, at)
 		return eq == (op == "=="), err
 	case "is", "is not":
-		_, an := a.(*none)
-		_, bn := b.(*none)
-		if !an && !bn {
-			return false, unsupported(at, "`is` between values other than None")
-		}
-		return (an && bn) == (op == "is"), nil
+		same, err := identical(a, b, at)
+		return same == (op == "is"), err
 	case "in", "not in":
 		in, err := e.contains(b, a, at)
 		return in == (op == "in"), err
@@ -165,9 +161,19 @@ func (e *evaluator) compare(op string, a, b value, at lexer.Position) (bool, err
 			return order(op, cmpInt(x, y)), nil
 		}
 	}
+	if x, _, ok := numOf(a); ok {
+		if y, _, ok := numOf(b); ok {
+			return order(op, cmpFloat(x, y)), nil
+		}
+	}
 	if x, ok := a.(*str); ok {
 		if y, ok := b.(*str); ok {
 			return order(op, strings.Compare(x.s, y.s)), nil
+		}
+	}
+	if x, ok := a.(*list); ok {
+		if y, ok := b.(*list); ok && x.tuple == y.tuple {
+			return e.compareSeq(op, x.items, y.items, at)
 		}
 	}
 	if isOpaque(a) || isOpaque(b) {
@@ -180,6 +186,34 @@ func (e *evaluator) compare(op string, a, b value, at lexer.Position) (bool, err
 func isOpaque(v value) bool {
 	_, ok := v.(*opaque)
 	return ok
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// compareSeq orders two lists or two tuples as Python does: by the first
+// items that differ, or by length when one is a prefix of the other.
+func (e *evaluator) compareSeq(op string, x, y []value, at lexer.Position) (bool, error) {
+	if err := e.work(min(len(x), len(y)), at); err != nil {
+		return false, err
+	}
+	for i := 0; i < len(x) && i < len(y); i++ {
+		eq, err := e.equal(x[i], y[i], at)
+		if err != nil {
+			return false, err
+		}
+		if !eq {
+			return e.compare(op, x[i], y[i], at)
+		}
+	}
+	return order(op, cmpInt(int64(len(x)), int64(len(y)))), nil
 }
 
 func cmpInt(a, b int64) int {
@@ -206,9 +240,14 @@ func order(op string, c int) bool {
 
 // equal is a == b for the values whose equality is known.
 func (e *evaluator) equal(a, b value, at lexer.Position) (bool, error) {
-	if x, ok := intOf(a); ok {
-		y, ok := intOf(b)
-		return ok && x == y, nil
+	if x, _, ok := numOf(a); ok {
+		if y, _, ok := numOf(b); ok {
+			return x == y, nil
+		}
+		if isOpaque(b) {
+			return false, newDiag(CodeUnresolved, position(at), fmt.Sprintf("whether %s equals %s is known only when the script runs", a.describe(), b.describe()), subsetHelp)
+		}
+		return false, nil
 	}
 	switch x := a.(type) {
 	case *set:
@@ -225,6 +264,12 @@ func (e *evaluator) equal(a, b value, at lexer.Position) (bool, error) {
 	case *pathValue:
 		y, ok := b.(*pathValue)
 		return ok && x.p.s == y.p.s, nil
+	case *function, *class, *userFunc, *instance:
+		if definesEq(a) || definesEq(b) {
+			break
+		}
+		same, err := identical(a, b, at)
+		return same, err
 	case *str:
 		y, ok := b.(*str)
 		if !ok && isOpaque(b) {
@@ -344,6 +389,11 @@ func (e *evaluator) arith(op string, a, b value, at lexer.Position) (value, erro
 			}
 			return &boolean{v: v, at: position(at)}, nil
 		}
+	}
+	fx, floatA, numA := numOf(a)
+	fy, floatB, numB := numOf(b)
+	if numA && numB && (floatA || floatB || op == "/" || op == "**" && fy < 0) {
+		return e.floatArith(op, fx, fy, at)
 	}
 	x, okA := intOf(a)
 	y, okB := intOf(b)

@@ -1,6 +1,7 @@
 package importscript
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,11 @@ func hashKey(v value) (string, bool) {
 		if n, ok := intOf(v); ok {
 			return "i" + strconv.FormatInt(n, 10), true
 		}
+	case *float:
+		if v.v == math.Trunc(v.v) && math.Abs(v.v) < 1<<62 {
+			return "i" + strconv.FormatInt(int64(v.v), 10), true
+		}
+		return "f" + strconv.FormatFloat(v.v, 'g', -1, 64), true
 	case *none:
 		return "n", true
 	case *pathValue:
@@ -110,7 +116,7 @@ func (e *evaluator) unordered(v value, at lexer.Position) ([]value, error) {
 // hashable says whether v can be a set item or a dict key in Python.
 func hashable(v value) bool {
 	switch v := v.(type) {
-	case *str, *number, *boolean, *none, *pathValue:
+	case *str, *number, *float, *boolean, *none, *pathValue:
 		return true
 	case *list:
 		if !v.tuple {

@@ -120,6 +120,8 @@ func jsonDumps(e *evaluator, args *arguments, at lexer.Position) (value, error) 
 			b.WriteString(strconv.FormatBool(v.v))
 		case *none:
 			b.WriteString("null")
+		case *float:
+			b.WriteString(floatRepr(v.v))
 		case *number:
 			n, ok := intOf(v)
 			if !ok {
