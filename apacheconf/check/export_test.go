@@ -5,3 +5,6 @@ var EnumCasesForTest = EnumCases
 
 // OutputFiltersForTest is the table of registered output filters.
 var OutputFiltersForTest = outputFilters
+
+// SSLConfCmdsForTest is the table of OpenSSL configuration commands.
+var SSLConfCmdsForTest = sslConfCmds

@@ -53,3 +53,39 @@ func TestOutputFiltersRegistered(t *testing.T) {
 		t.Fatalf("httpd refuses a filter of the table:\n%s", r.Stderr)
 	}
 }
+
+// TestSSLConfCmdsKnown holds the table of OpenSSL's configuration
+// commands against httpd: each is taken by SSLOpenSSLConfCmd, given a
+// file or directory that is there.
+func TestSSLConfCmdsKnown(t *testing.T) {
+	httpdtest.Binary(t)
+	root := t.TempDir()
+	pem := filepath.Join(root, "x.pem")
+	if err := os.WriteFile(pem, []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lines := []string{httpdtest.LoadModule("mpm_event_module"), httpdtest.LoadModule("authz_core_module"), httpdtest.LoadModule("ssl_module"),
+		"ServerName localhost", "ErrorLog /dev/null"}
+	var names []string
+	for name := range check.SSLConfCmdsForTest {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		arg := "x"
+		switch check.SSLConfCmdsForTest[name] {
+		case 'f':
+			arg = pem
+		case 'd':
+			arg = root
+		}
+		lines = append(lines, "SSLOpenSSLConfCmd "+name+" "+arg)
+	}
+	file := filepath.Join(root, "httpd.conf")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := httpdtest.Run(t, nil, "-d", root, "-f", file); !r.OK {
+		t.Fatalf("httpd refuses a command of the table:\n%s", r.Stderr)
+	}
+}

@@ -217,6 +217,9 @@ var moduleHandlers = map[string]handler{
 			switch {
 			case !haveBalancer:
 				haveBalancer = true
+				if isBalancerName(w) {
+					c.defineBalancer(st, w)
+				}
 			case !haveMember:
 				haveMember = true
 			case inSection:

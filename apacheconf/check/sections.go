@@ -39,6 +39,11 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 				return
 			}
 		}
+		if isBalancerName(path) {
+			c.defineBalancer(st, path)
+		} else {
+			c.server(st).proxyWorkers = true
+		}
 		child.override = catalog.OrAll | catalog.AccessConf | proxyConf
 		child.path = true
 		childScope = &scope{}

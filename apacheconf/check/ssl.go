@@ -40,6 +40,66 @@ var sslHandlers = map[string]handler{
 	"SSLProxyCACertificatePath":           checkSSLDir,
 	"SSLProxyCARevocationPath":            checkSSLDir,
 	"SSLProxyMachineCertificatePath":      checkSSLDir,
+	"SSLOpenSSLConfCmd":                   checkSSLOpenSSLConfCmd,
+	"SSLCryptoDevice":                     checkSSLCryptoDevice,
+}
+
+// checkSSLCryptoDevice is mod_ssl's ssl_cmd_SSLCryptoDevice: builtin, or
+// an engine OpenSSL's ENGINE_by_id finds. The installed OpenSSL lists only
+// its dynamic engine; an engine it can load from its engines directory
+// (padlock, loader_attic) is not judged, whether or not it loads here.
+func checkSSLCryptoDevice(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w, _ := apacheconf.GetwordConf(n.Args)
+	if strings.EqualFold(w, "builtin") || w == "dynamic" {
+		return
+	}
+	if w != "" && !strings.ContainsAny(w, "/*?[\\") {
+		if m, _ := filepath.Glob("/usr/lib/*/engines-*/" + w + ".so"); len(m) > 0 {
+			return
+		}
+	}
+	c.errorf(n, codeValue, "Write SSLCryptoDevice builtin, or remove the line: OpenSSL 3 provides its algorithms without an engine.",
+		"SSLCryptoDevice: Invalid argument; must be one of: 'builtin' (none), 'dynamic' (Dynamic engine loading support)")
+}
+
+// sslConfCmds are the commands OpenSSL's SSL_CONF_cmd_value_type knows
+// for mod_ssl's server context (file names, SERVER and CERTIFICATE flags,
+// case-insensitive), as the installed OpenSSL 3.0 has them, with their
+// value type: 'f' a file and 'd' a directory mod_ssl checks, 's' other.
+var sslConfCmds = map[string]byte{
+	"certificate": 'f', "privatekey": 'f', "serverinfofile": 'f', "chaincafile": 'f', "verifycafile": 'f',
+	"requestcafile": 'f', "clientcafile": 'f', "dhparameters": 'f',
+	"chaincapath": 'd', "verifycapath": 'd', "requestcapath": 'd', "clientcapath": 'd',
+	"chaincastore": 's', "verifycastore": 's', "requestcastore": 's', "clientcastore": 's',
+	"signaturealgorithms": 's', "clientsignaturealgorithms": 's', "curves": 's', "groups": 's',
+	"ecdhparameters": 's', "cipherstring": 's', "ciphersuites": 's', "protocol": 's', "minprotocol": 's',
+	"maxprotocol": 's', "options": 's', "verifymode": 's', "recordpadding": 's', "numtickets": 's',
+}
+
+// checkSSLOpenSSLConfCmd is mod_ssl's ssl_cmd_SSLOpenSSLConfCmd: a command
+// OpenSSL knows, and for a file or directory command (with
+// Options.FileChecks) a file or directory that is there.
+func checkSSLOpenSSLConfCmd(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	cmd, rest := apacheconf.GetwordConf(n.Args)
+	arg, _ := apacheconf.GetwordConf(rest)
+	kind, ok := sslConfCmds[strings.ToLower(cmd)]
+	if !ok {
+		c.errorf(n, codeValue, "The commands are OpenSSL's SSL_CONF names: Curves, Groups, DHParameters, CipherString, Ciphersuites, MinProtocol, Options ...", "'%s': invalid OpenSSL configuration command", cmd)
+		return
+	}
+	if !c.opts.FileChecks {
+		return
+	}
+	switch p := c.serverRootPath(arg); kind {
+	case 'f':
+		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+			c.errorf(n, codeValue, "Install the file, or run the check where the configuration is deployed.", "%s: file '%s' does not exist or is empty", d.Name, p)
+		}
+	case 'd':
+		if !isDir(p) {
+			c.errorf(n, codeValue, "Create the directory, or run the check where the configuration is deployed.", "%s: directory '%s' does not exist", d.Name, p)
+		}
+	}
 }
 
 // checkSSLDir is mod_ssl's ssl_cmd_check_dir, with Options.FileChecks.

@@ -391,6 +391,11 @@ func checkProxyPass(c *checker, n *apacheconf.Node, d catalog.Directive, st stat
 			return
 		}
 	}
+	if isBalancerName(r) {
+		c.defineBalancer(st, r)
+	} else if r != "!" {
+		c.server(st).proxyWorkers = true
+	}
 	if r == "!" || strings.HasPrefix(strings.ToLower(r), "balancer://") || strings.HasPrefix(strings.ToLower(r), "unix:") {
 		return
 	}
@@ -763,18 +768,27 @@ func badMask(mask string, v6 bool) bool {
 var lbmethods = map[string]string{"byrequests": "lbmethod_byrequests_module", "bytraffic": "lbmethod_bytraffic_module",
 	"bybusyness": "lbmethod_bybusyness_module", "heartbeat": "lbmethod_heartbeat_module"}
 
-// checkProxySet is mod_proxy's set_proxy_param, for a balancer's lbmethod:
-// a method a loaded module provides.
+// checkProxySet is mod_proxy's set_proxy_param: outside <Proxy>, the
+// balancer or worker it names must be defined already in the server; a
+// balancer's lbmethod must be a method a loaded module provides.
 func checkProxySet(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	if !c.hasModule("proxy_balancer_module") {
-		return
-	}
 	w := n.Words()
 	name := ""
 	if st.parent != nil && (strings.EqualFold(st.parent.Name, "Proxy") || strings.EqualFold(st.parent.Name, "ProxyMatch")) {
 		name, _ = apacheconf.GetwordConf(strings.TrimSuffix(strings.TrimSpace(st.parent.Args), ">"))
-	} else if len(w) > 0 {
-		name, w = w[0], w[1:]
+		if isBalancerName(name) {
+			c.defineBalancer(st, name)
+		}
+	} else {
+		if len(w) > 0 {
+			name, w = w[0], w[1:]
+		}
+		if !c.proxySetTarget(n, st, name) {
+			return
+		}
+	}
+	if !c.hasModule("proxy_balancer_module") {
+		return
 	}
 	if !strings.HasPrefix(strings.ToLower(name), "balancer://") {
 		return
@@ -789,4 +803,45 @@ func checkProxySet(c *checker, n *apacheconf.Node, d catalog.Directive, st state
 			return
 		}
 	}
+}
+
+// proxySetTarget is set_proxy_param's lookup of the balancer or worker a
+// ProxySet outside <Proxy> names, in the server's configuration as far as
+// the walk has come. A worker URL is judged only where no worker can have
+// been defined (its lookup matches by prefix).
+func (c *checker) proxySetTarget(n *apacheconf.Node, st state, name string) bool {
+	s := c.server(st)
+	if isBalancerName(name) {
+		if key := balancerKey(name); key == "" || !s.balancers[key] {
+			c.errorf(n, codeValue, "Define the balancer first, in the same server (a <Proxy balancer://NAME> section with its BalancerMember lines, or ProxyPass to it), or put ProxySet inside that section.",
+				"ProxySet can not find '%s' Balancer.", name)
+			return false
+		}
+		return true
+	}
+	real := name
+	if len(name) >= 5 && strings.EqualFold(name[:5], "unix:") {
+		if k := strings.IndexByte(name[5:], '|'); k >= 0 {
+			// ap_proxy_de_socketfy: the URL after the socket's path;
+			// "scheme:" and "scheme://" stand for scheme://localhost.
+			real = name[5+k+1:]
+			switch k := strings.IndexByte(real, ':'); {
+			case k < 0:
+				c.errorf(n, codeValue, "Write a socket URL as unix:/path/to.sock|http://localhost/.", "ProxySet uses an invalid \"unix:\" URL")
+				return false
+			case k == len(real)-1:
+				real += "//localhost"
+			case real[k+1:] == "//":
+				real += "localhost"
+			}
+		}
+	}
+	i := strings.IndexByte(real, ':')
+	url := i >= 0 && len(real) > i+3 && strings.HasPrefix(real[i+1:], "//")
+	if !url || !s.proxyWorkers {
+		c.errorf(n, codeValue, "Define the worker first, in the same server (ProxyPass to that URL), or put ProxySet inside a <Proxy URL> section.",
+			"ProxySet can not find '%s' Worker.", name)
+		return false
+	}
+	return true
 }

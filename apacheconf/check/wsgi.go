@@ -27,6 +27,42 @@ type server struct {
 	// its CustomLog and TransferLog files.
 	errorLog *logFile
 	logs     []logFile
+	// balancers are mod_proxy's balancers defined in the server so far,
+	// by balancerKey; proxyWorkers is set once a directive may have
+	// defined a worker (ProxyPass to a URL, <Proxy URL>).
+	balancers    map[string]bool
+	proxyWorkers bool
+}
+
+// balancerKey is the name ap_proxy_get_balancer looks a balancer up by:
+// lower case, without a path; "" when it has no host.
+func balancerKey(name string) string {
+	i := strings.IndexByte(name, ':')
+	if i < 0 || !strings.HasPrefix(name[i+1:], "//") || len(name) == i+3 {
+		return ""
+	}
+	if j := strings.IndexByte(name[i+3:], '/'); j >= 0 {
+		name = name[:i+3+j]
+	}
+	return strings.ToLower(name)
+}
+
+// defineBalancer records that the server of st has the balancer name.
+func (c *checker) defineBalancer(st state, name string) {
+	key := balancerKey(name)
+	if key == "" {
+		return
+	}
+	s := c.server(st)
+	if s.balancers == nil {
+		s.balancers = map[string]bool{}
+	}
+	s.balancers[key] = true
+}
+
+// isBalancerName is ap_proxy_valid_balancer_name.
+func isBalancerName(name string) bool {
+	return len(name) >= 9 && strings.EqualFold(name[:9], "balancer:")
 }
 
 func (w *wsgiState) init() { w.groups = map[string]*server{} }
