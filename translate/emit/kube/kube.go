@@ -85,6 +85,9 @@ func Manifests(sp *spec.Spec, opts Options) ([]byte, []spec.Item, error) {
 		for _, line := range o.comment {
 			b.WriteString("# " + oneline.String(line) + "\n")
 		}
+		if w.writeDirect(&b, o.obj) {
+			return nil
+		}
 		if err := w.render(&b, o.obj); err != nil {
 			return fmt.Errorf("writing %s: %w", o.obj.GetObjectKind().GroupVersionKind().Kind, err)
 		}

@@ -142,7 +142,7 @@ func (w *yamlWriter) scalar(b *bytes.Buffer, v any, col int) bool {
 		}
 		b.WriteString(strconv.FormatInt(n, 10))
 	case string:
-		if plainWord(x) {
+		if plainValue(x) {
 			b.WriteString(x)
 			return true
 		}
@@ -207,6 +207,23 @@ func plainWord(s string) bool {
 	return true
 }
 
+// plainValue reports whether the library writes s as it is as a value in
+// a block: a plain word, or one with colons that each have a character of
+// a plain word after them ("/etc/httpd.conf:20", "a:b"). By its rules a
+// ':' is an indicator only when a space or the end follows it, and a
+// string that starts with a letter, '/' or '_' is read as a string
+// whatever follows, unless it is one of the words plainWord refuses. Keys
+// keep to plainWord.
+func plainValue(s string) bool {
+	if plainWord(s) {
+		return true
+	}
+	if s == "" || s[len(s)-1] == ':' || !strings.Contains(s, ":") {
+		return false
+	}
+	return plainWord(strings.ReplaceAll(s, ":", "."))
+}
+
 // key is k as the library writes a mapping key.
 func (w *yamlWriter) key(k string) (string, bool) {
 	if plainWord(k) {
@@ -231,6 +248,12 @@ func (w *yamlWriter) order(m map[string]any) ([]string, bool) {
 	for k := range m {
 		keys = append(keys, k)
 	}
+	return w.orderOf(keys)
+}
+
+// orderOf is the library's order of keys, which it sorts in place (it
+// may be w.sortBuf).
+func (w *yamlWriter) orderOf(keys []string) ([]string, bool) {
 	slices.Sort(keys)
 	w.sortBuf = keys
 	if len(keys) == 1 {

@@ -119,6 +119,31 @@ func TestPlainWord(t *testing.T) {
 	}
 }
 
+// TestPlainValue: what plainValue passes, the library writes as it is, as
+// a value.
+func TestPlainValue(t *testing.T) {
+	words := append([]string{"a:b", "/etc/httpd.conf:20", "/a:1:2", "a::b", "y:1", "no:x", "on:", "_:_", "a:-", "a:/b", "n:o",
+		"app.kubernetes.io/name:x", "a:1.5", "t:rue"}, yamlWords...)
+	passed := 0
+	for _, s := range words {
+		if !plainValue(s) {
+			continue
+		}
+		passed++
+		if r := libraryScalar(s); r != s {
+			t.Errorf("plainValue(%q), but the library writes %q", s, r)
+		}
+	}
+	if passed < 20 {
+		t.Errorf("plainValue passed only %d words", passed)
+	}
+	for _, s := range []string{"a:", ":a", "1:20", "a: b", "a:b ", "-a:b", "yes", ":"} {
+		if plainValue(s) {
+			t.Errorf("plainValue(%q) is true", s)
+		}
+	}
+}
+
 // TestWriterRandom: on random values the writer writes the library's
 // bytes or gives up, and it does not give up on most of them.
 func TestWriterRandom(t *testing.T) {
