@@ -200,6 +200,17 @@ func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
 			return nil, r.err
 		}
 		err := p.Start(u.abort, r.id)
+		if err != nil && isPortTaken(err.Error()) {
+			// The engine reports the exit before it releases the ended
+			// run's network, its host ports with it: a start asked in
+			// between is refused. The ended run's rename waits for the
+			// release (the engine holds the container until it has
+			// cleaned up), so once it is done the start is asked again.
+			aside.begin()
+			<-aside.done
+			tr.mark(traceRetried)
+			err = p.Start(u.abort, r.id)
+		}
 		if err == nil {
 			tr.mark(traceStarted)
 		}

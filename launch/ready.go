@@ -20,13 +20,19 @@ import (
 // Readiness timing: one attempt may take probeTimeout; attempts start
 // probeFirst apart for probeFast (a refused connection on this machine
 // costs next to nothing, and a coarser poll would add its interval to
-// every start), then back off to probeMax.
+// every start), then back off to probeMax. An attempt that has not
+// ended when the next is due is left to go on beside it, up to
+// probeInFlight at once: while the engine sets a container's port up, its
+// port proxy accepts a connection it cannot pass on yet, and that one
+// waits for the kernel's retransmission, about a second, where an attempt
+// made a little later is answered at once.
 const (
-	probeTimeout = 2 * time.Second
-	probeFirst   = 20 * time.Millisecond
-	probeFast    = 2 * time.Second
-	probeMax     = time.Second
-	probeDial    = 200 * time.Millisecond
+	probeTimeout  = 2 * time.Second
+	probeFirst    = 20 * time.Millisecond
+	probeFast     = 2 * time.Second
+	probeMax      = time.Second
+	probeDial     = 200 * time.Millisecond
+	probeInFlight = 8
 )
 
 // probeFunc makes one readiness attempt.
@@ -61,17 +67,44 @@ func probeHTTP(ctx context.Context, url string) error {
 }
 
 // waitReady probes url until it answers, stop is closed or ctx ends. It
-// reports whether the URL answered.
+// reports whether the URL answered. Attempts that outlast the interval
+// go on beside the next ones (up to probeInFlight), and the first answer
+// counts.
 func waitReady(ctx context.Context, clock Clock, probe probeFunc, url string, stop <-chan struct{}) bool {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	answered := make(chan struct{}, 1)
+	slots := make(chan struct{}, probeInFlight)
+	attempt := func() {
+		go func() {
+			defer func() { <-slots }()
+			if probe(ctx, url) == nil {
+				select {
+				case answered <- struct{}{}:
+				default:
+				}
+			}
+		}()
+	}
 	interval := probeFirst
 	began := clock.Now()
 	for {
-		if probe(ctx, url) == nil {
+		select {
+		case slots <- struct{}{}:
+		case <-answered:
 			return true
+		case <-stop:
+			return false
+		case <-ctx.Done():
+			return false
 		}
+		attempt()
 		t := clock.NewTimer(interval)
 		select {
 		case <-t.C():
+		case <-answered:
+			t.Stop()
+			return true
 		case <-stop:
 			t.Stop()
 			return false

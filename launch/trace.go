@@ -21,6 +21,7 @@ const (
 	traceAside       = "ended-renamed" // the ended run no longer holds the name
 	traceNext        = "next-ready"    // the next run's container exists
 	traceBackoff     = "back-off-over" // the back-off ran out
+	traceRetried     = "start-retried" // the start, refused while the ended run held its port, asked again
 	traceStarted     = "started"       // the engine has started the next run
 	traceNamed       = "named"         // the next run has the service's name
 	traceReady       = "ready"         // the readiness URL answers

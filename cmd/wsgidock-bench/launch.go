@@ -27,8 +27,9 @@ const services = 10
 // benchLaunch times starting 10 services and recovering one from a kill.
 // With start false, starting is not measured; with compare false, the
 // engine's restart policy and Apache are left out of the recovery
-// measure.
-func benchLaunch(wsgidock, apache string, runs int, start, compare bool) error {
+// measure. With floor, only the engine's own start is measured
+// (benchFloor).
+func benchLaunch(wsgidock, apache string, runs int, start, compare, floor bool) error {
 	if err := exec.Command("docker", "version").Run(); err != nil {
 		fmt.Println("\n(no Docker engine: the launch benchmarks are skipped)")
 		return nil
@@ -45,6 +46,9 @@ func benchLaunch(wsgidock, apache string, runs int, start, compare bool) error {
 	defer exec.Command("docker", "rmi", "--force", image).Run()
 
 	ports := freePorts(services + 4)
+	if floor {
+		return benchFloor(image, ports, runs)
+	}
 	conf, err := writeServices(dir, image, ports[:services])
 	if err != nil {
 		return err
