@@ -52,10 +52,15 @@ func upDetached(helpers context.Context, sp *spec.Spec, o Options, p *plan, con 
 		go func() {
 			defer wg.Done()
 			var e, late *Error
+			tr := newRestartTrace(p.began, "up began")
+			tr.mark(traceChecked)
 			if c, ok := first[ps]; ok {
 				e, late = replaceDetached(helpers, waitCtx, sp, o, ps, c, con, st.killCh)
 			} else {
-				e, late = startDetached(helpers, waitCtx, sp, o, ps, con)
+				e, late = startDetached(helpers, waitCtx, sp, o, ps, con, tr)
+			}
+			if tr != nil {
+				con.printf(ps.svc.Name, "%s", tr)
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -144,11 +149,11 @@ func replaceDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options,
 				Summary: fmt.Sprintf("cannot remove container %s of an earlier run: %v", old.Name, err),
 				Detail:  fmt.Sprintf("remove it by hand (`%s rm -f %s`) and try again", ps.eng.Program(), old.Name)}, nil
 		}
-		return startDetached(helpers, waitCtx, sp, o, ps, con)
+		return startDetached(helpers, waitCtx, sp, o, ps, con, nil)
 	}
 	old.Name = aside
 	con.printf(s.Name, "replacing %s: the new container starts, and is ready, before the old one stops", shortID(old.ID))
-	failed, late = startDetached(helpers, waitCtx, sp, o, ps, con)
+	failed, late = startDetached(helpers, waitCtx, sp, o, ps, con, nil)
 	if failed != nil {
 		_ = ps.eng.Remove(helpers, s.ContainerName)
 		if err := ps.eng.(preparer).Rename(helpers, old.ID, s.ContainerName); err != nil {
@@ -170,14 +175,16 @@ func replaceDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options,
 // startDetached starts one service, or keeps its adopted container, and
 // waits for it to be ready. It returns the error that kept it from
 // starting, or the one saying it was not ready in time.
-func startDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options, ps *planned, con *console) (failed, late *Error) {
+//
+// tr, when tracing, records its steps.
+func startDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options, ps *planned, con *console, tr *restartTrace) (failed, late *Error) {
 	s := ps.svc
 	started := o.Clock.Now()
 	if c := ps.adopt; c != nil {
 		con.setState(s.Name, fmt.Sprintf("up to date: %s has run the same command since %s", shortID(c.ID), c.StartedAt.Local().Format(time.DateTime)))
 	} else {
 		con.setState(s.Name, "starting")
-		id, err := ps.eng.Run(helpers, runArgs(sp, s, restartDetached, 1))
+		id, err := runTraced(helpers, ps.eng, runArgs(sp, s, restartDetached, 1), tr)
 		if err != nil {
 			e := runFailure(s, err)
 			con.setState(s.Name, "failed")
@@ -198,6 +205,7 @@ func startDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options, p
 			return nil, notReadyError(helpers, s, ps.eng, url, o.Timeout)
 		}
 	}
+	tr.mark(traceReady)
 	con.setState(s.Name, readyText(url, o.Clock.Now().Sub(started)))
 	if ps.adopt == nil && len(s.PostStart) > 0 {
 		runPostStart(waitCtx, s, con, &tail{})
@@ -230,4 +238,25 @@ func notReadyError(ctx context.Context, s *spec.Service, eng Engine, url string,
 	return &Error{Code: CodeNotReady, Service: s.Name, Pos: pos, Log: t.last(),
 		Summary: fmt.Sprintf("%s did not answer within %s", url, timeout),
 		Detail:  "the container runs under the engine; check its output, the port it listens on, and the ProxyPass URL"}
+}
+
+// runTraced is eng.Run, in its two steps where the engine has them, each
+// recorded in tr.
+func runTraced(ctx context.Context, eng Engine, args []string, tr *restartTrace) (string, error) {
+	p, ok := eng.(preparer)
+	if !ok || tr == nil {
+		id, err := eng.Run(ctx, args)
+		tr.mark(traceStarted)
+		return id, err
+	}
+	id, err := p.Create(ctx, args)
+	if err != nil {
+		return "", err
+	}
+	tr.mark(traceCreated)
+	if err := p.Start(ctx, id); err != nil {
+		return id, err
+	}
+	tr.mark(traceStarted)
+	return id, nil
 }

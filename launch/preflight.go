@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/translate/spec"
@@ -43,6 +44,8 @@ type plan struct {
 	services  []*planned
 	leftovers []leftover
 	engines   map[string]Engine
+	// began is when Up began, for the traces (EnvTrace).
+	began time.Time
 }
 
 // validate checks that the spec can be run at all.

@@ -12,12 +12,15 @@ import (
 // foreground supervisor say how each restart went: one line a restart,
 // every step's time since the engine's die event for the container that
 // ended (or since wsgidock saw the exit, with an engine that does not say
-// when it was).
+// when it was); and `up --detach` say how each service's start went, in
+// ms since up began.
 const EnvTrace = "WSGIDOCK_TRACE"
 
 // Steps of the path back to serving, in the order they happen.
 const (
 	traceSeen        = "seen"          // the supervisor learnt of the exit
+	traceChecked     = "checked"       // up's checks are done, leftovers removed
+	traceCreated     = "created"       // the container exists
 	traceAside       = "ended-renamed" // the ended run no longer holds the name
 	traceNext        = "next-ready"    // the next run's container exists
 	traceBackoff     = "back-off-over" // the back-off ran out

@@ -53,6 +53,7 @@ func Up(ctx context.Context, sp *spec.Spec, o Options) error {
 	if errs := validate(sp, o); len(errs) > 0 {
 		return errs
 	}
+	began := time.Now()
 	con := newConsole(o.Stdout, o.Stderr, o.Color, serviceNames(sp))
 	st := newStopper(ctx, o, con)
 	defer st.close()
@@ -64,6 +65,7 @@ func Up(ctx context.Context, sp *spec.Spec, o Options) error {
 	defer lock.release()
 
 	p, errs := preflight(st.prepare, sp, o, con)
+	p.began = began
 	defer func() {
 		for _, e := range p.engines {
 			closeEngine(e)

@@ -24,12 +24,20 @@ import (
 
 const services = 10
 
+// launchOptions say what benchLaunch measures.
+type launchOptions struct {
+	// wsgidock is the binary measured; before, when set, another one
+	// measured beside it, interleaved.
+	wsgidock, before, apache string
+	runs                     int
+	// start: starting 10 services; recovery: recovering one from a kill;
+	// compare: the engine's restart policy and Apache recovering too;
+	// floor: only the engine's own start (benchFloor).
+	start, recovery, compare, floor bool
+}
+
 // benchLaunch times starting 10 services and recovering one from a kill.
-// With start false, starting is not measured; with compare false, the
-// engine's restart policy and Apache are left out of the recovery
-// measure. With floor, only the engine's own start is measured
-// (benchFloor).
-func benchLaunch(wsgidock, apache string, runs int, start, compare, floor bool) error {
+func benchLaunch(o launchOptions) error {
 	if err := exec.Command("docker", "version").Run(); err != nil {
 		fmt.Println("\n(no Docker engine: the launch benchmarks are skipped)")
 		return nil
@@ -46,8 +54,8 @@ func benchLaunch(wsgidock, apache string, runs int, start, compare, floor bool) 
 	defer exec.Command("docker", "rmi", "--force", image).Run()
 
 	ports := freePorts(services + 4)
-	if floor {
-		return benchFloor(image, ports, runs)
+	if o.floor {
+		return benchFloor(image, ports, o.runs)
 	}
 	conf, err := writeServices(dir, image, ports[:services])
 	if err != nil {
@@ -59,46 +67,65 @@ func benchLaunch(wsgidock, apache string, runs int, start, compare, floor bool) 
 	}
 
 	project := fmt.Sprintf("bench%d", os.Getpid())
-	if start {
-		if err := benchStart(wsgidock, conf, project, urls, runs); err != nil {
+	binaries := []string{o.wsgidock}
+	if o.before != "" {
+		binaries = []string{o.before, o.wsgidock}
+	}
+	if o.start {
+		if err := benchStart(binaries, conf, project, urls, o.runs); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("\n### From `docker kill` to serving again\n\n")
-	if err := recoverWsgidock(wsgidock, conf, project, urls[0], image, ports[services+3], runs); err != nil {
-		return err
+	if !o.recovery {
+		return nil
 	}
-	if !compare {
+	for _, bin := range binaries {
+		fmt.Printf("\n### From `docker kill` to serving again (%s)\n\n", bin)
+		if err := recoverWsgidock(bin, conf, project, urls[0], image, ports[services+3], o.runs); err != nil {
+			return err
+		}
+	}
+	if !o.compare {
 		return nil
 	}
 	fmt.Println()
 	fmt.Println("| supervisor | after `docker kill` | after a crash (SIGKILL to the process) | runs |")
 	fmt.Println("|---|---:|---:|---:|")
-	if err := recoverEngine(image, ports[services], runs); err != nil {
+	if err := recoverEngine(image, ports[services], o.runs); err != nil {
 		return err
 	}
-	return recoverApache(apache, image, dir, ports[services+1], ports[services+2], runs)
+	return recoverApache(o.apache, image, dir, ports[services+1], ports[services+2], o.runs)
 }
 
 // benchStart times `wsgidock up --detach --wait` of the services against
-// docker-compose up of the file `wsgidock migrate --format compose` writes.
-func benchStart(wsgidock, conf, project string, urls []string, runs int) error {
+// docker-compose up of the file `wsgidock migrate --format compose` writes;
+// with two wsgidock binaries, the two interleaved, run by run.
+func benchStart(binaries []string, conf, project string, urls []string, runs int) error {
 	dir := filepath.Dir(conf)
+	wsgidock := binaries[len(binaries)-1]
 	fmt.Printf("\n### Starting %d services until all answer\n\n", services)
 	fmt.Println("| command | median | runs |")
 	fmt.Println("|---|---:|---:|")
-	ours, err := timeRuns(runs, func() (time.Duration, error) {
-		defer exec.Command(wsgidock, "down", "--project", project, conf).Run()
-		start := time.Now()
-		if out, err := exec.Command(wsgidock, "up", "--detach", "--wait", "--project", project, conf).CombinedOutput(); err != nil {
-			return 0, fmt.Errorf("wsgidock up: %v\n%s", err, out)
+	times := make([][]time.Duration, len(binaries))
+	for i := 0; i < runs; i++ {
+		for b, bin := range binaries {
+			d, err := func() (time.Duration, error) {
+				defer exec.Command(bin, "down", "--project", project, conf).Run()
+				start := time.Now()
+				if out, err := exec.Command(bin, "up", "--detach", "--wait", "--project", project, conf).CombinedOutput(); err != nil {
+					return 0, fmt.Errorf("wsgidock up: %v\n%s", err, out)
+				}
+				return time.Since(start), nil
+			}()
+			if err != nil {
+				return err
+			}
+			times[b] = append(times[b], d)
 		}
-		return time.Since(start), nil
-	})
-	if err != nil {
-		return err
 	}
-	fmt.Printf("| `wsgidock up --detach --wait` | %s | %d |\n", ms(ours), runs)
+	for b, bin := range binaries {
+		fmt.Printf("| `wsgidock up --detach --wait` (%s) | %s | %d |\n", bin, ms(median(times[b])), runs)
+	}
 	composeFile := filepath.Join(dir, "compose.yaml")
 	out, err := exec.Command(wsgidock, "migrate", "--format", "compose", "--project", project+"c", conf).Output()
 	if err != nil {

@@ -47,6 +47,8 @@ func main() {
 	start := flag.Bool("start", true, "measure starting 10 services (with -launch)")
 	compare := flag.Bool("compare-recovery", true, "measure recovery under the engine's restart policy and Apache too")
 	floor := flag.Bool("floor", false, "measure only the engine's start of a created container, idle and right after a kill (with -launch)")
+	recovery := flag.Bool("recovery", true, "measure recovery from a kill (with -launch)")
+	before := flag.String("before", "", "another wsgidock binary to measure beside -wsgidock, interleaved (with -launch)")
 	flag.Parse()
 	fmt.Printf("Machine: %s, %d CPUs, %s/%s; %s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
 	if *parse {
@@ -68,7 +70,7 @@ func main() {
 		}
 	}
 	if *launch {
-		if err := benchLaunch(*wsgidock, *apache, *runs, *start, *compare, *floor); err != nil {
+		if err := benchLaunch(launchOptions{wsgidock: *wsgidock, before: *before, apache: *apache, runs: *runs, start: *start, recovery: *recovery, compare: *compare, floor: *floor}); err != nil {
 			fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
 			os.Exit(1)
 		}
