@@ -61,86 +61,39 @@ type wsgiSetting struct {
 	match   bool   // a *Match section or ~ form
 }
 
-// collectApps walks the configuration for WSGI applications: the script
-// aliases, the settings that select their groups, and what the virtual
-// host says about names, ports and static files.
-func (p *planner) collectApps() {
-	main := &appScope{}
-	p.scopes = []*appScope{main}
-	var stack []*apacheconf.Node
-	scopes := map[*apacheconf.Node]*appScope{}
-	p.tree.Walk(func(n *apacheconf.Node, depth int) bool {
-		stack = append(stack[:depth], n)
-		cur := main
-		var section *apacheconf.Node
-		for _, s := range stack[:depth] {
-			if s.Is("VirtualHost") {
-				cur = scopes[s]
-			} else if s.Kind == apacheconf.KindSection {
-				section = s
-			}
-		}
+// addScriptAlias records a WSGIScriptAlias or WSGIScriptAliasMatch of
+// the scope sc, read by collect: its URL (or pattern), script and options.
+// With the settings (addSetting) and what the virtual host says about
+// names, ports and static files, it is what the applications are made of.
+func (p *planner) addScriptAlias(n *apacheconf.Node, url, script string, opts []wsgiOption, sc *appScope) {
+	sa := &scriptAlias{node: n, match: n.Is("WSGIScriptAliasMatch"), url: url, script: script, opts: make(map[string]string, len(opts)), vhost: sc}
+	for _, o := range opts {
+		sa.opts[o.Name] = o.Value
+	}
+	sc.scripts = append(sc.scripts, sa)
+}
+
+// addSetting records a WSGIProcessGroup, WSGIApplicationGroup or
+// WSGICallableObject of one word, value, in the scope sc; section is the
+// innermost section around it other than a virtual host, or nil.
+func (p *planner) addSetting(n *apacheconf.Node, value string, section *apacheconf.Node, sc *appScope) {
+	s := &wsgiSetting{node: n, name: lowerASCII(n.Name), value: value}
+	if section != nil {
+		sw := section.Words()
 		switch {
-		case n.Kind == apacheconf.KindSection && n.Is("VirtualHost"):
-			sc := &appScope{node: n, port: "80"}
-			for _, a := range n.Words() {
-				if i := strings.LastIndexByte(a, ':'); i >= 0 && !strings.HasSuffix(a, "]") {
-					sc.port = a[i+1:]
-				}
-			}
-			scopes[n] = sc
-			p.scopes = append(p.scopes, sc)
-		case n.Is("ServerName"):
-			if w := n.Words(); len(w) > 0 && cur != main {
-				cur.name = hostOnly(w[0])
-			}
-		case n.Is("ServerAlias"):
-			cur.aliases = append(cur.aliases, n.Words()...)
-		case n.Is("SSLEngine"):
-			if w := n.Words(); len(w) == 1 && strings.EqualFold(w[0], "on") {
-				cur.tls = true
-			}
-		case n.Is("Alias") && section == nil:
-			if w := n.Words(); len(w) == 2 {
-				cur.statics = append(cur.statics, spec.Alias{URL: w[0], Path: w[1], Source: n.Pos()})
-			}
-		case n.Is("WSGIScriptAlias"), n.Is("WSGIScriptAliasMatch"):
-			url, rest := apacheconf.GetwordConf(n.Args)
-			script, rest := apacheconf.GetwordConf(rest)
-			opts, ok := parseWSGIOptions(rest)
-			if !ok || script == "" {
-				return true
-			}
-			sa := &scriptAlias{node: n, match: n.Is("WSGIScriptAliasMatch"), url: url, script: script, opts: map[string]string{}, vhost: cur}
-			for _, o := range opts {
-				sa.opts[o.Name] = o.Value
-			}
-			cur.scripts = append(cur.scripts, sa)
-		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"):
-			w := n.Words()
-			if len(w) != 1 {
-				return true
-			}
-			s := &wsgiSetting{node: n, name: lowerASCII(n.Name), value: w[0]}
-			if section != nil {
-				sw := section.Words()
-				switch {
-				case section.Is("Location"), section.Is("LocationMatch"):
-					s.section = "location"
-				case section.Is("Directory"), section.Is("DirectoryMatch"):
-					s.section = "directory"
-				default:
-					s.section = lowerASCII(section.Name)
-				}
-				s.match = strings.HasSuffix(lowerASCII(section.Name), "match") || len(sw) > 1 && sw[0] == "~"
-				if len(sw) > 0 {
-					s.path = sw[len(sw)-1]
-				}
-			}
-			cur.settings = append(cur.settings, s)
+		case section.Is("Location"), section.Is("LocationMatch"):
+			s.section = "location"
+		case section.Is("Directory"), section.Is("DirectoryMatch"):
+			s.section = "directory"
+		default:
+			s.section = lowerASCII(section.Name)
 		}
-		return true
-	})
+		s.match = strings.HasSuffix(lowerASCII(section.Name), "match") || len(sw) > 1 && sw[0] == "~"
+		if len(sw) > 0 {
+			s.path = sw[len(sw)-1]
+		}
+	}
+	sc.settings = append(sc.settings, s)
 }
 
 // resolve finds the value of a WSGI setting for a script alias as mod_wsgi
@@ -631,6 +584,13 @@ func readMetadata(file string) (name, version string) {
 // publishes and no ProxyPass of the front end already sends requests to,
 // and its readiness URL and front-end route.
 func (p *planner) appPorts(sp *spec.Spec) {
+	apps := false
+	for _, s := range sp.Services {
+		apps = apps || s.App != nil
+	}
+	if !apps {
+		return
+	}
 	used := map[int]bool{}
 	for _, s := range sp.Services {
 		for _, port := range s.Ports {
@@ -642,7 +602,7 @@ func (p *planner) appPorts(sp *spec.Spec) {
 		}
 	}
 	for _, r := range p.routes {
-		if be, ok := localBackend(r.url); ok {
+		if be, ok := r.local(); ok {
 			if n, err := strconv.Atoi(be.port); err == nil {
 				used[n] = true
 			}

@@ -93,7 +93,7 @@ func (p *planner) correlate(sp *spec.Spec) {
 	}
 	proxied := map[*spec.Service]map[string]bool{}
 	for _, r := range p.routes {
-		be, ok := localBackend(r.url)
+		be, ok := r.local()
 		if !ok {
 			continue
 		}
@@ -113,8 +113,8 @@ func (p *planner) correlate(sp *spec.Spec) {
 		route := spec.Route{Directive: r.directive, Path: r.path, URL: r.url, HasReverse: r.hasReverse, Source: r.node.Pos()}
 		if r.vhost != nil {
 			route.ServerName = r.vhost.serverName
-			route.ForwardedPort = r.vhost.headers["x-forwarded-port"]
-			route.ForwardedProto = r.vhost.headers["x-forwarded-proto"]
+			route.ForwardedPort = r.vhost.forwardedPort
+			route.ForwardedProto = r.vhost.forwardedProto
 		}
 		if route.ServerName == "" {
 			route.ServerName = p.global

@@ -18,7 +18,9 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 	for _, r := range rules {
 		severity[r.Code] = r.Severity
 	}
+	l := &linter{tree: tree}
 	p := newPlanner(tree, opts, true)
+	p.lint = l
 	p.keep = func(code string) bool {
 		_, ok := severity[code]
 		return ok
@@ -60,18 +62,18 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 			out = append(out, d)
 		}
 	}
-	l := &linter{tree: tree}
-	l.read()
 	l.serviceThreads()
 	l.groupsAndProxies()
 	l.publishedAround(sp)
 	return append(out, l.found...)
 }
 
-// linter holds what lint's own checks read from the configuration: the
-// daemon groups, the import scripts and the groups that serve an
-// application, as the planner reads them, and the directives that name
-// a group or trust proxy headers.
+// linter holds what lint's own checks read from the configuration, which
+// the planner's walk fills (collect): the daemon groups, the import
+// scripts and the groups that serve an application, as the planner reads
+// them (though from any node, and a daemon group httpd refuses for its
+// options too), and the directives that name a group or trust proxy
+// headers.
 type linter struct {
 	tree    *apacheconf.Tree
 	daemons []*daemon
@@ -97,71 +99,6 @@ type groupRef struct {
 type trustedHeaders struct {
 	node      *apacheconf.Node
 	ancestors []*apacheconf.Node
-}
-
-// read walks the configuration once for every check of the linter.
-func (l *linter) read() {
-	l.apps = map[string]bool{}
-	l.hasProxies = map[*apacheconf.Node]bool{}
-	var stack []*apacheconf.Node
-	l.tree.Walk(func(n *apacheconf.Node, depth int) bool {
-		stack = stack[:min(depth, len(stack))]
-		var in *apacheconf.Node
-		if len(stack) > 0 {
-			in = stack[len(stack)-1]
-		}
-		// A section only encloses: the checks of groups and proxies look
-		// at directives (though the groups are read as the planner reads
-		// them, from any node).
-		section := n.Kind == apacheconf.KindSection
-		if section {
-			stack = append(stack, n)
-		}
-		switch {
-		case n.Is("WSGIDaemonProcess"):
-			name, rest := apacheconf.GetwordConf(n.Args)
-			if opts, ok := parseWSGIOptions(rest); ok && name != "" {
-				l.daemons = append(l.daemons, &daemon{name: name, opts: opts, node: n})
-			}
-		case n.Is("WSGIImportScript"):
-			_, rest := apacheconf.GetwordConf(n.Args)
-			if opts, ok := parseWSGIOptions(rest); ok {
-				imp := groupRef{node: n}
-				for _, o := range opts {
-					if o.Name == "process-group" {
-						imp.name = o.Value
-					}
-				}
-				l.imports = append(l.imports, imp)
-			}
-		case n.Is("WSGIScriptAlias"), n.Is("WSGIScriptAliasMatch"):
-			_, rest := apacheconf.GetwordConf(n.Args)
-			_, rest = apacheconf.GetwordConf(rest)
-			if opts, ok := parseWSGIOptions(rest); ok {
-				for _, o := range opts {
-					if o.Name == "process-group" {
-						l.apps[o.Value] = true
-						if !section {
-							l.groupRefs = append(l.groupRefs, groupRef{n, o.Value})
-						}
-					}
-				}
-			}
-		case n.Is("WSGIProcessGroup"):
-			if w := n.Words(); len(w) == 1 {
-				l.apps[w[0]] = true
-				if !section {
-					l.groupRefs = append(l.groupRefs, groupRef{n, w[0]})
-				}
-			}
-		case section:
-		case n.Is("WSGITrustedProxies"):
-			l.hasProxies[in] = true
-		case n.Is("WSGITrustedProxyHeaders"):
-			l.trusted = append(l.trusted, trustedHeaders{n, append([]*apacheconf.Node{nil}, stack...)})
-		}
-		return true
-	})
 }
 
 func (l *linter) warn(code string, pos apacheconf.Position, summary string) {

@@ -19,8 +19,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/translate/dockerrun"
@@ -69,32 +71,27 @@ const (
 
 // planner holds what one Plan call has found.
 type planner struct {
-	tree        *apacheconf.Tree
-	opts        Options
-	fs          apacheconf.FileSystem
-	global      string // the server-level ServerName
-	daemons     []*daemon
-	byName      map[string]*daemon // the first daemon group of each name
-	imports     []*importScript
-	routes      []*route
-	reverse     map[routeKey][]*route          // routes by what a ProxyPassReverse names
-	apps        map[string]apacheconf.Position // groups that serve a WSGI application
-	scopes      []*appScope                    // the main server and virtual hosts, for the apps
-	daemonIndex map[string]*daemon             // the daemons by name, made by daemonNamed
-	diags       apacheconf.Diagnostics
-	report      spec.Report
-	lintOnly    bool // planning for Lint: no hashes, no report (plan)
+	tree         *apacheconf.Tree
+	opts         Options
+	fs           apacheconf.FileSystem
+	global       string // the server-level ServerName
+	daemons      []*daemon
+	byName       map[string]*daemon // the first daemon group of each name
+	imports      []*importScript
+	routes       []*route
+	serverRoutes scopeRoutes                    // the main server's routes, for ProxyPassReverse
+	apps         map[string]apacheconf.Position // groups that serve a WSGI application
+	scopes       []*appScope                    // the main server and virtual hosts, for the apps
+	daemonIndex  map[string]*daemon             // the daemons by name, made by daemonNamed
+	diags        apacheconf.Diagnostics
+	report       spec.Report
+	lintOnly     bool // planning for Lint: no hashes, no report (plan)
+	// lint, when set, is filled by the planner's walk with what lint's own
+	// checks read (Lint).
+	lint *linter
 	// keep, when set, says which of errorf's and warnf's codes to record:
 	// Lint reports only some, and leaves the others unformatted.
 	keep func(code string) bool
-}
-
-// routeKey is what pairs a ProxyPassReverse with its ProxyPass: the
-// virtual host, the path and the URL without a trailing slash.
-type routeKey struct {
-	vhost *vhost
-	path  string
-	url   string
 }
 
 // route is a ProxyPass or ProxyPassMatch to a backend.
@@ -105,6 +102,18 @@ type route struct {
 	node       *apacheconf.Node
 	vhost      *vhost
 	hasReverse bool
+	// backend and isLocal are localBackend(url), once readLocal (local).
+	backend            backend
+	isLocal, readLocal bool
+}
+
+// local is localBackend(r.url), read once for appPorts and correlate.
+func (r *route) local() (backend, bool) {
+	if !r.readLocal {
+		r.backend, r.isLocal = localBackend(r.url)
+		r.readLocal = true
+	}
+	return r.backend, r.isLocal
 }
 
 // Plan reads tree's daemon groups and launcher scripts and returns the
@@ -128,7 +137,7 @@ func plan(tree *apacheconf.Tree, opts Options, lintOnly bool) (*spec.Spec, *spec
 
 func newPlanner(tree *apacheconf.Tree, opts Options, lintOnly bool) *planner {
 	return &planner{tree: tree, opts: opts, fs: opts.FS, apps: map[string]apacheconf.Position{},
-		byName: map[string]*daemon{}, reverse: map[routeKey][]*route{}, lintOnly: lintOnly}
+		byName: map[string]*daemon{}, lintOnly: lintOnly}
 }
 
 // plan makes the spec and fills the planner's report and diagnostics.
@@ -138,8 +147,7 @@ func (p *planner) plan() *spec.Spec {
 	if p.fs == nil {
 		p.fs = apacheconf.OSFileSystem{}
 	}
-	p.collect()
-	p.collectApps()
+	p.collect(p.lint)
 	sp := &spec.Spec{Project: p.project()}
 	if m := tree.Main(); m != nil {
 		sp.ConfigFile = m.Name
@@ -155,6 +163,13 @@ func (p *planner) plan() *spec.Spec {
 		}
 	}
 	p.readLaunchers()
+	unread := 0
+	for _, imp := range p.imports {
+		if imp.readErr != nil {
+			unread++
+		}
+	}
+	p.diags = slices.Grow(p.diags, unread) // one finding each
 	for _, imp := range p.imports {
 		if svc := p.service(sp, imp, hw); svc != nil {
 			sp.Services = append(sp.Services, svc)
@@ -226,28 +241,64 @@ func (p *planner) unmapped(service, what, why string, pos apacheconf.Position) {
 	p.report.Unmapped = append(p.report.Unmapped, spec.Item{Service: service, What: what, Why: why, Source: pos})
 }
 
-// collect walks the effective configuration in httpd's order, with the
-// enclosing virtual host of each directive.
-func (p *planner) collect() {
-	// vhostAt[d] and locationAt[d] are the innermost virtual host and
-	// <Location> around the nodes at depth d.
+// collect walks the effective configuration once, in httpd's order, for
+// every reader of the planner: the launchers' daemon groups and import
+// scripts with the enclosing virtual host of each directive, the front
+// end's ProxyPass lines, the WSGI applications (collectApps' share, see
+// app.go), and, when l is not nil, what lint's own checks read (see
+// lint.go). Each directive's arguments are split once for all of them.
+func (p *planner) collect(l *linter) {
+	main := &appScope{}
+	p.scopes = []*appScope{main}
+	if l != nil {
+		l.apps = map[string]bool{}
+		l.hasProxies = map[*apacheconf.Node]bool{}
+	}
+	// What encloses the nodes at depth d: the innermost virtual host and
+	// <Location> (vhostAt, locationAt), the virtual host's scope for the
+	// applications (scopeAt), the innermost section other than a virtual
+	// host (sectionAt), and the sections themselves (ancestors).
 	vhostAt := []*vhost{nil}
 	locationAt := []*apacheconf.Node{nil}
+	scopeAt := []*appScope{main}
+	sectionAt := []*apacheconf.Node{nil}
+	var ancestors []*apacheconf.Node
 	p.tree.Walk(func(n *apacheconf.Node, depth int) bool {
 		cur, location := vhostAt[depth], locationAt[depth]
-		if n.Kind == apacheconf.KindSection {
-			v, l := cur, location
+		scope, section := scopeAt[depth], sectionAt[depth]
+		ancestors = ancestors[:depth]
+		isSection := n.Kind == apacheconf.KindSection
+		if isSection {
+			v, loc, sc, sec := cur, location, scope, section
 			switch {
 			case n.Is("VirtualHost"):
-				v = &vhost{node: n, headers: map[string]string{}}
+				v = &vhost{node: n}
+				sc = &appScope{node: n, port: "80"}
+				for _, a := range n.Words() {
+					if i := strings.LastIndexByte(a, ':'); i >= 0 && !strings.HasSuffix(a, "]") {
+						sc.port = a[i+1:]
+					}
+				}
+				p.scopes = append(p.scopes, sc)
 			case n.Is("Location"), n.Is("LocationMatch"):
-				l = n
+				loc, sec = n, n
+			default:
+				sec = n
 			}
 			vhostAt = append(vhostAt[:depth+1], v)
-			locationAt = append(locationAt[:depth+1], l)
+			locationAt = append(locationAt[:depth+1], loc)
+			scopeAt = append(scopeAt[:depth+1], sc)
+			sectionAt = append(sectionAt[:depth+1], sec)
+		}
+		var in *apacheconf.Node // the innermost section, for lint
+		if depth > 0 {
+			in = ancestors[depth-1]
+		}
+		if isSection {
+			ancestors = append(ancestors, n)
 		}
 		switch {
-		case n.Kind == apacheconf.KindSection && n.Is("VirtualHost"):
+		case isSection && n.Is("VirtualHost"):
 			// Made above, for the directives inside.
 		case n.Is("ServerName"):
 			if w := n.Words(); len(w) > 0 {
@@ -256,32 +307,86 @@ func (p *planner) collect() {
 				} else if p.global == "" {
 					p.global = hostOnly(w[0])
 				}
+				if scope != main {
+					scope.name = hostOnly(w[0])
+				}
+			}
+		case n.Is("ServerAlias"):
+			scope.aliases = append(scope.aliases, n.Words()...)
+		case n.Is("SSLEngine"):
+			if w := n.Words(); len(w) == 1 && strings.EqualFold(w[0], "on") {
+				scope.tls = true
+			}
+		case n.Is("Alias"):
+			if section != nil {
+				break
+			}
+			if w := n.Words(); len(w) == 2 {
+				scope.statics = append(scope.statics, spec.Alias{URL: w[0], Path: w[1], Source: n.Pos()})
 			}
 		case n.Is("WSGIDaemonProcess"):
-			p.addDaemon(n, cur)
+			if d := p.addDaemon(n, cur); d != nil && l != nil {
+				l.daemons = append(l.daemons, d)
+			}
 		case n.Is("WSGIImportScript"):
-			p.addImport(n, cur)
-		case n.Is("WSGIScriptAlias"), n.Is("WSGIScriptAliasMatch"):
-			_, rest := apacheconf.GetwordConf(n.Args)
-			_, rest = apacheconf.GetwordConf(rest)
-			if opts, ok := parseWSGIOptions(rest); ok {
+			opts, ok := p.addImport(n, cur)
+			if l != nil && ok {
+				imp := groupRef{node: n}
 				for _, o := range opts {
 					if o.Name == "process-group" {
-						p.apps[o.Value] = n.Pos()
+						imp.name = o.Value
+					}
+				}
+				l.imports = append(l.imports, imp)
+			}
+		case n.Is("WSGIScriptAlias"), n.Is("WSGIScriptAliasMatch"):
+			url, rest := apacheconf.GetwordConf(n.Args)
+			script, rest := apacheconf.GetwordConf(rest)
+			opts, ok := parseWSGIOptions(rest)
+			if !ok {
+				break
+			}
+			for _, o := range opts {
+				if o.Name == "process-group" {
+					p.apps[o.Value] = n.Pos()
+					if l != nil {
+						l.apps[o.Value] = true
+						if !isSection {
+							l.groupRefs = append(l.groupRefs, groupRef{n, o.Value})
+						}
 					}
 				}
 			}
-		case n.Is("WSGIProcessGroup"):
-			if w := n.Words(); len(w) == 1 {
-				p.apps[w[0]] = n.Pos()
+			if script != "" {
+				p.addScriptAlias(n, url, script, opts, scope)
 			}
+		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"):
+			w := n.Words()
+			if len(w) != 1 {
+				break
+			}
+			if n.Is("WSGIProcessGroup") {
+				p.apps[w[0]] = n.Pos()
+				if l != nil {
+					l.apps[w[0]] = true
+					if !isSection {
+						l.groupRefs = append(l.groupRefs, groupRef{n, w[0]})
+					}
+				}
+			}
+			p.addSetting(n, w[0], section, scope)
 		case n.Is("ProxyPass"), n.Is("ProxyPassMatch"), n.Is("ProxyPassReverse"):
 			p.addProxy(n, cur, location)
 		case n.Is("RequestHeader"):
 			w := n.Words()
 			if len(w) >= 3 && strings.EqualFold(w[0], "set") && cur != nil {
-				cur.headers[lowerASCII(w[1])] = w[2]
+				cur.setHeader(w[1], w[2])
 			}
+		case l == nil || isSection:
+		case n.Is("WSGITrustedProxies"):
+			l.hasProxies[in] = true
+		case n.Is("WSGITrustedProxyHeaders"):
+			l.trusted = append(l.trusted, trustedHeaders{n, append([]*apacheconf.Node{nil}, ancestors[:depth]...)})
 		}
 		return true
 	})
@@ -303,43 +408,50 @@ func hostOnly(serverName string) string {
 	return s
 }
 
-func (p *planner) addDaemon(n *apacheconf.Node, v *vhost) {
+// addDaemon records a WSGIDaemonProcess, or the error httpd gives it. It
+// returns the group as lint reads it, whenever its name and options read
+// (httpd may still refuse an option or a repeated name): the planner's
+// own, or a copy for lint alone; nil otherwise.
+func (p *planner) addDaemon(n *apacheconf.Node, v *vhost) *daemon {
 	name, rest := apacheconf.GetwordConf(n.Args)
 	if name == "" {
 		p.errorf(CodeDaemon, n.Pos(), "Give the daemon group a name: WSGIDaemonProcess NAME [option=value ...].",
 			"WSGIDaemonProcess has no name")
-		return
+		return nil
 	}
 	opts, ok := parseWSGIOptions(rest)
 	if !ok {
 		p.errorf(CodeDaemon, n.Pos(), "Options are name=value with no space around '='; httpd refuses this line too.",
 			"Invalid option to WSGI daemon process definition.")
-		return
+		return nil
 	}
 	for _, o := range opts {
 		if !daemonOptions[o.Name] {
 			p.errorf(CodeDaemon, n.Pos(), fmt.Sprintf("%q is not a WSGIDaemonProcess option; httpd refuses this line too.", o.Name),
 				"Invalid option to WSGI daemon process definition.")
-			return
+			return &daemon{name: name, opts: opts, node: n}
 		}
 	}
 	if d, ok := p.byName[name]; ok {
 		p.errorf(CodeDaemon, n.Pos(), fmt.Sprintf("The first definition is at %s; group names must be unique for the whole server.", d.node.Pos()),
 			"Name duplicates previous WSGI daemon definition.")
-		return
+		return &daemon{name: name, opts: opts, node: n}
 	}
 	d := &daemon{name: name, opts: opts, node: n, vhost: v}
 	p.daemons = append(p.daemons, d)
 	p.byName[name] = d
+	return d
 }
 
-func (p *planner) addImport(n *apacheconf.Node, v *vhost) {
+// addImport records a WSGIImportScript, or the error httpd gives it; it
+// returns the options as read, and whether they read.
+func (p *planner) addImport(n *apacheconf.Node, v *vhost) ([]wsgiOption, bool) {
 	path, rest := apacheconf.GetwordConf(n.Args)
 	opts, ok := parseWSGIOptions(rest)
 	if path == "" || !ok {
 		p.errorf(CodeImport, n.Pos(), "Write WSGIImportScript PATH process-group=NAME application-group=NAME; httpd refuses this line too.",
 			"Invalid option to WSGI import script definition.")
-		return
+		return opts, ok
 	}
 	imp := &importScript{path: path, node: n, vhost: v}
 	for _, o := range opts {
@@ -351,46 +463,47 @@ func (p *planner) addImport(n *apacheconf.Node, v *vhost) {
 		default:
 			p.errorf(CodeImport, n.Pos(), fmt.Sprintf("%q is not a WSGIImportScript option (only process-group and application-group are).", o.Name),
 				"Invalid option to WSGI import script definition.")
-			return
+			return opts, ok
 		}
 	}
 	if imp.appGroup == "" {
 		p.errorf(CodeImport, n.Pos(), "Add application-group=%{GLOBAL}, as the seed pattern does.", "Name of WSGI application group required.")
-		return
+		return opts, ok
 	}
 	if imp.group == "" {
 		p.errorf(CodeImport, n.Pos(), "Add process-group=NAME naming the WSGIDaemonProcess the script runs in.", "Name of WSGI process group required.")
-		return
+		return opts, ok
 	}
 	if imp.group == "%{GLOBAL}" {
 		p.unmapped("", "WSGIImportScript "+path, "it runs in Apache's own child processes (process-group=%{GLOBAL}), not in a daemon group: nothing to run as a service", n.Pos())
-		return
+		return opts, ok
 	}
 	p.imports = append(p.imports, imp)
+	return opts, ok
 }
 
 // addProxy records ProxyPass, ProxyPassMatch and ProxyPassReverse. Inside
 // <Location> the path is the location's and is not written.
 func (p *planner) addProxy(n *apacheconf.Node, v *vhost, location *apacheconf.Node) {
-	w := n.Words()
+	w0, w1, words := twoWords(n.ArgText())
 	var path, target string
 	switch {
-	case location != nil && len(w) >= 1:
-		lw := location.Words()
-		if len(lw) > 0 {
-			path = lw[0]
+	case location != nil && words >= 1:
+		if lw0, _, lwords := twoWords(location.ArgText()); lwords > 0 {
+			path = lw0
 		}
-		target = w[0]
-	case len(w) >= 2:
-		path, target = w[0], w[1]
+		target = w0
+	case words >= 2:
+		path, target = w0, w1
 	default:
 		return
 	}
-	key := routeKey{vhost: v, path: path, url: strings.TrimSuffix(target, "/")}
+	routes := &p.serverRoutes
+	if v != nil {
+		routes = &v.routes
+	}
 	if n.Is("ProxyPassReverse") {
-		for _, r := range p.reverse[key] {
-			r.hasReverse = true
-		}
+		routes.reverse(path, strings.TrimSuffix(target, "/"))
 		return
 	}
 	if target == "!" {
@@ -398,7 +511,65 @@ func (p *planner) addProxy(n *apacheconf.Node, v *vhost, location *apacheconf.No
 	}
 	r := &route{directive: canonicalProxy(n), path: path, url: target, node: n, vhost: v}
 	p.routes = append(p.routes, r)
-	p.reverse[key] = append(p.reverse[key], r)
+	routes.add(r)
+}
+
+// twoWords are the first two of apacheconf.Words(s), and how many of
+// the two there are, without the list.
+func twoWords(s string) (w0, w1 string, n int) {
+	rest := strings.TrimLeft(s, " \t\n\v\f\r")
+	if rest == "" {
+		return "", "", 0
+	}
+	w0, rest = apacheconf.GetwordConf(rest)
+	if rest == "" {
+		return w0, "", 1
+	}
+	w1, _ = apacheconf.GetwordConf(rest)
+	return w0, w1, 2
+}
+
+// scopeRoutes are the routes of one virtual host (or of the main server),
+// for pairing a ProxyPassReverse with them: by path and by URL without a
+// trailing slash, through a map once there are many.
+type scopeRoutes struct {
+	list  []*route
+	byKey map[[2]string][]*route
+}
+
+// manyRoutes is how many routes a scope has before they are found through
+// a map.
+const manyRoutes = 16
+
+func (s *scopeRoutes) add(r *route) {
+	s.list = append(s.list, r)
+	if s.byKey != nil {
+		k := [2]string{r.path, strings.TrimSuffix(r.url, "/")}
+		s.byKey[k] = append(s.byKey[k], r)
+	}
+}
+
+// reverse marks the routes that a ProxyPassReverse of path and url (no
+// trailing slash) pairs with.
+func (s *scopeRoutes) reverse(path, url string) {
+	if s.byKey == nil && len(s.list) > manyRoutes {
+		s.byKey = make(map[[2]string][]*route, len(s.list))
+		for _, r := range s.list {
+			k := [2]string{r.path, strings.TrimSuffix(r.url, "/")}
+			s.byKey[k] = append(s.byKey[k], r)
+		}
+	}
+	if s.byKey != nil {
+		for _, r := range s.byKey[[2]string{path, url}] {
+			r.hasReverse = true
+		}
+		return
+	}
+	for _, r := range s.list {
+		if r.path == path && strings.TrimSuffix(r.url, "/") == url {
+			r.hasReverse = true
+		}
+	}
 }
 
 func canonicalProxy(n *apacheconf.Node) string {
@@ -577,30 +748,29 @@ func (p *planner) evaluate(svc *spec.Service, d *daemon, imp *importScript, stat
 func (p *planner) readLaunchers() {
 	lookup := p.lookupEnv()
 	missing := &missingDirs{fs: p.fs}
-	work := make(chan *importScript)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(1, len(p.imports))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for imp := range work {
-				imp.script = imp.path
-				if !filepath.IsAbs(imp.script) {
-					imp.script = filepath.Join(p.tree.ServerRoot, imp.script)
-				}
-				if imp.src, imp.readErr = missing.readFile(imp.script); imp.readErr == nil {
-					imp.launch, imp.diags = importscript.Parse(imp.script, imp.src, lookup)
-					if p.lintOnly {
-						imp.src = nil // only the config hash reads it
-					}
+	// Each worker takes the next script by its index: no hand-over per
+	// script, and the calling goroutine is one of the workers.
+	var next atomic.Int64
+	read := func() {
+		for i := int(next.Add(1) - 1); i < len(p.imports); i = int(next.Add(1) - 1) {
+			imp := p.imports[i]
+			imp.script = imp.path
+			if !filepath.IsAbs(imp.script) {
+				imp.script = filepath.Join(p.tree.ServerRoot, imp.script)
+			}
+			if imp.src, imp.readErr = missing.readFile(imp.script); imp.readErr == nil {
+				imp.launch, imp.diags = importscript.Parse(imp.script, imp.src, lookup)
+				if p.lintOnly {
+					imp.src = nil // only the config hash reads it
 				}
 			}
-		}()
+		}
 	}
-	for _, imp := range p.imports {
-		work <- imp
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(p.imports)) - 1 {
+		wg.Go(read)
 	}
-	close(work)
+	read()
 	wg.Wait()
 }
 
@@ -741,6 +911,9 @@ func (p *planner) passDaemonLocale(svc *spec.Service, d *daemon, launch *imports
 
 // reportIdleDaemons notes daemon groups no import script uses.
 func (p *planner) reportIdleDaemons(sp *spec.Spec) {
+	if p.lintOnly {
+		return // it only reports, and Lint has no report
+	}
 	used := map[string]bool{}
 	for _, imp := range p.imports {
 		used[imp.group] = true

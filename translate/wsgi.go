@@ -105,7 +105,39 @@ type importScript struct {
 type vhost struct {
 	node       *apacheconf.Node
 	serverName string
-	headers    map[string]string // RequestHeader set NAME VALUE, lower-case names
+	// The last RequestHeader set X-Forwarded-Port and X-Forwarded-Proto.
+	forwardedPort, forwardedProto string
+	routes                        scopeRoutes // its ProxyPass lines
+}
+
+// setHeader records a RequestHeader set NAME VALUE of the virtual host;
+// only the forwarded port and scheme are read.
+func (v *vhost) setHeader(name, value string) {
+	switch {
+	case isLower(name, "x-forwarded-port"):
+		v.forwardedPort = value
+	case isLower(name, "x-forwarded-proto"):
+		v.forwardedProto = value
+	}
+}
+
+// isLower reports whether strings.ToLower(s) is lower, an ASCII name with
+// no 'k' (the Kelvin sign lowers to it): then only an ASCII s of the same
+// length can be, and nothing needs to be allocated.
+func isLower(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // serverNameOf is the ServerName of a scope, for mod_wsgi's rule that a
