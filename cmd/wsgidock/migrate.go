@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -170,12 +171,10 @@ func collectLate() (restore func()) {
 }
 
 func (c *migrateCmd) Run(io *streams) error {
-	if c.Out == "" {
-		// With -o every format is held until the directory is written:
-		// more than migrateHeap stays live at 10,000 daemon groups, and
-		// the collector would run all the time.
-		defer collectLate()()
-	}
+	// With -o, each format is written to its file as it is made: what
+	// stays live is the plan and the working memory of two formats,
+	// under migrateHeap at 10,000 daemon groups.
+	defer collectLate()()
 	tree, sp, report, err := c.plan(io.stderr)
 	if err != nil {
 		return err
@@ -314,9 +313,9 @@ func (c *migrateCmd) reportUnmapped(w io.Writer, report *spec.Report, notes []sp
 // writeAll writes every format, the rewritten Apache files and one
 // MIGRATION.md into a new directory.
 func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec, report *spec.Report, opts emit.Options) (err error) {
-	// Each file goes to the new directory as soon as it is made, so that
-	// only one format is held at a time; nothing is in place of -o DIR
-	// until the end, and a failure leaves nothing.
+	// Each file is written to the new directory as it is made, by
+	// writeJobs jobs at a time; nothing is in place of -o DIR until the
+	// end, and a failure leaves nothing.
 	dw, err := emit.NewDirWriter(c.Out, c.Force)
 	if err != nil {
 		return dirError(c.Out, err)
@@ -326,62 +325,104 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 			dw.Abort()
 		}
 	}()
-	var names []string
-	put := func(f emit.File) error {
-		names = append(names, f.Name)
+	// Each job writes its files and returns their names and its notes,
+	// in the order they are listed and reported in.
+	type result struct {
+		names []string
+		notes []spec.Item
+		err   error
+	}
+	put := func(r *result, f emit.File) error {
+		r.names = append(r.names, f.Name)
 		if err := dw.Put(f); err != nil {
 			return dirError(c.Out, err)
 		}
 		return nil
 	}
-	var notes []spec.Item
+	var jobs []func(r *result)
 	for _, f := range emit.Formats {
-		out, n, err := emit.Main(f, sp, report, opts)
+		jobs = append(jobs, func(r *result) {
+			file, err := emit.FileOf(f)
+			if err != nil {
+				r.err = err
+				return
+			}
+			r.names = append(r.names, file.Name)
+			out, err := dw.Create(file.Name, file.Mode)
+			if err != nil {
+				r.err = dirError(c.Out, err)
+				return
+			}
+			n, err := emit.Write(out, f, sp, report, opts)
+			if cerr := out.Close(); err == nil && cerr != nil {
+				r.err = dirError(c.Out, cerr)
+				return
+			}
+			if err != nil {
+				r.err = &exitError{code: exitFindings, msg: fmt.Sprintf("%s: %v", f, err)}
+				return
+			}
+			for _, it := range n {
+				it.What = fmt.Sprintf("%s (%s)", it.What, f)
+				r.notes = append(r.notes, it)
+			}
+		})
+	}
+	jobs = append(jobs, func(r *result) {
+		rewritten, n, err := apache.Rewrite(tree, sp)
 		if err != nil {
-			return &exitError{code: exitFindings, msg: fmt.Sprintf("%s: %v", f, err)}
-		}
-		if err := put(out); err != nil {
-			return err
+			r.err = err
+			return
 		}
 		for _, it := range n {
-			it.What = fmt.Sprintf("%s (%s)", it.What, f)
-			notes = append(notes, it)
+			it.What = fmt.Sprintf("%s (apache)", it.What)
+			r.notes = append(r.notes, it)
 		}
-	}
-	rewritten, n, err := apache.Rewrite(tree, sp)
-	if err != nil {
-		return err
-	}
-	for _, it := range n {
-		it.What = fmt.Sprintf("%s (apache)", it.What)
-		notes = append(notes, it)
-	}
-	for _, f := range rewritten {
-		if err := put(emit.File{Name: filepath.Join("apache", apacheOutName(tree, f.Name)), Data: f.Data, Mode: 0o644}); err != nil {
-			return err
+		for _, f := range rewritten {
+			if r.err = put(r, emit.File{Name: filepath.Join("apache", apacheOutName(tree, f.Name)), Data: f.Data, Mode: 0o644}); r.err != nil {
+				return
+			}
 		}
-	}
-	apps, err := bundle.Files(sp)
-	if err != nil {
-		return &exitError{code: exitFindings, msg: err.Error()}
-	}
-	for _, f := range apps {
-		mode := fs.FileMode(0o644)
-		if f.Executable {
-			mode = 0o755
+	}, func(r *result) {
+		apps, err := bundle.Files(sp)
+		if err != nil {
+			r.err = &exitError{code: exitFindings, msg: err.Error()}
+			return
 		}
-		if err := put(emit.File{Name: f.Name, Data: f.Data, Mode: mode}); err != nil {
-			return err
+		for _, f := range apps {
+			mode := fs.FileMode(0o644)
+			if f.Executable {
+				mode = 0o755
+			}
+			if r.err = put(r, emit.File{Name: f.Name, Data: f.Data, Mode: mode}); r.err != nil {
+				return
+			}
 		}
+	})
+	results := make([]result, len(jobs))
+	runJobs(len(jobs), func(i int) { jobs[i](&results[i]) })
+	var names []string
+	var notes []spec.Item
+	for _, r := range results {
+		if r.err != nil {
+			return r.err
+		}
+		names = append(names, r.names...)
+		notes = append(notes, r.notes...)
 	}
 	if err := c.reportUnmapped(io.stderr, report, notes); err != nil {
 		return err
 	}
-	md, err := migrationMarkdown(sp, report, notes)
+	names = append(names, emit.MigrationFile)
+	md, err := dw.Create(emit.MigrationFile, 0)
 	if err != nil {
-		return err
+		return dirError(c.Out, err)
 	}
-	if err := put(emit.File{Name: emit.MigrationFile, Data: md}); err != nil {
+	err = migration.Write(md, sp, report, migrationFormats, notes)
+	if cerr := md.Close(); err == nil && cerr != nil {
+		return dirError(c.Out, cerr)
+	}
+	if err != nil {
 		return err
 	}
 	if err := dw.Commit(); err != nil {
@@ -389,6 +430,32 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 	}
 	fmt.Fprintf(io.stderr, "wrote %s: %s\n", c.Out, strings.Join(names, ", "))
 	return nil
+}
+
+// writeJobs is how many of -o DIR's files are made at once: the machines
+// it runs on have a few cores, and each job holds one format's working
+// memory.
+const writeJobs = 2
+
+// runJobs runs job(0) to job(n-1), writeJobs at a time, in that order of
+// start, and returns when all have ended.
+func runJobs(n int, job func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(writeJobs, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				job(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // dirError is the exit error of a failure to write -o DIR.
@@ -412,6 +479,6 @@ func apacheOutName(tree *apacheconf.Tree, name string) string {
 	return strings.TrimPrefix(abs, string(os.PathSeparator))
 }
 
-func migrationMarkdown(sp *spec.Spec, report *spec.Report, notes []spec.Item) ([]byte, error) {
-	return migration.Markdown(sp, report, "sh, compose, kube or apache", notes)
-}
+// migrationFormats is how MIGRATION.md of -o DIR names the outputs its
+// notes come from.
+const migrationFormats = "sh, compose, kube or apache"

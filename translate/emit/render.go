@@ -6,6 +6,7 @@ package emit
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/wsgidock/wsgidock/translate/emit/compose"
 	"github.com/wsgidock/wsgidock/translate/emit/kube"
@@ -61,24 +62,56 @@ func Render(format Format, sp *spec.Spec, report *spec.Report, opts Options) ([]
 // Main runs the format's emitter for the output alone, without
 // MIGRATION.md, and returns it with the format's notes.
 func Main(format Format, sp *spec.Spec, report *spec.Report, opts Options) (main File, notes []spec.Item, err error) {
+	if main, err = FileOf(format); err != nil {
+		return File{}, nil, err
+	}
 	switch format {
 	case FormatShell:
-		main = File{Name: "run.sh", Mode: 0o755}
 		main.Data, notes, err = shell.Script(sp, opts.Shell)
 	case FormatCompose:
-		main = File{Name: "compose.yaml"}
 		main.Data, notes, err = compose.File(sp)
 	case FormatKube:
-		main = File{Name: "k8s.yaml"}
 		main.Data, notes, err = kube.Manifests(sp, opts.Kube)
 	case FormatJSON:
-		main = File{Name: "spec.json"}
 		main.Data, err = specjson.Marshal(sp, report)
-	default:
-		return File{}, nil, fmt.Errorf("unknown output format %q (want sh, compose, kube or json)", format)
 	}
 	if err != nil {
 		return File{}, nil, err
 	}
 	return main, notes, nil
+}
+
+// FileOf is the name and mode of the format's output in a directory,
+// without its data.
+func FileOf(format Format) (File, error) {
+	switch format {
+	case FormatShell:
+		return File{Name: "run.sh", Mode: 0o755}, nil
+	case FormatCompose:
+		return File{Name: "compose.yaml"}, nil
+	case FormatKube:
+		return File{Name: "k8s.yaml"}, nil
+	case FormatJSON:
+		return File{Name: "spec.json"}, nil
+	}
+	return File{}, fmt.Errorf("unknown output format %q (want sh, compose, kube or json)", format)
+}
+
+// Write writes what Main returns as data to w, and returns the format's
+// notes. The formats whose output is largest (json, kube) are written as
+// they are made, never held whole; after an error, what was written is to
+// be thrown away.
+func Write(w io.Writer, format Format, sp *spec.Spec, report *spec.Report, opts Options) ([]spec.Item, error) {
+	switch format {
+	case FormatJSON:
+		return nil, specjson.Write(w, sp, report)
+	case FormatKube:
+		return kube.Write(w, sp, opts.Kube)
+	}
+	main, notes, err := Main(format, sp, report, opts)
+	if err != nil {
+		return nil, err
+	}
+	_, err = w.Write(main.Data)
+	return notes, err
 }

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // File is one file of an output directory.
@@ -53,11 +55,14 @@ func WriteDir(dir string, files []File, force bool) error {
 // given, and nothing is in dir's place until Commit. After an error from
 // Put or Commit, or after Abort, dir is as it was and nothing the writer
 // made is left (the hidden directory, and the parents of dir it created).
+// Its methods may be called from several goroutines at once.
 type DirWriter struct {
 	dir, abs, tmp string
 	replace       bool
 	created       string // the first parent directory NewDirWriter made, if any
+	mu            sync.Mutex
 	seen          map[string]bool
+	committing    bool // Commit has begun: Create refuses
 	done          bool
 }
 
@@ -98,28 +103,96 @@ func NewDirWriter(dir string, force bool) (*DirWriter, error) {
 
 // Put writes one file of the directory.
 func (w *DirWriter) Put(f File) error {
-	if w.done {
-		return fmt.Errorf("%s: the directory is already written", w.dir)
+	out, err := w.Create(f.Name, f.Mode)
+	if err != nil {
+		return err
 	}
-	err := checkNames([]File{f})
-	if err == nil && w.seen[f.Name] {
-		err = fmt.Errorf("output file name %q is given twice", f.Name)
+	if _, err := out.Write(f.Data); err != nil {
+		out.file.Close()
+		return w.fail(err)
+	}
+	return out.Close()
+}
+
+// DirFile is one file of the directory being written, as Create gives it:
+// writes to it are buffered, and Close syncs it.
+type DirFile struct {
+	w    *DirWriter
+	file *os.File
+	buf  *bufio.Writer
+	mode fs.FileMode
+}
+
+// Write writes to the file; after an error, only Close is of use, and it
+// leaves nothing.
+func (f *DirFile) Write(p []byte) (int, error) { return f.buf.Write(p) }
+
+// Close flushes the file, gives it its mode and syncs it. After an error
+// the directory is as Abort leaves it.
+func (f *DirFile) Close() error {
+	err := f.buf.Flush()
+	if err == nil {
+		// The umask must not take bits the caller asked for (run.sh's x).
+		err = f.file.Chmod(f.mode)
 	}
 	if err == nil {
-		w.seen[f.Name] = true
-		err = put(w.tmp, f)
+		err = f.file.Sync()
 	}
-	if err != nil {
-		return errors.Join(fmt.Errorf("%s: nothing written: %w", w.dir, err), w.Abort())
+	if err = errors.Join(err, f.file.Close()); err != nil {
+		return f.w.fail(err)
 	}
 	return nil
 }
 
+// Create starts one file of the directory, name as File.Name, mode as
+// File.Mode; its contents are written to the DirFile, which the caller
+// closes.
+func (w *DirWriter) Create(name string, mode fs.FileMode) (*DirFile, error) {
+	mode = mode.Perm()
+	if mode == 0 {
+		mode = 0o644
+	}
+	w.mu.Lock()
+	if w.done || w.committing {
+		w.mu.Unlock()
+		return nil, fmt.Errorf("%s: the directory is already written", w.dir)
+	}
+	err := checkNames([]File{{Name: name}})
+	if err == nil && w.seen[name] {
+		err = fmt.Errorf("output file name %q is given twice", name)
+	}
+	var file *os.File
+	if err == nil {
+		w.seen[name] = true
+		// Under the lock, so that nothing is made in the hidden
+		// directory once Abort has removed it.
+		p := filepath.Join(w.tmp, filepath.FromSlash(name))
+		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+			file, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+		}
+	}
+	w.mu.Unlock()
+	if err != nil {
+		return nil, w.fail(err)
+	}
+	return &DirFile{w: w, file: file, buf: bufio.NewWriterSize(file, 256<<10), mode: mode}, nil
+}
+
+// fail aborts the writer after err and returns err with what the abort
+// met.
+func (w *DirWriter) fail(err error) error {
+	return errors.Join(fmt.Errorf("%s: nothing written: %w", w.dir, err), w.Abort())
+}
+
 // Commit puts the directory in dir's place.
 func (w *DirWriter) Commit() error {
+	w.mu.Lock()
 	if w.done {
+		w.mu.Unlock()
 		return fmt.Errorf("%s: the directory is already written", w.dir)
 	}
+	w.committing = true
+	w.mu.Unlock()
 	err := syncDir(w.tmp)
 	if err == nil && w.replace {
 		err = swap(w.tmp, w.abs)
@@ -127,14 +200,18 @@ func (w *DirWriter) Commit() error {
 		err = renameOver(w.tmp, w.abs)
 	}
 	if err != nil {
-		return errors.Join(fmt.Errorf("%s: nothing written: %w", w.dir, err), w.Abort())
+		return w.fail(err)
 	}
+	w.mu.Lock()
 	w.done = true
+	w.mu.Unlock()
 	return syncDir(filepath.Dir(w.abs))
 }
 
 // Abort removes what the writer made; dir stays as it was.
 func (w *DirWriter) Abort() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.done {
 		return nil
 	}
@@ -198,35 +275,6 @@ func checkNames(files []File) error {
 		seen[n] = true
 	}
 	return nil
-}
-
-// put writes one file into dir and syncs it.
-func put(dir string, f File) error {
-	p := filepath.Join(dir, filepath.FromSlash(f.Name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	mode := f.Mode.Perm()
-	if mode == 0 {
-		mode = 0o644
-	}
-	return writeFile(p, f.Data, mode)
-}
-
-func writeFile(name string, data []byte, mode fs.FileMode) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		// The umask must not take bits the caller asked for (run.sh's x).
-		err = f.Chmod(mode)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	return errors.Join(err, f.Close())
 }
 
 func syncDir(dir string) error {

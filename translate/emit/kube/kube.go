@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"go.yaml.in/yaml/v2"
@@ -77,27 +78,47 @@ func (o Options) gatewayNamespace() string {
 // and why.
 func Manifests(sp *spec.Spec, opts Options) ([]byte, []spec.Item, error) {
 	var b bytes.Buffer
-	w := newYAMLWriter()
-	// Each object is written as soon as it is built and then dropped:
-	// only the text of thousands of them is held.
-	notes, err := build(sp, opts, func(o object) error {
-		b.WriteString("---\n")
-		for _, line := range o.comment {
-			b.WriteString("# " + oneline.String(line) + "\n")
-		}
-		if w.writeDirect(&b, o.obj) {
-			return nil
-		}
-		if err := w.render(&b, o.obj); err != nil {
-			return fmt.Errorf("writing %s: %w", o.obj.GetObjectKind().GroupVersionKind().Kind, err)
-		}
-		return nil
-	})
+	notes, err := Write(&b, sp, opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	return b.Bytes(), notes, nil
 }
+
+// Write writes what Manifests returns to out, a few pages at a time, so
+// that the manifests of thousands of services are never held whole. After
+// an error, what was written is to be thrown away.
+func Write(out io.Writer, sp *spec.Spec, opts Options) ([]spec.Item, error) {
+	var b bytes.Buffer
+	w := newYAMLWriter()
+	// Each object is written as soon as it is built and then dropped.
+	notes, err := build(sp, opts, func(o object) error {
+		b.WriteString("---\n")
+		for _, line := range o.comment {
+			b.WriteString("# " + oneline.String(line) + "\n")
+		}
+		if !w.writeDirect(&b, o.obj) {
+			if err := w.render(&b, o.obj); err != nil {
+				return fmt.Errorf("writing %s: %w", o.obj.GetObjectKind().GroupVersionKind().Kind, err)
+			}
+		}
+		if b.Len() >= flushAt {
+			if _, err := out.Write(b.Bytes()); err != nil {
+				return err
+			}
+			b.Reset()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	_, err = out.Write(b.Bytes())
+	return notes, err
+}
+
+// flushAt is the size at which Write gives what it holds to its writer.
+const flushAt = 64 << 10
 
 // object is one manifest with the comment lines written above it.
 type object struct {
