@@ -97,7 +97,16 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 			}
 			return nil, newDiag(CodeUnresolved, position(at), "os.environ."+name+"() is known only when the script runs", subsetHelp)
 		}
+	case *userFunc:
+		if name == "__name__" {
+			return newStr(v.name(), position(at)), nil
+		}
 	case *list:
+		if v.nt != nil {
+			if a, err := e.namedTupleAttr(v, name, at); err == nil || name != "index" && name != "count" {
+				return a, err
+			}
+		}
 		switch name {
 		case "append", "extend", "insert":
 			if !v.tuple {
@@ -126,7 +135,10 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 			return &function{name: v.name + "." + name}, nil
 		}
 	case *class:
-		return e.classAttr(v, nil, v, name, at)
+		if v.data != nil && v.data.namedTuple && name == "_fields" {
+			return namedTupleFields(v, at), nil
+		}
+		return e.classAttr(v, nil, v.mro, name, at)
 	case *instance:
 		return e.instanceAttr(v, name, at)
 	case *superProxy:
@@ -752,6 +764,9 @@ func (e *evaluator) join(name string, sep *str, args *arguments, at lexer.Positi
 }
 
 func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (value, error) {
+	if l, ok := m.recv.(*list); ok && l.nt != nil && (m.name == "_asdict" || m.name == "_replace") {
+		return e.namedTupleMethod(l, m.name, args, at)
+	}
 	switch recv := m.recv.(type) {
 	case *dict:
 		switch m.name {

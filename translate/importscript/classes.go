@@ -7,20 +7,23 @@ import (
 
 // class is a class the script defines: its body's names are its
 // attributes; methods are the script's functions. Bases are classes of the
-// script too (object aside), one at most, so that attribute lookup is the
-// chain of bases, as Python's method resolution order is then.
+// script too (object aside); attribute lookup follows the method
+// resolution order Python computes for them (C3).
 type class struct {
 	name  string
-	base  *class
+	mro   []*class // the class itself, then its bases in resolution order
 	attrs map[string]value
 	at    apacheconf.Position
+	// fields are the names the class body annotates, in order (x: int).
+	fields []annotation
+	data   *dataclassInfo // set by @dataclass
 }
 
 func (c *class) describe() string { return "the class " + c.name }
 
 // find looks a name up in the class and its bases.
 func (c *class) find(name string) (value, *class, bool) {
-	for k := c; k != nil; k = k.base {
+	for _, k := range c.mro {
 		if v, ok := k.attrs[name]; ok {
 			return v, k, true
 		}
@@ -30,12 +33,74 @@ func (c *class) find(name string) (value, *class, bool) {
 
 // isSubclass says whether c is d or derives from it.
 func (c *class) isSubclass(d *class) bool {
-	for k := c; k != nil; k = k.base {
+	for _, k := range c.mro {
 		if k == d {
 			return true
 		}
 	}
 	return false
+}
+
+// after is the part of c's resolution order after k, where super() in a
+// method of k looks.
+func (c *class) after(k *class) []*class {
+	for i, m := range c.mro {
+		if m == k {
+			return c.mro[i+1:]
+		}
+	}
+	return nil
+}
+
+// linearize is C3's merge of the bases' resolution orders and the bases
+// themselves, or false where Python refuses the class (TypeError: Cannot
+// create a consistent method resolution order).
+func linearize(c *class, bases []*class) ([]*class, bool) {
+	var seqs [][]*class
+	for _, b := range bases {
+		seqs = append(seqs, append([]*class{}, b.mro...))
+	}
+	seqs = append(seqs, append([]*class{}, bases...))
+	out := []*class{c}
+	for {
+		empty := true
+		for _, s := range seqs {
+			if len(s) > 0 {
+				empty = false
+			}
+		}
+		if empty {
+			return out, true
+		}
+		var head *class
+		for _, s := range seqs {
+			if len(s) == 0 {
+				continue
+			}
+			cand := s[0]
+			inTail := false
+			for _, t := range seqs {
+				for _, x := range t[min(1, len(t)):] {
+					if x == cand {
+						inTail = true
+					}
+				}
+			}
+			if !inTail {
+				head = cand
+				break
+			}
+		}
+		if head == nil {
+			return nil, false
+		}
+		out = append(out, head)
+		for i, s := range seqs {
+			if len(s) > 0 && s[0] == head {
+				seqs[i] = s[1:]
+			}
+		}
+	}
 }
 
 // instance is an object of a class of the script, with its own
@@ -57,9 +122,9 @@ type boundMethod struct {
 func (m *boundMethod) describe() string { return "the method " + m.fn.def.Name }
 
 // superProxy is super() in a method: attribute lookup starts after the
-// class that defined the method.
+// class that defined the method, in the resolution order of self's class.
 type superProxy struct {
-	after *class
+	owner *class
 	self  value
 }
 
@@ -68,11 +133,9 @@ func (*superProxy) describe() string { return "a super() object" }
 // classStmt runs a class body in a scope of its own and binds the class.
 func (e *evaluator) classStmt(c *classDef) error {
 	cls := &class{name: c.Name, attrs: map[string]value{}, at: position(c.Pos)}
-	if e.decorated != "" {
-		e.decorated = ""
-		e.setName(c.Name, poisoned{})
-		return unsupported(c.Pos, "a decorator on a class")
-	}
+	cls.mro = []*class{cls}
+	decorators := e.takeDecorators()
+	var bases []*class
 	if c.Bases != nil {
 		args, err := e.callArgs(c.Bases)
 		if err != nil {
@@ -86,13 +149,19 @@ func (e *evaluator) classStmt(c *classDef) error {
 		for i, b := range args.pos {
 			switch b := b.(type) {
 			case *class:
-				if cls.base != nil {
-					e.setName(c.Name, poisoned{})
-					return unsupported(args.posAt[i], "a class with more than one base class")
+				for _, seen := range bases {
+					if seen == b {
+						e.setName(c.Name, poisoned{})
+						return runtimeError(position(args.posAt[i]), "duplicate base class "+b.name+": Python stops with TypeError", "Name each base class once.")
+					}
 				}
-				cls.base = b
+				bases = append(bases, b)
 			case *function:
 				if b.name == "object" {
+					continue
+				}
+				if b.name == "typing.NamedTuple" {
+					cls.data = &dataclassInfo{namedTuple: true}
 					continue
 				}
 				e.setName(c.Name, poisoned{})
@@ -105,6 +174,14 @@ func (e *evaluator) classStmt(c *classDef) error {
 				return unsupported(args.posAt[i], "deriving a class from "+b.describe())
 			}
 		}
+	}
+	if len(bases) > 0 {
+		mro, ok := linearize(cls, bases)
+		if !ok {
+			e.setName(c.Name, poisoned{})
+			return runtimeError(position(c.Pos), "Cannot create a consistent method resolution order (MRO) for bases of "+c.Name+": Python stops with TypeError", "Order the base classes so that each comes before its own bases.")
+		}
+		cls.mro = mro
 	}
 	var outer *frame
 	if n := len(e.frames); n > 0 {
@@ -129,20 +206,36 @@ func (e *evaluator) classStmt(c *classDef) error {
 		e.setName(c.Name, poisoned{})
 		return nil
 	}
-	e.setName(c.Name, cls)
+	var v value = cls
+	if cls.data != nil && cls.data.namedTuple {
+		nt, err := e.namedTupleClass(cls, c.Pos)
+		if err != nil {
+			e.setName(c.Name, poisoned{})
+			return err
+		}
+		v = nt
+	}
+	v, err := e.decorate(v, decorators, c.Pos)
+	if err != nil {
+		e.setName(c.Name, poisoned{})
+		return err
+	}
+	e.setName(c.Name, v)
 	return nil
 }
 
 // classAttr is cls.name, or obj.name for an instance (self is then the
 // instance): methods come bound, properties are called.
-func (e *evaluator) classAttr(cls *class, self value, start *class, name string, at lexer.Position) (value, error) {
+func (e *evaluator) classAttr(cls *class, self value, from []*class, name string, at lexer.Position) (value, error) {
 	if name == "__name__" && self == nil {
 		return newStr(cls.name, position(at)), nil
 	}
 	var v value
 	found := false
-	for k := start; k != nil && !found; k = k.base {
-		v, found = k.attrs[name]
+	for _, k := range from {
+		if v, found = k.attrs[name]; found {
+			break
+		}
 	}
 	if !found {
 		return nil, runtimeError(position(at), cls.describe()+" has no attribute "+pyRepr(name)+": Python stops with AttributeError",
@@ -181,7 +274,7 @@ func (e *evaluator) instanceAttr(obj *instance, name string, at lexer.Position) 
 		return nil, runtimeError(position(at), obj.describe()+" has no attribute "+pyRepr(name)+": Python stops with AttributeError",
 			"Set the attribute (self."+name+" = ...) before reading it.")
 	}
-	return e.classAttr(obj.cls, obj, obj.cls, name, at)
+	return e.classAttr(obj.cls, obj, obj.cls.mro, name, at)
 }
 
 // instantiate is Class(...): a new instance, given to __init__.
@@ -191,7 +284,16 @@ func (e *evaluator) instantiate(cls *class, args *arguments, at lexer.Position) 
 			return nil, unsupported(at, "a class that defines "+special)
 		}
 	}
+	if cls.data != nil && cls.data.namedTuple {
+		return e.newNamedTuple(cls, args, at)
+	}
 	obj := &instance{cls: cls, attrs: map[string]value{}}
+	if cls.data != nil && cls.data.init {
+		if err := e.dataclassInit(cls, obj, args, at); err != nil {
+			return nil, err
+		}
+		return obj, nil
+	}
 	init, _, ok := cls.find("__init__")
 	if !ok {
 		if len(args.pos) > 0 || len(args.kw) > 0 {
@@ -236,7 +338,7 @@ func builtinSuper(e *evaluator, args *arguments, at lexer.Position) (value, erro
 		if !ok {
 			break
 		}
-		return &superProxy{after: f.fn.owner.base, self: self}, nil
+		return &superProxy{owner: f.fn.owner, self: self}, nil
 	}
 	return nil, runtimeError(position(at), "super(): no arguments outside a method: Python stops with RuntimeError", "Call super() inside a method of a class.")
 }
@@ -250,7 +352,11 @@ func (e *evaluator) superAttr(s *superProxy, name string, at lexer.Position) (va
 	case *class:
 		cls = self
 	}
-	if cls == nil || s.after == nil {
+	var from []*class
+	if cls != nil {
+		from = cls.after(s.owner)
+	}
+	if len(from) == 0 {
 		if name == "__init__" {
 			// object.__init__ takes nothing and does nothing.
 			return &function{name: "object.__init__"}, nil
@@ -261,10 +367,16 @@ func (e *evaluator) superAttr(s *superProxy, name string, at lexer.Position) (va
 	if _, isClass := self.(*class); isClass {
 		self = nil
 	}
-	if _, _, ok := s.after.find(name); !ok && name == "__init__" {
+	found := false
+	for _, k := range from {
+		if _, found = k.attrs[name]; found {
+			break
+		}
+	}
+	if !found && name == "__init__" {
 		return &function{name: "object.__init__"}, nil
 	}
-	v, err := e.classAttr(cls, self, s.after, name, at)
+	v, err := e.classAttr(cls, self, from, name, at)
 	if err != nil {
 		return nil, err
 	}
@@ -278,6 +390,9 @@ func (e *evaluator) superAttr(s *superProxy, name string, at lexer.Position) (va
 func (e *evaluator) setAttr(recv value, name string, v value, at lexer.Position) error {
 	switch r := recv.(type) {
 	case *instance:
+		if r.cls.data != nil && r.cls.data.frozen {
+			return runtimeError(position(at), "cannot assign to field "+pyRepr(name)+": Python stops with dataclasses.FrozenInstanceError", "Make a new instance with dataclasses.replace, or drop frozen=True.")
+		}
 		r.attrs[name] = v
 		return nil
 	case *class:
@@ -298,6 +413,9 @@ func init() {
 	helpers["str"] = builtinStr
 	instanceText = (*evaluator).instanceStr
 	instanceRepr = func(e *evaluator, obj *instance, at apacheconf.Position, what string) (*str, error) {
+		if k := generatedRepr(obj.cls, false); k != nil {
+			return e.dataclassReprStr(obj, k, at)
+		}
 		if _, _, ok := obj.cls.find("__repr__"); !ok {
 			return nil, newDiag(CodeUnresolved, at, what+" is "+obj.describe()+" without __repr__, whose text names its memory address, known only when the script runs",
 				"Define __repr__ on the class, or format its attributes.")
@@ -322,6 +440,9 @@ func (e *evaluator) reprText(v value, at apacheconf.Position) (string, bool, err
 // instanceStr is str(obj) for an object of the script's classes: its
 // __str__, else its __repr__; the default repr names a memory address.
 func (e *evaluator) instanceStr(obj *instance, at apacheconf.Position, what string) (*str, error) {
+	if k := generatedRepr(obj.cls, true); k != nil {
+		return e.dataclassReprStr(obj, k, at)
+	}
 	for _, name := range []string{"__str__", "__repr__"} {
 		if _, _, ok := obj.cls.find(name); ok {
 			return e.callText(obj, name, at)

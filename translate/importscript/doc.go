@@ -66,8 +66,16 @@
 //     for when the block ends; with open(...) of any other file is a
 //     run-time diagnostic), lambda, global and nonlocal, assert, del;
 //     classes of the script (class attributes, methods, __init__,
-//     instances, one base class, super(), @staticmethod, @classmethod,
-//     @property, __str__ and __repr__ in str(), repr() and formatting); the operators ** << >> & | ^ ~ on integers and | on
+//     instances, base classes in Python's resolution order (C3), super(),
+//     @staticmethod, @classmethod, @property, __str__ and __repr__ in
+//     str(), repr() and formatting); decorators that are the script's
+//     functions (decorator factories too) and functools.wraps;
+//     @dataclass (fields from the annotations, defaults, field() with
+//     default_factory, init/repr/compare, the generated __init__, __repr__
+//     and __eq__, __post_init__, frozen, asdict); collections.namedtuple
+//     and typing.NamedTuple classes (fields, defaults, _replace, _asdict,
+//     _fields, repr, tuple behaviour); annotated assignments (the
+//     annotation is not evaluated); {0.attr} in str.format fields; the operators ** << >> & | ^ ~ on integers and | on
 //     dicts, every augmented assignment; sorted/list.sort with key= and
 //     reverse=, map, filter, any, all, sum, isinstance, abs, chr, ord,
 //     hex, oct, bin, callable, getattr/hasattr on the script's objects;

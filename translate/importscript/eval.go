@@ -18,26 +18,26 @@ var errPoisoned = errors.New("uses a value that could not be resolved")
 // evaluator runs a parsed script symbolically, statement by statement, as
 // Python would, keeping only values it can know without running anything.
 type evaluator struct {
-	file      string
-	lookupEnv func(string) (string, bool)
-	names     map[string]value
-	environ   *dict
-	dir       *str // set by os.chdir
-	diags     apacheconf.Diagnostics
-	cmds      []*Command
-	envRefs   []EnvRef
-	stopped   bool // after os.exec* or an exit
-	skipped   bool // an unsupported statement was skipped: later NameErrors may be its doing
-	warned    bool // the unreachable-code warning is out
-	guard     apacheconf.Position
-	frames    []*frame // scopes of the functions, class bodies and comprehensions being run
-	decorated string   // the decorator of the def that comes next
-	ctl       control  // how the running block is being left
-	ret       value    // what a return statement gave
-	steps     int      // statements and iterations run, against maxSteps
-	exhausted bool     // maxSteps was reached
-	made      int      // bytes of strings built, against maxMade
-	items     int      // list items built, against maxItems
+	file       string
+	lookupEnv  func(string) (string, bool)
+	names      map[string]value
+	environ    *dict
+	dir        *str // set by os.chdir
+	diags      apacheconf.Diagnostics
+	cmds       []*Command
+	envRefs    []EnvRef
+	stopped    bool // after os.exec* or an exit
+	skipped    bool // an unsupported statement was skipped: later NameErrors may be its doing
+	warned     bool // the unreachable-code warning is out
+	guard      apacheconf.Position
+	frames     []*frame           // scopes of the functions, class bodies and comprehensions being run
+	decorators []pendingDecorator // of the def or class that comes next
+	ctl        control            // how the running block is being left
+	ret        value              // what a return statement gave
+	steps      int                // statements and iterations run, against maxSteps
+	exhausted  bool               // maxSteps was reached
+	made       int                // bytes of strings built, against maxMade
+	items      int                // list items built, against maxItems
 }
 
 func newEvaluator(file string, lookupEnv func(string) (string, bool)) *evaluator {
@@ -303,7 +303,7 @@ func (e *evaluator) smallStmt(s *smallStmt) error {
 	x := s.Expr
 	switch {
 	case x.Annot != nil:
-		return unsupported(s.Pos, "an annotated assignment")
+		return e.annotate(x, s.Pos)
 	case len(x.Assign) > 0:
 		targets := append([]*exprList{x.First}, x.Assign[:len(x.Assign)-1]...)
 		v, err := e.exprList(x.Assign[len(x.Assign)-1])

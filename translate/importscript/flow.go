@@ -67,9 +67,18 @@ type userFunc struct {
 	closure  *frame // the scope it was defined in; nil at the top level
 	owner    *class // the class whose body defined it, for super()
 	kind     string // "", or the decorator: "staticmethod", "classmethod", "property"
+	alias    string // the __name__ functools.wraps gave it
 }
 
 func (f *userFunc) describe() string { return "the function " + f.def.Name }
+
+// name is the function's __name__.
+func (f *userFunc) name() string {
+	if f.alias != "" {
+		return f.alias
+	}
+	return f.def.Name
+}
 
 // step counts one statement or iteration; past maxSteps the script is
 // refused.
@@ -313,19 +322,21 @@ func (e *evaluator) tryStmt(s *tryStmt) {
 
 // defStmt binds a function, evaluating its defaults now.
 func (e *evaluator) defStmt(d *funcDef) error {
+	decorators := e.takeDecorators()
 	f, err := e.function(d)
-	kind := e.decorated
-	e.decorated = ""
 	if err != nil {
 		e.setName(d.Name, poisoned{})
 		return err
 	}
-	if kind == "unsupported" {
+	v, err := e.decorate(f, decorators, d.Pos)
+	if err != nil {
 		e.setName(d.Name, poisoned{})
-		return nil
+		if err == errPoisoned {
+			return nil
+		}
+		return err
 	}
-	f.kind = kind
-	e.setName(d.Name, f)
+	e.setName(d.Name, v)
 	return nil
 }
 
@@ -362,7 +373,12 @@ func (e *evaluator) callUser(f *userFunc, args *arguments, at lexer.Position) (v
 	}
 	e.frames = append(e.frames, &frame{vars: vars, outer: f.closure, fn: f})
 	savedSkipped := e.skipped
+	// Decorators evaluated before a def wait for it; the defs of a body
+	// run meanwhile (a decorator factory's) have their own.
+	pending := e.decorators
+	e.decorators = nil
 	e.suite(f.def.Body)
+	e.decorators = pending
 	e.frames = e.frames[:len(e.frames)-1]
 	ret := e.ret
 	e.ret = nil

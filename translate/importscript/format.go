@@ -69,6 +69,9 @@ func reprOf(v value) (string, bool) {
 	case *pathValue:
 		return "PosixPath(" + pyRepr(v.p.s) + ")", true
 	case *list:
+		if v.nt != nil {
+			return namedTupleRepr(v)
+		}
 		parts := make([]string, len(v.items))
 		for i, it := range v.items {
 			r, ok := reprOf(it)
@@ -721,7 +724,21 @@ func (e *evaluator) strFormat(f *str, args *arguments, at lexer.Position) (value
 		}
 		for rest != "" {
 			if rest[0] == '.' {
-				return nil, unsupported(at, "an attribute in a str.format field")
+				k := strings.IndexAny(rest[1:], ".[") + 1
+				if k == 0 {
+					k = len(rest)
+				}
+				name := rest[1:k]
+				if name == "" {
+					return nil, bad(start, "Empty attribute in format string")
+				}
+				rest = rest[k:]
+				p := f.posAt(start)
+				var err error
+				if v, err = fieldAttr(e, v, name, lexer.Position{Filename: p.Filename, Line: p.Line, Column: p.Column}); err != nil {
+					return nil, err
+				}
+				continue
 			}
 			k := strings.IndexByte(rest, ']')
 			if k < 0 {

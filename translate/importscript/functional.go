@@ -379,6 +379,9 @@ func builtinIsinstance(e *evaluator, args *arguments, at lexer.Position) (value,
 
 func isInstance(v, kind value, at lexer.Position) (bool, error) {
 	if c, ok := kind.(*class); ok {
+		if t, isTuple := v.(*list); isTuple && t.nt != nil {
+			return t.nt.isSubclass(c), nil
+		}
 		obj, isObj := v.(*instance)
 		return isObj && obj.cls.isSubclass(c), nil
 	}

@@ -35,6 +35,10 @@ func FuzzParse(f *testing.F) {
 		"x = 1.5 ** 64 + round(1e300, -400) + round(2.5e-300, 400)\ny = '%.99999f|%g' % (x, -0.0)\n",
 		"x = format(1e22, ',.100000f') + '{:=+#030.2e}'.format(-1e-300)\n",
 		"x = sorted([(1, 'a'), (1, 2), (1.0, None)])\ny = type(x) is list and x is not None\n",
+		"def d(f):\n    @d\n    def g():\n        return f\n    return g\n@d\ndef h():\n    pass\n",
+		"from dataclasses import dataclass, field\n@dataclass(frozen=True)\nclass A:\n    x: int = 1\n    y: list = field(default_factory=list)\n    def __post_init__(self):\n        A(self.x)\nA()\n",
+		"import collections\nP = collections.namedtuple('P', 'a b', defaults=[1])\np = P(0)._replace(b=P(1, 2))\nq = '{0.b.a}'.format(p) + repr(p)\n",
+		"class A: pass\nclass B(A): pass\nclass C(A, B): pass\nclass D(B, A):\n    def f(self):\n        return super().f()\nD().f()\n",
 	} {
 		f.Add([]byte(src))
 	}

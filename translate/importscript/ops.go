@@ -265,6 +265,11 @@ func (e *evaluator) equal(a, b value, at lexer.Position) (bool, error) {
 		y, ok := b.(*pathValue)
 		return ok && x.p.s == y.p.s, nil
 	case *function, *class, *userFunc, *instance:
+		if xi, ok := a.(*instance); ok {
+			if yi, ok := b.(*instance); ok && generatedEq(xi.cls) && xi.cls == yi.cls {
+				return e.dataclassEqual(xi, yi, at)
+			}
+		}
 		if definesEq(a) || definesEq(b) {
 			break
 		}

@@ -117,21 +117,6 @@ func (e *evaluator) poisonTarget(t *expr) {
 	}
 }
 
-// decorator is @staticmethod, @classmethod or @property before a def.
-func (e *evaluator) decorator(d *decorator) error {
-	v, err := e.expr(d.Expr)
-	if err == nil {
-		if f, ok := v.(*function); ok && (f.name == "staticmethod" || f.name == "classmethod" || f.name == "property") {
-			e.decorated = f.name
-			return nil
-		}
-		err = unsupported(d.Pos, "the decorator "+v.describe())
-	}
-	e.skipped = true
-	e.decorated = "unsupported"
-	return err
-}
-
 // namesStmt is global and nonlocal.
 func (e *evaluator) namesStmt(s *smallStmt) error {
 	n := len(e.frames)

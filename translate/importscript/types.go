@@ -24,6 +24,9 @@ func typeOf(v value) (value, bool) {
 	case *none:
 		name = "NoneType"
 	case *list:
+		if v.nt != nil {
+			return v.nt, true
+		}
 		name = "list"
 		if v.tuple {
 			name = "tuple"

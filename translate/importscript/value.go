@@ -91,6 +91,7 @@ type list struct {
 	items []value
 	tuple bool
 	at    apacheconf.Position
+	nt    *class // the namedtuple class of a named tuple
 }
 
 func (l *list) describe() string {
