@@ -327,6 +327,10 @@ func (e *evaluator) callArgs(c *callArgs) (*arguments, error) {
 		out.pos, out.posAt = []value{v}, []lexer.Position{a.Pos}
 		return out, nil
 	}
+	if n := len(c.Args); n > 0 {
+		// Most arguments are positional: room for them all at once.
+		out.pos, out.posAt = make([]value, 0, n), make([]lexer.Position, 0, n)
+	}
 	for _, a := range c.Args {
 		switch {
 		case a.Star != nil:

@@ -2,6 +2,7 @@ package importscript
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -179,6 +180,8 @@ func (e *evaluator) newCommand(name string, at lexer.Position) *Command {
 }
 
 func (e *evaluator) setArgv(cmd *Command, argv []value, at []lexer.Position, what string) error {
+	cmd.Args = slices.Grow(cmd.Args, len(argv))
+	cmd.ArgPos = slices.Grow(cmd.ArgPos, len(argv))
 	for i, v := range argv {
 		s, err := e.needStr(v, at[i], what)
 		if err != nil {

@@ -639,7 +639,7 @@ func (e *evaluator) andExpr(x *andExpr) (value, error) {
 		return nil, err
 	}
 	for _, r := range x.And {
-		t, err := e.truth(v, x.Pos)
+		t, err := e.truth(v, x.pos())
 		if err != nil {
 			return nil, err
 		}
@@ -1058,7 +1058,7 @@ func (e *evaluator) strings(toks []*strToken) (value, error) {
 				}
 			}
 			if out == nil {
-				out = &str{s: s.s, at: position(tok.Pos), pos: s.pos}
+				out = &str{s: s.s, at: position(tok.Pos), spans: s.spans, base: s.base}
 			} else {
 				out = concat(out, s)
 			}

@@ -14,25 +14,20 @@ import (
 // strBuilder builds a str piece by piece, keeping where each byte was
 // written.
 type strBuilder struct {
-	b   []byte
-	pos []apacheconf.Position
-	at  apacheconf.Position
-	e   *evaluator // charged for the result, when set
+	b     []byte
+	spans []span
+	at    apacheconf.Position
+	e     *evaluator // charged for the result, when set
 }
 
 func (b *strBuilder) str(s *str) {
+	b.spans = appendStrSpans(b.spans, len(b.b), s)
 	b.b = append(b.b, s.s...)
-	b.pos = append(b.pos, s.pos...)
-	for len(b.pos) < len(b.b) { // a str made without positions
-		b.pos = append(b.pos, s.at)
-	}
 }
 
 func (b *strBuilder) text(t string, at apacheconf.Position) {
+	b.spans = appendSpan(b.spans, len(b.b), len(t), at, false)
 	b.b = append(b.b, t...)
-	for range len(t) {
-		b.pos = append(b.pos, at)
-	}
 }
 
 func (b *strBuilder) done() (*str, error) {
@@ -45,7 +40,7 @@ func (b *strBuilder) done() (*str, error) {
 			return nil, err
 		}
 	}
-	return &str{s: string(b.b), at: b.at, pos: b.pos}, nil
+	return &str{s: string(b.b), at: b.at, spans: b.spans}, nil
 }
 
 // reprOf is repr(v) for the values whose repr is known.

@@ -254,8 +254,16 @@ type expr struct {
 	Else   *expr
 }
 
+// The levels between expr and factor keep no position of their own: each
+// starts where its first operand does (pos).
+
+func (x *andExpr) pos() lexer.Position    { return x.Left.Pos }
+func (x *comparison) pos() lexer.Position { return x.Left.pos() }
+func (x *bitExpr) pos() lexer.Position    { return x.Left.pos() }
+func (x *sum) pos() lexer.Position        { return x.Left.pos() }
+func (x *term) pos() lexer.Position       { return x.Left.Pos }
+
 type andExpr struct {
-	Pos  lexer.Position
 	Left *notExpr
 	And  []*notExpr
 }
@@ -267,7 +275,6 @@ type notExpr struct {
 }
 
 type comparison struct {
-	Pos  lexer.Position
 	Left *bitExpr
 	Ops  []*compare
 }
@@ -279,7 +286,6 @@ type compare struct {
 }
 
 type bitExpr struct {
-	Pos  lexer.Position
 	Left *sum
 	Ops  []*binOp
 }
@@ -291,7 +297,6 @@ type binOp struct {
 }
 
 type sum struct {
-	Pos  lexer.Position
 	Left *term
 	Ops  []*sumPart
 }
@@ -303,7 +308,6 @@ type sumPart struct {
 }
 
 type term struct {
-	Pos  lexer.Position
 	Left *factor
 	Ops  []*termPart
 }
@@ -322,7 +326,6 @@ type factor struct {
 }
 
 type power struct {
-	Pos      lexer.Position
 	Primary  *primary
 	Exponent *factor
 }

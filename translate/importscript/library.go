@@ -623,7 +623,7 @@ func caseMethod(name string, fn func(string) string) func(e *evaluator, s *str, 
 		if err := e.charge(len(s.s), at); err != nil {
 			return nil, err
 		}
-		return &str{s: fn(s.s), at: s.at, pos: s.pos}, nil
+		return &str{s: fn(s.s), at: s.at, spans: s.spans, base: s.base}, nil
 	}
 }
 

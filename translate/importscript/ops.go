@@ -72,7 +72,7 @@ func (e *evaluator) comparison(c *comparison) (value, error) {
 		}
 		left = right
 	}
-	return &boolean{v: result, at: position(c.Pos)}, nil
+	return &boolean{v: result, at: position(c.pos())}, nil
 }
 
 // bitPrec is the precedence of the bitwise operators, which the grammar

@@ -232,7 +232,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"shell redirect of the launch", "import os\nos.system('a >/dev/null; b 2>&1')\n", CodeUnsupported, "2:28", "redirection"},
 		{"shell redirect", "import os\nos.system('a >/dev/null 2>&1')\n", CodeUnsupported, "2:14", "redirection"},
 		{"raise other", "raise RuntimeError('x')\n", CodeUnsupported, "1:1", "raising anything but SystemExit"},
-		{"annotation", "x: str = 'a'\n", CodeUnsupported, "1:1", "annotated assignment"},
+		{"annotation", "from dataclasses import dataclass, InitVar\n@dataclass\nclass A:\n    x: InitVar[int]\n", CodeUnsupported, "4:5", "annotated InitVar"},
 		{"attribute target", "import os\nos.x = 'y'\n", CodeUnsupported, "2:3", "assigning to an attribute of the module os"},
 		{"unpacking mismatch", "a, b = 'x', 'y', 'z'\n", CodeRuntime, "1:1", "cannot unpack a tuple into 2 names"},
 		{"file name", "import os\nx = os.path.abspath(__file__)\n", CodeUnresolved, "2:5", "os.path.abspath('t.py') depends on the daemon's working directory"},

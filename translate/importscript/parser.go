@@ -491,7 +491,8 @@ func starred(at lexer.Position, x *expr) *expr {
 
 // wrapBit makes a bitExpr a whole expression.
 func wrapBit(b *bitExpr) *expr {
-	return &expr{Pos: b.Pos, Left: &andExpr{Pos: b.Pos, Left: &notExpr{Pos: b.Pos, Cmp: &comparison{Pos: b.Pos, Left: b}}}}
+	at := b.pos()
+	return &expr{Pos: at, Left: &andExpr{Left: &notExpr{Pos: at, Cmp: &comparison{Left: b}}}}
 }
 
 // comprehension reads the clauses after the element: one or more
@@ -916,9 +917,11 @@ func (p *parser) orTest() (*expr, error) {
 		return nil, err
 	}
 	defer p.leave()
-	x := &expr{Pos: p.peek().Pos}
+	n := new(orNodes)
+	x := &n.or
+	x.Pos = p.peek().Pos
 	var err error
-	if x.Left, err = p.andExpr(); err != nil {
+	if x.Left, err = p.andExprIn(&n.andNodes); err != nil {
 		return nil, err
 	}
 	for p.accept("or") {
@@ -931,10 +934,55 @@ func (p *parser) orTest() (*expr, error) {
 	return x, nil
 }
 
-func (p *parser) andExpr() (*andExpr, error) {
-	x := &andExpr{Pos: p.peek().Pos}
+// The nodes of an operand from one level down to its atom are allocated
+// together, as most operands have no operators: one allocation instead
+// of one per level. An operand after an operator gets its own.
+type (
+	primaryNodes struct {
+		primary primary
+		atom    atom
+	}
+	factorNodes struct {
+		factor factor
+		power  power
+		primaryNodes
+	}
+	termNodes struct {
+		term term
+		factorNodes
+	}
+	sumNodes struct {
+		sum sum
+		termNodes
+	}
+	bitNodes struct {
+		bit bitExpr
+		sumNodes
+	}
+	cmpNodes struct {
+		cmp comparison
+		bitNodes
+	}
+	notNodes struct {
+		not notExpr
+		cmpNodes
+	}
+	andNodes struct {
+		and andExpr
+		notNodes
+	}
+	orNodes struct {
+		or expr
+		andNodes
+	}
+)
+
+func (p *parser) andExpr() (*andExpr, error) { return p.andExprIn(new(andNodes)) }
+
+func (p *parser) andExprIn(n *andNodes) (*andExpr, error) {
+	x := &n.and
 	var err error
-	if x.Left, err = p.notExpr(); err != nil {
+	if x.Left, err = p.notExprIn(&n.notNodes); err != nil {
 		return nil, err
 	}
 	for p.accept("and") {
@@ -947,17 +995,20 @@ func (p *parser) andExpr() (*andExpr, error) {
 	return x, nil
 }
 
-func (p *parser) notExpr() (*notExpr, error) {
+func (p *parser) notExpr() (*notExpr, error) { return p.notExprIn(new(notNodes)) }
+
+func (p *parser) notExprIn(n *notNodes) (*notExpr, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
 	defer p.leave()
-	x := &notExpr{Pos: p.peek().Pos}
+	x := &n.not
+	x.Pos = p.peek().Pos
 	var err error
 	if p.accept("not") {
 		x.Not, err = p.notExpr()
 	} else {
-		x.Cmp, err = p.comparison()
+		x.Cmp, err = p.comparisonIn(&n.cmpNodes)
 	}
 	if err != nil {
 		return nil, err
@@ -969,10 +1020,10 @@ func (p *parser) notExpr() (*notExpr, error) {
 // `is not`.
 var compareOps = map[string]bool{"==": true, "!=": true, "<=": true, ">=": true, "<": true, ">": true, "in": true, "is": true}
 
-func (p *parser) comparison() (*comparison, error) {
-	x := &comparison{Pos: p.peek().Pos}
+func (p *parser) comparisonIn(n *cmpNodes) (*comparison, error) {
+	x := &n.cmp
 	var err error
-	if x.Left, err = p.bitExpr(); err != nil {
+	if x.Left, err = p.bitExprIn(&n.bitNodes); err != nil {
 		return nil, err
 	}
 	for {
@@ -1002,10 +1053,12 @@ func (p *parser) comparison() (*comparison, error) {
 
 var bitOps = map[string]bool{"|": true, "^": true, "&": true, "<<": true, ">>": true}
 
-func (p *parser) bitExpr() (*bitExpr, error) {
-	x := &bitExpr{Pos: p.peek().Pos}
+func (p *parser) bitExpr() (*bitExpr, error) { return p.bitExprIn(new(bitNodes)) }
+
+func (p *parser) bitExprIn(n *bitNodes) (*bitExpr, error) {
+	x := &n.bit
 	var err error
-	if x.Left, err = p.sum(); err != nil {
+	if x.Left, err = p.sumIn(&n.sumNodes); err != nil {
 		return nil, err
 	}
 	for t := p.peek(); t.Type == tokOp && bitOps[t.Value]; t = p.peek() {
@@ -1019,10 +1072,12 @@ func (p *parser) bitExpr() (*bitExpr, error) {
 	return x, nil
 }
 
-func (p *parser) sum() (*sum, error) {
-	x := &sum{Pos: p.peek().Pos}
+func (p *parser) sum() (*sum, error) { return p.sumIn(new(sumNodes)) }
+
+func (p *parser) sumIn(n *sumNodes) (*sum, error) {
+	x := &n.sum
 	var err error
-	if x.Left, err = p.term(); err != nil {
+	if x.Left, err = p.termIn(&n.termNodes); err != nil {
 		return nil, err
 	}
 	for t := p.peek(); t.Type == tokOp && (t.Value == "+" || t.Value == "-"); t = p.peek() {
@@ -1038,10 +1093,12 @@ func (p *parser) sum() (*sum, error) {
 
 var termOps = map[string]bool{"*": true, "/": true, "//": true, "%": true, "@": true}
 
-func (p *parser) term() (*term, error) {
-	x := &term{Pos: p.peek().Pos}
+func (p *parser) term() (*term, error) { return p.termIn(new(termNodes)) }
+
+func (p *parser) termIn(n *termNodes) (*term, error) {
+	x := &n.term
 	var err error
-	if x.Left, err = p.factor(); err != nil {
+	if x.Left, err = p.factorIn(&n.factorNodes); err != nil {
 		return nil, err
 	}
 	for t := p.peek(); t.Type == tokOp && termOps[t.Value]; t = p.peek() {
@@ -1055,13 +1112,16 @@ func (p *parser) term() (*term, error) {
 	return x, nil
 }
 
-func (p *parser) factor() (*factor, error) {
+func (p *parser) factor() (*factor, error) { return p.factorIn(new(factorNodes)) }
+
+func (p *parser) factorIn(n *factorNodes) (*factor, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
 	defer p.leave()
 	t := p.peek()
-	x := &factor{Pos: t.Pos}
+	x := &n.factor
+	x.Pos = t.Pos
 	var err error
 	if t.Type == tokOp && (t.Value == "-" || t.Value == "+" || t.Value == "~") {
 		p.next()
@@ -1071,8 +1131,8 @@ func (p *parser) factor() (*factor, error) {
 		}
 		return x, nil
 	}
-	pw := &power{Pos: t.Pos}
-	if pw.Primary, err = p.primary(); err != nil {
+	pw := &n.power
+	if pw.Primary, err = p.primaryIn(&n.primaryNodes); err != nil {
 		return nil, err
 	}
 	if p.accept("**") {
@@ -1084,10 +1144,11 @@ func (p *parser) factor() (*factor, error) {
 	return x, nil
 }
 
-func (p *parser) primary() (*primary, error) {
-	x := &primary{Pos: p.peek().Pos}
+func (p *parser) primaryIn(n *primaryNodes) (*primary, error) {
+	x := &n.primary
+	x.Pos = p.peek().Pos
 	var err error
-	if x.Atom, err = p.atom(); err != nil {
+	if x.Atom, err = p.atomIn(&n.atom); err != nil {
 		return nil, err
 	}
 	for {
@@ -1214,9 +1275,9 @@ func (p *parser) argument() (*argument, error) {
 	return a, nil
 }
 
-func (p *parser) atom() (*atom, error) {
+func (p *parser) atomIn(a *atom) (*atom, error) {
 	t := p.peek()
-	a := &atom{Pos: t.Pos}
+	a.Pos = t.Pos
 	var err error
 	switch {
 	case t.Type == tokString:

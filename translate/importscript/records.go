@@ -57,6 +57,9 @@ func (e *evaluator) decorate(v value, decs []pendingDecorator, at lexer.Position
 			case "functools.wraps":
 				return nil, runtimeError(position(d.at), "@functools.wraps needs the wrapped function: Python stops with TypeError", "Write @functools.wraps(fn).")
 			default:
+				if _, known := helpers[dv.name]; !known {
+					return nil, unsupported(d.at, "the decorator "+dv.name)
+				}
 				v, err = e.callFn(dv, d.at, v)
 			}
 		case *dataclassOptions:

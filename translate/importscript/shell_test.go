@@ -12,11 +12,8 @@ import (
 
 // shellLine is a string written on line 1, byte i at column i+1.
 func shellLine(s string) *str {
-	out := &str{s: s, at: apacheconf.Position{Filename: "t.py", Line: 1, Column: 1}}
-	for i := range s {
-		out.pos = append(out.pos, apacheconf.Position{Filename: "t.py", Line: 1, Column: i + 1})
-	}
-	return out
+	at := apacheconf.Position{Filename: "t.py", Line: 1, Column: 1}
+	return &str{s: s, at: at, spans: []span{{at: at, step: true}}}
 }
 
 // staticShellLines are command lines whose words need no expansion.

@@ -84,11 +84,8 @@ func plainLiteral(tok lexer.Token, lit *literal, body string, off int, isRaw, is
 		isF && strings.ContainsAny(body, "{}") {
 		return nil, false
 	}
-	pos := make([]apacheconf.Position, len(body))
-	for i := range pos {
-		pos[i] = apacheconf.Position{Filename: tok.Pos.Filename, Line: tok.Pos.Line, Column: tok.Pos.Column + off + i}
-	}
-	lit.parts = []litPart{{text: &str{s: body, at: pos[0], pos: pos}}}
+	at := apacheconf.Position{Filename: tok.Pos.Filename, Line: tok.Pos.Line, Column: tok.Pos.Column + off}
+	lit.parts = []litPart{{text: &str{s: body, at: at, spans: []span{{at: at, step: true}}}}}
 	return lit, true
 }
 
@@ -100,7 +97,7 @@ type strDecoder struct {
 	isRaw bool
 	isF   bool
 	buf   []byte
-	bpos  []apacheconf.Position
+	spans []span
 	start apacheconf.Position
 }
 
@@ -108,16 +105,14 @@ func (d *strDecoder) add(s string, at apacheconf.Position) {
 	if len(d.buf) == 0 {
 		d.start = at
 	}
+	d.spans = appendSpan(d.spans, len(d.buf), len(s), at, false)
 	d.buf = append(d.buf, s...)
-	for range len(s) {
-		d.bpos = append(d.bpos, at)
-	}
 }
 
 func (d *strDecoder) flush() {
 	if len(d.buf) > 0 {
-		d.lit.parts = append(d.lit.parts, litPart{text: &str{s: string(d.buf), at: d.start, pos: d.bpos}})
-		d.buf, d.bpos = nil, nil
+		d.lit.parts = append(d.lit.parts, litPart{text: &str{s: string(d.buf), at: d.start, spans: d.spans}})
+		d.buf, d.spans = nil, nil
 	}
 }
 

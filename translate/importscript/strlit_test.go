@@ -124,8 +124,8 @@ func TestStringPositions(t *testing.T) {
 			continue
 		}
 		var got []string
-		for _, p := range s.pos {
-			got = append(got, strings.TrimPrefix(p.String(), "t.py:"))
+		for i := 0; i < len(s.s); i++ {
+			got = append(got, strings.TrimPrefix(s.posAt(i).String(), "t.py:"))
 		}
 		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
 			t.Errorf("%q: positions %v, want %v", tt.src, got, tt.want)

@@ -17,42 +17,130 @@ type value interface {
 type str struct {
 	s  string
 	at apacheconf.Position // where the expression that made it starts
-	// pos[i] is where byte i of s was written: the character itself or the
-	// escape sequence that produced it. Bytes that came from the
-	// environment are placed at the lookup.
-	pos []apacheconf.Position
+	// spans say where each byte of s was written: the character itself
+	// or the escape sequence that produced it; bytes that came from the
+	// environment are placed at the lookup. Byte i of s is byte base+i
+	// of the spans' offsets. No spans: every byte was written at at.
+	spans []span
+	base  int
+}
+
+// span places the bytes of a str from off up to the next span's off:
+// all at at, or, when step is set, byte off+k at column at.Column+k (the
+// text of a literal, as written).
+type span struct {
+	off  int
+	at   apacheconf.Position
+	step bool
 }
 
 func (*str) describe() string { return "a string" }
 
 // newStr makes a str whose bytes all come from one place.
 func newStr(s string, at apacheconf.Position) *str {
-	pos := make([]apacheconf.Position, len(s))
-	for i := range pos {
-		pos[i] = at
-	}
-	return &str{s: s, at: at, pos: pos}
+	return &str{s: s, at: at}
 }
 
 // posAt is where byte i of s was written, or where the string starts when
 // it is empty.
 func (s *str) posAt(i int) apacheconf.Position {
-	if i >= 0 && i < len(s.pos) {
-		return s.pos[i]
+	if i < 0 || i >= len(s.s) || len(s.spans) == 0 {
+		return s.at
 	}
-	return s.at
+	off := s.base + i
+	lo, hi := 0, len(s.spans)
+	for hi-lo > 1 { // the last span that starts at or before off
+		m := int(uint(lo+hi) >> 1)
+		if s.spans[m].off <= off {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	sp := s.spans[lo]
+	if !sp.step {
+		return sp.at
+	}
+	p := sp.at
+	p.Column += off - sp.off
+	return p
 }
 
 // slice is the part of s between byte offsets i and j.
 func (s *str) slice(i, j int) *str {
-	return &str{s: s.s[i:j], at: s.posAt(i), pos: s.pos[i:j:j]}
+	if i == j {
+		return &str{at: s.posAt(i)}
+	}
+	return &str{s: s.s[i:j], at: s.posAt(i), spans: s.spans, base: s.base + i}
+}
+
+// appendSpan adds to spans the placing of n bytes at offset off (all at
+// at, or stepping when step), merged with the last span where that places
+// every byte where it already would be.
+func appendSpan(spans []span, off, n int, at apacheconf.Position, step bool) []span {
+	if n <= 0 {
+		return spans
+	}
+	if k := len(spans); k > 0 {
+		last := &spans[k-1]
+		lastLen := off - last.off
+		follows := last.at.Filename == at.Filename && last.at.Line == at.Line
+		switch {
+		case !last.step && !step && last.at == at:
+			return spans
+		case last.step && follows && at.Column == last.at.Column+lastLen && (step || n == 1):
+			return spans
+		case !last.step && lastLen == 1 && follows && at.Column == last.at.Column+1 && (step || n == 1):
+			last.step = true
+			return spans
+		}
+	}
+	return append(spans, span{off: off, at: at, step: step})
+}
+
+// appendStrSpans adds the placing of the bytes of s, put at offset off.
+func appendStrSpans(spans []span, off int, s *str) []span {
+	n := len(s.s)
+	if n == 0 {
+		return spans
+	}
+	if len(s.spans) == 0 {
+		return appendSpan(spans, off, n, s.at, false)
+	}
+	first := s.base
+	lo, hi := 0, len(s.spans)
+	for hi-lo > 1 {
+		m := int(uint(lo+hi) >> 1)
+		if s.spans[m].off <= first {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	for k := lo; k < len(s.spans) && s.spans[k].off < first+n; k++ {
+		sp := s.spans[k]
+		start := max(sp.off, first)
+		end := first + n
+		if k+1 < len(s.spans) {
+			end = min(end, s.spans[k+1].off)
+		}
+		at := sp.at
+		if sp.step {
+			at.Column += start - sp.off
+		}
+		spans = appendSpan(spans, off+start-first, end-start, at, sp.step)
+	}
+	return spans
 }
 
 // concat is a + b as Python computes it.
 func concat(a, b *str) *str {
-	pos := make([]apacheconf.Position, 0, len(a.pos)+len(b.pos))
-	pos = append(append(pos, a.pos...), b.pos...)
-	return &str{s: a.s + b.s, at: a.at, pos: pos}
+	if len(a.spans) == 0 && len(b.spans) == 0 && (a.at == b.at || b.s == "") {
+		return &str{s: a.s + b.s, at: a.at}
+	}
+	spans := appendStrSpans(make([]span, 0, len(a.spans)+len(b.spans)+2), 0, a)
+	spans = appendStrSpans(spans, len(a.s), b)
+	return &str{s: a.s + b.s, at: a.at, spans: spans}
 }
 
 // joinStrs is sep.join(parts), built in one pass.
@@ -65,16 +153,16 @@ func joinStrs(parts []*str, sep *str, at apacheconf.Position) *str {
 		n += len(p.s)
 	}
 	b := make([]byte, 0, n)
-	pos := make([]apacheconf.Position, 0, n)
+	var spans []span
 	for i, p := range parts {
 		if i > 0 {
+			spans = appendStrSpans(spans, len(b), sep)
 			b = append(b, sep.s...)
-			pos = append(pos, sep.pos...)
 		}
+		spans = appendStrSpans(spans, len(b), p)
 		b = append(b, p.s...)
-		pos = append(pos, p.pos...)
 	}
-	return &str{s: string(b), at: at, pos: pos}
+	return &str{s: string(b), at: at, spans: spans}
 }
 
 // Limits on the values a script may build: launcher scripts are small,
@@ -152,7 +240,7 @@ func (d *dict) keyValue(k string) value {
 	if v, ok := d.orig[k]; ok {
 		return v
 	}
-	return &str{s: k, at: d.keyPos[k], pos: newStr(k, d.keyPos[k]).pos}
+	return &str{s: k, at: d.keyPos[k]}
 }
 
 // keyRepr is repr() of key k.
