@@ -170,6 +170,9 @@ func (n *Node) ArgText() string {
 // Words is ArgText split into words as ap_getword_conf splits them.
 func (n *Node) Words() []string { return Words(n.ArgText()) }
 
+// AppendWords appends n.Words() to dst (see the function AppendWords).
+func (n *Node) AppendWords(dst []string) []string { return AppendWords(dst, n.ArgText()) }
+
 // Walk calls fn for every node of the effective configuration in the order
 // httpd's tree holds them: active nodes only, the content of true
 // conditional sections and of included files spliced in where they were

@@ -101,11 +101,19 @@ func Words(line string) []string {
 			runs++
 		}
 	}
-	words := make([]string, 0, runs)
+	return AppendWords(make([]string, 0, runs), rest)
+}
+
+// AppendWords appends the words of line, as Words splits them, to dst and
+// returns the extended list: with a dst of the caller's (var buf
+// [4]string; AppendWords(buf[:0], s)), a directive's few words need no
+// allocation.
+func AppendWords(dst []string, line string) []string {
+	rest := skipSpace(line)
 	for rest != "" {
 		var w string
 		w, rest = GetwordConf(rest)
-		words = append(words, w)
+		dst = append(dst, w)
 	}
-	return words
+	return dst
 }

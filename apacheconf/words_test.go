@@ -37,6 +37,10 @@ func TestWords(t *testing.T) {
 		if got := apacheconf.Words(tc.in); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Words(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+		buf := [1]string{"kept"}
+		if got := apacheconf.AppendWords(buf[:1], tc.in); !reflect.DeepEqual(got, append([]string{"kept"}, tc.want...)) {
+			t.Errorf("AppendWords([kept], %q) = %q, want kept and %q", tc.in, got, tc.want)
+		}
 	}
 }
 

@@ -35,7 +35,7 @@ func Lint(tree *apacheconf.Tree, opts Options) apacheconf.Diagnostics {
 			guarded[d.Pos()] = true
 		}
 	}
-	out := make(apacheconf.Diagnostics, 0, len(planned))
+	out := planned[:0] // filtered in place: the planner is done with them
 	for _, d := range planned {
 		if d.Code == importscript.CodeNoLaunch && guarded[d.Pos()] {
 			continue

@@ -263,6 +263,12 @@ func (p *planner) collect(l *linter) {
 	scopeAt := []*appScope{main}
 	sectionAt := []*apacheconf.Node{nil}
 	var ancestors []*apacheconf.Node
+	// words are the words of the node at hand, in one list for the walk.
+	words := make([]string, 0, 8)
+	split := func(n *apacheconf.Node) []string {
+		words = n.AppendWords(words[:0])
+		return words
+	}
 	p.tree.Walk(func(n *apacheconf.Node, depth int) bool {
 		cur, location := vhostAt[depth], locationAt[depth]
 		scope, section := scopeAt[depth], sectionAt[depth]
@@ -274,7 +280,7 @@ func (p *planner) collect(l *linter) {
 			case n.Is("VirtualHost"):
 				v = &vhost{node: n}
 				sc = &appScope{node: n, port: "80"}
-				for _, a := range n.Words() {
+				for _, a := range split(n) {
 					if i := strings.LastIndexByte(a, ':'); i >= 0 && !strings.HasSuffix(a, "]") {
 						sc.port = a[i+1:]
 					}
@@ -301,7 +307,7 @@ func (p *planner) collect(l *linter) {
 		case isSection && n.Is("VirtualHost"):
 			// Made above, for the directives inside.
 		case n.Is("ServerName"):
-			if w := n.Words(); len(w) > 0 {
+			if w := split(n); len(w) > 0 {
 				if cur != nil {
 					cur.serverName = hostOnly(w[0])
 				} else if p.global == "" {
@@ -312,16 +318,16 @@ func (p *planner) collect(l *linter) {
 				}
 			}
 		case n.Is("ServerAlias"):
-			scope.aliases = append(scope.aliases, n.Words()...)
+			scope.aliases = append(scope.aliases, split(n)...)
 		case n.Is("SSLEngine"):
-			if w := n.Words(); len(w) == 1 && strings.EqualFold(w[0], "on") {
+			if w := split(n); len(w) == 1 && strings.EqualFold(w[0], "on") {
 				scope.tls = true
 			}
 		case n.Is("Alias"):
 			if section != nil {
 				break
 			}
-			if w := n.Words(); len(w) == 2 {
+			if w := split(n); len(w) == 2 {
 				scope.statics = append(scope.statics, spec.Alias{URL: w[0], Path: w[1], Source: n.Pos()})
 			}
 		case n.Is("WSGIDaemonProcess"):
@@ -361,7 +367,7 @@ func (p *planner) collect(l *linter) {
 				p.addScriptAlias(n, url, script, opts, scope)
 			}
 		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"):
-			w := n.Words()
+			w := split(n)
 			if len(w) != 1 {
 				break
 			}
@@ -378,7 +384,7 @@ func (p *planner) collect(l *linter) {
 		case n.Is("ProxyPass"), n.Is("ProxyPassMatch"), n.Is("ProxyPassReverse"):
 			p.addProxy(n, cur, location)
 		case n.Is("RequestHeader"):
-			w := n.Words()
+			w := split(n)
 			if len(w) >= 3 && strings.EqualFold(w[0], "set") && cur != nil {
 				cur.setHeader(w[1], w[2])
 			}

@@ -32,6 +32,7 @@ func Check(tree *apacheconf.Tree) apacheconf.Diagnostics {
 type checker struct {
 	tree  *apacheconf.Tree
 	diags apacheconf.Diagnostics
+	words []string // the words of the directive at hand, reused
 }
 
 // report adds a finding of the rule with the given code at pos.

@@ -169,7 +169,8 @@ func (c *checker) directive(n *apacheconf.Node, s *scope, listens map[string]*ap
 		}
 		return
 	}
-	w := n.Words()
+	c.words = n.AppendWords(c.words[:0])
+	w := c.words
 	first := ""
 	if len(w) > 0 {
 		first = strings.ToLower(w[0])
@@ -398,7 +399,8 @@ func protected(s *scope) bool {
 // must know. There the header is not compared.
 func (c *checker) forwarded(v *scope, listens map[string]*apacheconf.Node) {
 	if n := v.forwardedPort; n != nil {
-		w := n.Words()
+		var buf [8]string
+		w := n.AppendWords(buf[:0])
 		if len(w) >= 3 && isDigits(w[2]) {
 			if ports := vhostPorts(v.node); len(ports) > 0 && !slices.Contains(ports, w[2]) && !loopbackOnly(ports, listens) {
 				c.report(CodeForwardedPort, n.Pos(), "X-Forwarded-Port is %s but <VirtualHost %s> listens on another port", w[2], v.node.ArgText())
@@ -431,7 +433,8 @@ func loopbackOnly(ports []string, listens map[string]*apacheconf.Node) bool {
 // vhostPorts are the ports a <VirtualHost> names.
 func vhostPorts(n *apacheconf.Node) []string {
 	var ports []string
-	for _, a := range n.Words() {
+	var buf [8]string
+	for _, a := range n.AppendWords(buf[:0]) {
 		if i := strings.LastIndexByte(a, ':'); i >= 0 && isDigits(a[i+1:]) && !strings.HasSuffix(a[:i+1], "::") {
 			ports = append(ports, a[i+1:])
 		}

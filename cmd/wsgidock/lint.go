@@ -99,7 +99,11 @@ func (c *lintCmd) Run(io *streams) error {
 			lint.Check,
 			func(t *apacheconf.Tree) apacheconf.Diagnostics {
 				// Findings in a launcher script: its own suppression comments.
-				return importscript.Suppress(translate.Lint(t, translate.Options{FS: opts.FS, LookupEnv: lookup, Evaluate: evaluate}), t, opts.FS, known)
+				ds := translate.Lint(t, translate.Options{FS: opts.FS, LookupEnv: lookup, Evaluate: evaluate})
+				if !inLauncher(ds, t) {
+					return ds // nothing for Suppress to read, and no copy
+				}
+				return importscript.Suppress(ds, t, opts.FS, known)
 			},
 		},
 	}
@@ -207,6 +211,22 @@ func dropRefused(ds apacheconf.Diagnostics, walkCodes map[string]bool) apachecon
 		out = append(out, d)
 	}
 	return out
+}
+
+// inLauncher reports whether a finding is in a file other than the
+// configuration's own, such as a launcher script, where
+// importscript.Suppress reads suppression comments.
+func inLauncher(ds apacheconf.Diagnostics, t *apacheconf.Tree) bool {
+	conf := make(map[string]bool, len(t.Files))
+	for _, f := range t.Files {
+		conf[f.Name] = true
+	}
+	for _, d := range ds {
+		if name := d.Subject.Start.Filename; name != "" && !conf[name] {
+			return true
+		}
+	}
+	return false
 }
 
 // loadsMPM reports whether a configuration loads a multi-processing
