@@ -91,10 +91,12 @@ type checker struct {
 	// every virtual host is compiled once.
 	regexps map[string]error
 	wsgi    wsgiState
-	// hasAuthzAlias and customMethods are set once the walk has seen an
-	// <AuthzProviderAlias> or a method registration: Require providers and
-	// methods are then not judged.
-	hasAuthzAlias, hasAuthnAlias, customMethods bool
+	// authzAliases and authnAliases are the providers the walk has seen
+	// <AuthzProviderAlias> and <AuthnProviderAlias> define; customMethods
+	// is set once it has seen a method registration: methods are then
+	// not judged.
+	authzAliases, authnAliases []string
+	customMethods              bool
 	// workers are the URLs of the proxy workers defined so far.
 	workers map[string]bool
 	// errorOverride and errorOverrideGiven are ProxyErrorOverride's

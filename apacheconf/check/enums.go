@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -139,15 +140,13 @@ var authnProviders = map[string]string{
 // checkAuthnProvider is the provider lookup of mod_auth_basic,
 // mod_auth_digest and mod_auth_form, for each provider named.
 func checkAuthnProvider(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	if c.hasAuthnAlias || c.hasModule("authnz_fcgi_module") || c.hasModule("lua_module") {
+	if c.hasModule("authnz_fcgi_module") || c.hasModule("lua_module") {
 		return
 	}
 	for _, w := range n.Words() {
-		if strings.EqualFold(w, "none") && d.Name != "AuthDigestProvider" {
-			continue
-		}
-		mod, known := authnProviders[strings.ToLower(w)]
-		if known && c.hasModule(mod) {
+		// ap_lookup_provider: names are case-sensitive.
+		mod, known := authnProviders[w]
+		if known && c.hasModule(mod) || slices.Contains(c.authnAliases, w) {
 			continue
 		}
 		help := "Load the module of the provider: file is mod_authn_file, dbm mod_authn_dbm, dbd mod_authn_dbd."

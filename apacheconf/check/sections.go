@@ -157,18 +157,22 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 		}
 		return
 	case "<authzprovideralias", "<authnprovideralias":
-		if kind == "<authzprovideralias" {
-			c.hasAuthzAlias = true
-		} else {
-			c.hasAuthnAlias = true
-		}
-		// The provider and the alias's name.
+		// The provider and the alias's name; the section's lines are
+		// walked as mod_authn_core's and mod_authz_core's alias sections
+		// walk them (OR_AUTHCFG|ACCESS_CONF), then the alias is a provider.
 		if end >= 0 {
-			if w := apacheconf.Words(strings.TrimSpace(args[:end])); len(w) < 2 || w[0] == "" || w[1] == "" {
+			w := apacheconf.Words(strings.TrimSpace(args[:end]))
+			if len(w) < 2 || w[0] == "" || w[1] == "" {
 				c.errorf(n, codeArgs, "Write <"+strings.TrimPrefix(d.Name, "<")+" PROVIDER ALIAS>.", "%s> directive requires additional arguments", d.Name)
 				return
 			}
+			if kind == "<authzprovideralias" {
+				c.authzAliases = append(c.authzAliases, w[1])
+			} else {
+				c.authnAliases = append(c.authnAliases, w[1])
+			}
 		}
+		child.override = catalog.OrAuthCfg | catalog.AccessConf
 	case "<limit", "<limitexcept":
 		c.customMethods = true
 		if args == "" {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -246,9 +247,12 @@ func checkRequire(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 		name, args = apacheconf.GetwordConf(args)
 		negate = true
 	}
-	lname := strings.ToLower(name)
+	// ap_lookup_provider: names are case-sensitive.
+	lname := name
 	mod, known := authzProviders[lname]
-	if !known || !c.hasModule(mod) {
+	if (!known || !c.hasModule(mod)) && slices.Contains(c.authzAliases, name) {
+		lname = ""
+	} else if !known || !c.hasModule(mod) {
 		if c.customProviders() {
 			return
 		}
@@ -312,7 +316,7 @@ func checkRequire(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 // customProviders reports whether the configuration defines Require
 // providers of its own, whose names Check does not track.
 func (c *checker) customProviders() bool {
-	return c.hasModule("lua_module") || c.hasModule("authnz_fcgi_module") || c.hasAuthzAlias
+	return c.hasModule("lua_module") || c.hasModule("authnz_fcgi_module")
 }
 
 // registeredMethod reports whether RegisterHttpMethod or a <Limit> of the
