@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
 )
 
 func TestWeakProtocols(t *testing.T) {
@@ -22,6 +23,62 @@ func TestWeakProtocols(t *testing.T) {
 	} {
 		if got := weakProtocols(strings.Fields(in)); got != want {
 			t.Errorf("SSLProtocol %s: %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestProtocolOverride(t *testing.T) {
+	for in, want := range map[string]string{
+		"TLSv1.2 TLSv1.3":               "TLSv1.3 after TLSv1.2",
+		"TLSv1 TLSv1.2":                 "TLSv1.2 after TLSv1",
+		"+TLSv1.2 TLSv1.3":              "TLSv1.3 after +TLSv1.2",
+		"all -SSLv3 TLSv1.2":            "TLSv1.2 after all -SSLv3",
+		"-all TLSv1.2":                  "",
+		"+TLSv1.2 -TLSv1.2 TLSv1.3":     "",
+		"-all +TLSv1.2 +TLSv1.3":        "",
+		"all -SSLv3 -TLSv1 -TLSv1.1":    "",
+		"TLSv1.2":                       "",
+		"TLSv1.2 bogus":                 "",
+		"-all +TLSv1.2 TLSv1.3 TLSv1.2": "TLSv1.3 after -all +TLSv1.2",
+	} {
+		word, before := protocolOverride(strings.Fields(in))
+		got := ""
+		if word != "" {
+			got = word + " after " + before
+		}
+		if got != want {
+			t.Errorf("SSLProtocol %s: %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestProtocolOverrideMatchesHTTPD holds protocolOverride against the
+// installed httpd: the word it names is the one mod_ssl's AH02532 names,
+// and where it names none httpd does not warn.
+func TestProtocolOverrideMatchesHTTPD(t *testing.T) {
+	httpdtest.Binary(t)
+	for _, in := range []string{"TLSv1.2 TLSv1.3", "TLSv1 TLSv1.2", "+TLSv1.2 TLSv1.3", "all -SSLv3 TLSv1.2", "-all TLSv1.2",
+		"+TLSv1.2 -TLSv1.2 TLSv1.3", "-all +TLSv1.2 +TLSv1.3", "all -SSLv3 -TLSv1 -TLSv1.1", "TLSv1.2", "-all +TLSv1.2 TLSv1.3 TLSv1.2", "all"} {
+		root := t.TempDir()
+		file := filepath.Join(root, "httpd.conf")
+		conf := strings.Join([]string{httpdtest.LoadModule("mpm_event_module"), httpdtest.LoadModule("authz_core_module"),
+			httpdtest.LoadModule("ssl_module"), "ServerName localhost", "ErrorLog /dev/null", "SSLProtocol " + in, "SSLProxyProtocol " + in}, "\n") + "\n"
+		if err := os.WriteFile(file, []byte(conf), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := httpdtest.Run(t, nil, "-d", root, "-f", file)
+		if !r.OK {
+			t.Fatalf("SSLProtocol %s: httpd fails: %s", in, r.Stderr)
+		}
+		word, _ := protocolOverride(strings.Fields(in))
+		for _, name := range []string{"SSLProtocol", "SSLProxyProtocol"} {
+			warned := strings.Contains(r.Stderr, "AH02532: "+name+": Protocol '"+word+"' overrides")
+			if word == "" {
+				warned = strings.Contains(r.Stderr, "AH02532: "+name+":")
+			}
+			if warned != (word != "") {
+				t.Errorf("%s %s: lint names %q; httpd says:\n%s", name, in, word, r.Stderr)
+			}
 		}
 	}
 }

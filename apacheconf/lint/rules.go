@@ -22,6 +22,7 @@ const (
 	CodeTraceEnable         = "trace-enable"
 	CodeServerTokens        = "server-tokens-full"
 	CodeWeakTLS             = "weak-tls-protocol"
+	CodeProtocolOverride    = "ssl-protocol-override"
 	CodeAccessMixed         = "access-mixed"
 	CodeDeprecated          = "deprecated-directive"
 	CodeDuplicateListen     = "duplicate-listen"
@@ -88,6 +89,9 @@ var rules = []apacheconf.Rule{
 	rule(CodeWeakTLS, apacheconf.SeverityWarning,
 		"SSLProtocol allows TLS 1.0 or 1.1 and SSLCipherSuite's @SECLEVEL=0 lets OpenSSL negotiate them",
 		"Remove @SECLEVEL=0 from SSLCipherSuite (OpenSSL 3's default level refuses TLS 1.0 and 1.1), and write SSLProtocol -all +TLSv1.2 +TLSv1.3."),
+	rule(CodeProtocolOverride, apacheconf.SeverityWarning,
+		"an SSLProtocol word without + or - replaces the protocols listed before it (httpd only warns, AH02532)",
+		"Put + before each protocol to add: SSLProtocol -all +TLSv1.2 +TLSv1.3."),
 	rule(CodeAccessMixed, apacheconf.SeverityWarning,
 		"httpd 2.2's Order/Allow/Deny is mixed with Require in one section",
 		"Use only Require (mod_authz_host); mixed, the two interact in ways that are hard to predict."),

@@ -120,6 +120,7 @@ const (
 	kindTraceEnable
 	kindServerTokens
 	kindSSLProtocol
+	kindSSLProxyProtocol
 	kindSSLCipherSuite
 	kindListen
 	kindDeprecated
@@ -130,7 +131,7 @@ var directiveKinds = map[string]uint8{
 	"requestheader": kindRequestHeader, "sslengine": kindSSLEngine, "sethandler": kindSetHandler,
 	"require": kindRequire, "order": kindCompat, "allow": kindCompat, "deny": kindCompat, "satisfy": kindCompat,
 	"options": kindOptions, "traceenable": kindTraceEnable, "servertokens": kindServerTokens,
-	"sslprotocol": kindSSLProtocol, "sslciphersuite": kindSSLCipherSuite, "listen": kindListen,
+	"sslprotocol": kindSSLProtocol, "sslproxyprotocol": kindSSLProxyProtocol, "sslciphersuite": kindSSLCipherSuite, "listen": kindListen,
 	"namevirtualhost": kindDeprecated, "defaulttype": kindDeprecated, "maxclients": kindDeprecated,
 	"maxrequestsperchild": kindDeprecated, "sslcertificatechainfile": kindDeprecated,
 }
@@ -223,9 +224,14 @@ func (c *checker) directive(n *apacheconf.Node, s *scope, listens map[string]*ap
 		if first == "full" {
 			c.report(CodeServerTokens, n.Pos(), "ServerTokens Full shows the server's version and modules to every client")
 		}
-	case kindSSLProtocol:
-		srv := s.server()
-		srv.sslProtocols = append(srv.sslProtocols, n)
+	case kindSSLProtocol, kindSSLProxyProtocol:
+		if word, before := protocolOverride(w); word != "" {
+			c.report(CodeProtocolOverride, n.Pos(), "%s %s: %s has no + or -, so it replaces %s instead of adding to it", n.Name, strings.Join(w, " "), word, before)
+		}
+		if kind == kindSSLProtocol {
+			srv := s.server()
+			srv.sslProtocols = append(srv.sslProtocols, n)
+		}
 	case kindSSLCipherSuite:
 		// SSLCipherSuite [SSL|TLSv1.3] spec: the security level is in
 		// the SSL (TLS 1.2 and older) string.
@@ -490,6 +496,38 @@ func weakProtocols(w []string) string {
 		}
 	}
 	return strings.Join(weak, ", ")
+}
+
+// protocolOverride is the first word of an SSLProtocol or
+// SSLProxyProtocol that mod_ssl's ssl_cmd_protocol_parse warns about
+// (AH02532): a protocol without + or - once the set is not empty, which
+// then holds that protocol alone. before is the words it replaces.
+func protocolOverride(w []string) (word, before string) {
+	const all = 1<<5 - 2 // TLSv1 to TLSv1.3; SSLv3 is left out of "all"
+	bits := map[string]uint8{"sslv3": 1, "tlsv1": 1 << 1, "tlsv1.1": 1 << 2, "tlsv1.2": 1 << 3, "tlsv1.3": 1 << 4, "all": all}
+	var set uint8
+	for i, p := range w {
+		action := byte(0)
+		if p != "" && (p[0] == '+' || p[0] == '-') {
+			action, p = p[0], p[1:]
+		}
+		bit, ok := bits[strings.ToLower(p)]
+		if !ok {
+			return "", ""
+		}
+		switch action {
+		case '-':
+			set &^= bit
+		case '+':
+			set |= bit
+		default:
+			if set != 0 {
+				return p, strings.Join(w[:i], " ")
+			}
+			set = bit
+		}
+	}
+	return "", ""
 }
 
 // listen reports a Listen on a port another Listen already takes.
