@@ -2,6 +2,7 @@ package importscript
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -280,6 +281,13 @@ func (e *evaluator) setShell(cmd *Command, line *str) ([]*Command, error) {
 		}
 		c.ArgPos = shellPos(sh.words)
 		c.Env = mergeEnv(c.Env, sh.assign)
+		if sh.dir != "" {
+			if strings.HasPrefix(sh.dir, "/") || c.Dir == "" {
+				c.Dir = sh.dir
+			} else {
+				c.Dir = path.Join(c.Dir, sh.dir)
+			}
+		}
 		return e.setProgram(c, sh.words[0], true)
 	}
 	var setup []*Command

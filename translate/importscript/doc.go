@@ -116,7 +116,10 @@
 //     last, optionally NAME=value prefixes) whose words are static after
 //     quote removal, alone or in a list joined by ; && or line breaks:
 //     the last one is the command, the ones before are setup (they may
-//     redirect their output); || and pipes depend on the shell.
+//     redirect their output); `a || true` (or `|| :`) is a setup command
+//     whose failure is ignored; `cd DIR` and `export NAME=value` before
+//     the command set its directory and environment (a cd is taken to
+//     succeed, as os.chdir is); other || and pipes depend on the shell.
 //   - sys.exit(...), raise SystemExit(...), exit(), os._exit(): the script
 //     ends there; code after them or after os.exec* is reported
 //     unreachable (a warning).

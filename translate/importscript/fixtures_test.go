@@ -228,8 +228,10 @@ func compareWithPython(t *testing.T, l *Launch, diags apacheconf.Diagnostics, ru
 		if got.Program != program || !reflect.DeepEqual(got.Args, args) {
 			t.Errorf("command %d: Parse gives %q %q, Python runs %q %q", i, program, args, got.Program, got.Args)
 		}
-		if c.Dir != got.Dir {
-			t.Errorf("command %d: Parse gives dir %q, Python %q", i, c.Dir, got.Dir)
+		// A cd in the shell line moves the shell, not Python: the command
+		// runs there (TestShellListsMatchSh checks that against sh).
+		if wantDir := shellDir(c.Shell, got.Dir); c.Dir != wantDir {
+			t.Errorf("command %d: Parse gives dir %q, Python (and the shell line's cd) %q", i, c.Dir, wantDir)
 		}
 		if c.Background != got.Background {
 			t.Errorf("command %d: Parse gives background=%v, Python %v", i, c.Background, got.Background)
@@ -277,6 +279,22 @@ func firstPathDir(c Command) string {
 		path = "/bin:/usr/bin"
 	}
 	return strings.Split(path, ":")[0]
+}
+
+// shellDir is where the last command of a shell line runs when Python
+// starts the shell in dir.
+func shellDir(line, dir string) string {
+	if line == "" {
+		return dir
+	}
+	sh, err := parseShell(&str{s: line})
+	if err != nil || sh.dir == "" {
+		return dir
+	}
+	if strings.HasPrefix(sh.dir, "/") || dir == "" {
+		return sh.dir
+	}
+	return filepath.Join(dir, sh.dir)
 }
 
 func shellAssigns(line string) bool {

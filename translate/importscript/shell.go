@@ -3,6 +3,7 @@ package importscript
 import (
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -13,7 +14,9 @@ import (
 // command whose words are known without running anything.
 type shellCommand struct {
 	words  []*str
-	assign []string // NAME=VALUE prefixes, set in the program's environment
+	assign []string // NAME=VALUE prefixes and exports, set in the program's environment
+	// dir is where an earlier `cd DIR` of the list left the shell, or "".
+	dir string
 	// setup are the commands of the line before this one (a; b, a && b),
 	// which run and finish first.
 	setup []*shellCommand
@@ -55,11 +58,17 @@ func parseShell(line *str) (*shellCommand, error) {
 	var stmts []*syntax.Stmt
 	var flatten func(st *syntax.Stmt) error
 	flatten = func(st *syntax.Stmt) error {
-		if b, isBin := st.Cmd.(*syntax.BinaryCmd); isBin && b.Op == syntax.AndStmt && !st.Negated && !st.Background && len(st.Redirs) == 0 {
-			if err := flatten(b.X); err != nil {
-				return err
+		if b, isBin := st.Cmd.(*syntax.BinaryCmd); isBin && !st.Negated && !st.Background && len(st.Redirs) == 0 {
+			switch {
+			case b.Op == syntax.AndStmt:
+				if err := flatten(b.X); err != nil {
+					return err
+				}
+				return flatten(b.Y)
+			case b.Op == syntax.OrStmt && isTrue(b.Y):
+				// `a || true`: a's failure is ignored, as after `a;`.
+				return flatten(b.X)
 			}
-			return flatten(b.Y)
 		}
 		stmts = append(stmts, st)
 		return nil
@@ -70,21 +79,50 @@ func parseShell(line *str) (*shellCommand, error) {
 		}
 	}
 	var out *shellCommand
+	dir := ""
+	var exported []string
 	for i, st := range stmts {
 		c, err := simpleCommand(line, st, i < len(stmts)-1, notSimple)
 		if err != nil {
 			return nil, err
 		}
-		if len(stmts) > 1 && (c.words[0].s == "cd" || c.words[0].s == "export") {
-			// A builtin that changes what the rest of the list runs with.
-			return nil, newDiag(CodeUnsupported, c.words[0].at, "the command line runs the shell builtin "+c.words[0].s+", which changes the commands after it",
-				"Give the directory as cwd= (or os.chdir) and the variables as env=, and run the command itself.")
+		if len(stmts) > 1 {
+			// The builtins that change what the rest of the list runs with.
+			switch c.words[0].s {
+			case "cd", "export":
+				if i == len(stmts)-1 {
+					return nil, newDiag(CodeUnsupported, c.words[0].at, "the command line ends with the shell builtin "+c.words[0].s+", so it starts no program", shellHelp)
+				}
+				if len(c.assign) > 0 || len(st.Redirs) > 0 {
+					return nil, notSimple(st.Pos(), "a "+c.words[0].s+" with assignments or redirections")
+				}
+				if c.words[0].s == "cd" {
+					if len(c.words) != 2 || c.words[1].s == "" || c.words[1].s == "-" || strings.HasPrefix(c.words[1].s, "-") {
+						return nil, notSimple(st.Pos(), "a cd that is not to one directory")
+					}
+					dir = path.Join(dir, c.words[1].s)
+					if !strings.HasPrefix(c.words[1].s, "/") && dir == "" {
+						dir = "."
+					}
+					continue
+				}
+				for _, w := range c.words[1:] {
+					name, _, hasValue := strings.Cut(w.s, "=")
+					if !hasValue || !isShellName(name) {
+						return nil, notSimple(st.Pos(), "an export of a variable the shell holds")
+					}
+					exported = mergeEnv(exported, []string{w.s})
+				}
+				continue
+			}
 		}
+		c.dir = dir
+		c.assign = mergeEnv(exported, c.assign)
 		if out == nil {
 			out = c
 		} else {
 			out.setup = append(out.setup, out.last())
-			out.words, out.assign = c.words, c.assign
+			out.words, out.assign, out.dir = c.words, c.assign, c.dir
 		}
 	}
 	return out, nil
@@ -92,7 +130,22 @@ func parseShell(line *str) (*shellCommand, error) {
 
 // last is the command itself, without the setup before it.
 func (c *shellCommand) last() *shellCommand {
-	return &shellCommand{words: c.words, assign: c.assign}
+	return &shellCommand{words: c.words, assign: c.assign, dir: c.dir}
+}
+
+// isTrue says whether a statement is `true` or `:` alone.
+func isTrue(st *syntax.Stmt) bool {
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Negated || st.Background || len(st.Redirs) > 0 || len(call.Assigns) > 0 || len(call.Args) != 1 {
+		return false
+	}
+	w := call.Args[0].Lit()
+	return w == "true" || w == ":"
+}
+
+// isShellName says whether s is a name sh takes for a variable.
+func isShellName(s string) bool {
+	return isIdentifier(s)
 }
 
 // simpleCommand reads one command of the line; a setup command (not the

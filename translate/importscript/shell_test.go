@@ -2,7 +2,9 @@ package importscript
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -32,6 +34,7 @@ func TestParseShellTable(t *testing.T) {
 		words  []string
 		assign []string
 		setup  [][]string // the words of the commands before the last
+		dir    string
 		code   string
 		col    int // of the diagnostic, in the line
 	}{
@@ -56,8 +59,16 @@ func TestParseShellTable(t *testing.T) {
 		{line: "a; b", words: []string{"b"}, setup: [][]string{{"a"}}},
 		{line: "a >/dev/null 2>&1\nb c && exec d", words: []string{"d"}, setup: [][]string{{"a"}, {"b", "c"}}},
 		{line: "exec a; b", code: CodeUnsupported, col: 1},
-		{line: "cd /srv/blog && docker compose up", code: CodeUnsupported, col: 1},
-		{line: "a; export X=1; b", code: CodeUnsupported, col: 4},
+		{line: "cd /srv/blog && docker compose up", words: []string{"docker", "compose", "up"}, dir: "/srv/blog"},
+		{line: "a; export X=1; b", words: []string{"b"}, assign: []string{"X=1"}, setup: [][]string{{"a"}}},
+		{line: "cd /srv; cd blog/ && export A=1 B=2 && A=3 exec docker run x", words: []string{"docker", "run", "x"}, assign: []string{"A=3", "B=2"}, dir: "/srv/blog"},
+		{line: "cd app && a", words: []string{"a"}, dir: "app"},
+		{line: "docker pull x || true; docker pull y || :; exec docker run y", words: []string{"docker", "run", "y"}, setup: [][]string{{"docker", "pull", "x"}, {"docker", "pull", "y"}}},
+		{line: "a || false; b", code: CodeUnsupported, col: 3},
+		{line: "a; cd /srv", code: CodeUnsupported, col: 4},
+		{line: "export X; b", code: CodeUnsupported, col: 1},
+		{line: "cd; b", code: CodeUnsupported, col: 1},
+		{line: "cd -P /x; b", code: CodeUnsupported, col: 1},
 		{line: "a; b >x", code: CodeUnsupported, col: 6},
 		{line: "a &", code: CodeUnsupported, col: 3},
 		{line: "a > /dev/null", code: CodeUnsupported, col: 3},
@@ -90,6 +101,9 @@ func TestParseShellTable(t *testing.T) {
 		var words []string
 		for _, w := range sh.words {
 			words = append(words, w.s)
+		}
+		if sh.dir != tt.dir {
+			t.Errorf("parseShell(%q) runs in %q, want %q", tt.line, sh.dir, tt.dir)
 		}
 		if !reflect.DeepEqual(words, tt.words) || !reflect.DeepEqual(sh.assign, tt.assign) {
 			t.Errorf("parseShell(%q) = %q %q, want %q %q", tt.line, words, sh.assign, tt.words, tt.assign)
@@ -132,6 +146,61 @@ func TestParseShellMatchesSh(t *testing.T) {
 		}
 		if !reflect.DeepEqual(words, want) && !(len(words) == 0 && bytes.Equal(out, nil)) {
 			t.Errorf("%q: got %q, sh gives %q", line, words, want)
+		}
+	}
+}
+
+// TestShellListsMatchSh runs lists that change directory and export
+// variables with the real /bin/sh, the last command a program that prints
+// where it runs and with which variables, and compares with parseShell.
+func TestShellListsMatchSh(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to compare with")
+	}
+	root := t.TempDir()
+	for _, d := range []string{"srv/blog/app", "srv/x"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(root, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "show"), []byte("#!/bin/sh\nprintf '%s|%s|%s|%s' \"$PWD\" \"$A\" \"$B\" \"$*\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"cd srv && cd blog/app && show 1",
+		"cd srv/blog; export A=1 B='two words' && true || true; exec show 2",
+		"cd srv/x/../blog && export A=1 && A=3 show 3",
+		"export B=x; cd srv; cd x && show 4",
+	} {
+		got, perr := parseShell(shellLine(line))
+		if perr != nil {
+			t.Errorf("parseShell(%q): %v", line, perr)
+			continue
+		}
+		cmd := exec.Command(sh, "-c", line)
+		cmd.Dir = root
+		cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin"}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("sh -c %q: %v", line, err)
+		}
+		env := map[string]string{}
+		for _, kv := range got.assign {
+			k, v, _ := strings.Cut(kv, "=")
+			env[k] = v
+		}
+		var words []string
+		for _, w := range got.words[1:] {
+			words = append(words, w.s)
+		}
+		want := filepath.Join(root, got.dir) + "|" + env["A"] + "|" + env["B"] + "|" + strings.Join(words, " ")
+		if string(out) != want {
+			t.Errorf("%q: parseShell gives %q, sh runs %q", line, want, out)
 		}
 	}
 }
