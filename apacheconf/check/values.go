@@ -46,6 +46,7 @@ func init() {
 		"WSGIImportScript":     checkWSGIImportScript,
 		"WSGIScriptAlias":      checkWSGIScriptAlias,
 		"WSGIScriptAliasMatch": checkWSGIScriptAlias,
+		"WSGIHandlerScript":    checkWSGIHandlerScript,
 		"ServerName":           checkServerName,
 		"RegisterHttpMethod":   func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) { c.customMethods = true },
 	}

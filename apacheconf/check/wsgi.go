@@ -1,6 +1,8 @@
 package check
 
 import (
+	"os/user"
+	"strconv"
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -140,7 +142,16 @@ func checkWSGIDaemonProcess(c *checker, n *apacheconf.Node, d catalog.Directive,
 		return
 	}
 	scriptUser, scriptGroup := false, false
+	var unknown string // ap_uname2id's or ap_gname2id's exit, with FileChecks
 	msg, ok := parseWSGIOptions(rest, func(opt, value string) string {
+		if value != "" {
+			if m := c.wsgiAccount(opt, value); m != "" {
+				if strings.HasPrefix(m, "AH0054") {
+					unknown = m
+				}
+				return m
+			}
+		}
 		switch opt {
 		case "processes":
 			if value == "" || atoi(value) < 1 {
@@ -184,6 +195,10 @@ func checkWSGIDaemonProcess(c *checker, n *apacheconf.Node, d catalog.Directive,
 	if msg == "" && scriptUser && scriptGroup {
 		msg = "Only one of script-user and script-group allowed."
 	}
+	if unknown != "" && msg == unknown {
+		c.errorf(n, codeValue, "Create the account on the machine httpd runs on, or name one that exists.", "%s", msg)
+		return
+	}
 	if msg != "" {
 		c.errorf(n, codeWSGI, "The options are name=value pairs with no space around '='; see mod_wsgi's WSGIDaemonProcess.", "%s", msg)
 		return
@@ -193,6 +208,55 @@ func checkWSGIDaemonProcess(c *checker, n *apacheconf.Node, d catalog.Directive,
 		return
 	}
 	c.wsgi.groups[name] = c.server(st)
+}
+
+// wsgiAccount is, with FileChecks, wsgi_add_daemon_process's lookups of
+// the accounts its options name: ap_uname2id and ap_gname2id exit httpd
+// with AH00543 or AH00544 for a name the system does not know, and a #uid
+// the system has no user for is refused; "" when the option names none
+// or the system knows it.
+func (c *checker) wsgiAccount(opt, value string) string {
+	if !c.opts.FileChecks {
+		return ""
+	}
+	switch opt {
+	case "user", "socket-user", "script-user":
+		if id, ok := strings.CutPrefix(value, "#"); ok {
+			if _, err := user.LookupId(strconv.Itoa(atoi(id))); err != nil {
+				switch opt {
+				case "user":
+					return "Couldn't determine user name from uid."
+				case "socket-user":
+					return "Couldn't determine user name from socket user."
+				}
+				return "Couldn't determine uid from script user."
+			}
+			return ""
+		}
+		if _, err := user.Lookup(value); err != nil {
+			return "AH00543: apache2: bad user name " + value
+		}
+	case "group", "script-group":
+		if strings.HasPrefix(value, "#") {
+			return ""
+		}
+		if _, err := user.LookupGroup(value); err != nil {
+			return "AH00544: apache2: bad group name " + value
+		}
+	case "supplementary-groups":
+		for _, g := range strings.Split(value, ",") {
+			if g == "" {
+				break
+			}
+			if strings.HasPrefix(g, "#") {
+				continue
+			}
+			if _, err := user.LookupGroup(g); err != nil {
+				return "AH00544: apache2: bad group name " + g
+			}
+		}
+	}
+	return ""
 }
 
 // parseWSGIOptions is wsgiOptions with the option name passed along.
@@ -356,5 +420,45 @@ func checkWSGIScriptAlias(c *checker, n *apacheconf.Node, d catalog.Directive, s
 	if hasApp && hasGroup && group != "" && !strings.Contains(group, "%{") && !strings.Contains(app, "%{") &&
 		(!match || !strings.Contains(a, "$")) {
 		c.groupReachable(n, st, group)
+	}
+}
+
+// checkWSGIHandlerScript is mod_wsgi's wsgi_add_handler_script: a name, a
+// script, then its options.
+func checkWSGIHandlerScript(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	name, rest := apacheconf.GetwordConf(n.Args)
+	if name == "" {
+		c.errorf(n, codeWSGI, "Write WSGIHandlerScript NAME /path/to/handler.wsgi.", "Name for handler script not supplied.")
+		return
+	}
+	script, rest := apacheconf.GetwordConf(rest)
+	if script == "" {
+		c.errorf(n, codeWSGI, "Write WSGIHandlerScript NAME /path/to/handler.wsgi: the name, then the script.", "Location of handler script not supplied.")
+		return
+	}
+	msg, ok := parseWSGIOptions(rest, func(opt, value string) string {
+		switch opt {
+		case "process-group":
+			if value == "" {
+				return "Invalid name for WSGI process group."
+			}
+		case "application-group":
+			if value == "" {
+				return "Invalid name for WSGI application group."
+			}
+		case "pass-authorization":
+			if !strings.EqualFold(value, "On") && !strings.EqualFold(value, "Off") {
+				return "Invalid value for authorization flag."
+			}
+		default:
+			return "Invalid option to WSGI handler script definition."
+		}
+		return ""
+	})
+	if !ok {
+		msg = "Invalid option to WSGI handler script definition."
+	}
+	if msg != "" {
+		c.errorf(n, codeWSGI, "The options are process-group=, application-group= and pass-authorization=.", "%s", msg)
 	}
 }
