@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
@@ -311,5 +313,31 @@ func TestDuplicateListenLeavesHTTPDErrors(t *testing.T) {
 		if got != want {
 			t.Errorf("%q: %d duplicate-listen findings, want %d", conf, got, want)
 		}
+	}
+}
+
+// TestUnicodeSpaceLeads checks that every character nonASCIISpace finds
+// starts with one of unicodeSpaceLeads, so that a file with none of those
+// bytes can skip it.
+func TestUnicodeSpaceLeads(t *testing.T) {
+	found := 0
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		s := string(r)
+		if _, _, ok := nonASCIISpace(s); !ok {
+			continue
+		}
+		found++
+		if !mayHaveUnicodeSpace(s) {
+			t.Errorf("%U is found by nonASCIISpace, but its first byte %#x is not among the leads", r, s[0])
+		}
+	}
+	if found < 20 {
+		t.Errorf("only %d non-ASCII spaces found", found)
+	}
+	if mayHaveUnicodeSpace("ServerName caf\u00e9.example.com\n") {
+		t.Error("é (0xC3 0xA9) counted as a possible space")
 	}
 }

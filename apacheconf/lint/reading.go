@@ -43,6 +43,7 @@ func (c *checker) scanLines(f *apacheconf.File) {
 		}
 		return strings.TrimSuffix(src[off:off+end], "\r"), off + end + 1
 	}
+	spaces := mayHaveUnicodeSpace(src)
 	var block []string // the physical lines of one logical line
 	for off, i := 0, 0; off <= len(src); i++ {
 		first := i
@@ -71,12 +72,34 @@ func (c *checker) scanLines(f *apacheconf.File) {
 				c.report(CodeBackslashSpace, pos(first+j, len(t)),
 					"the backslash is followed by spaces, so it does not continue the line; httpd reads it as part of the last argument")
 			}
+			if !spaces {
+				continue
+			}
 			if col, r, ok := nonASCIISpace(line); ok {
 				c.report(CodeNonASCIISpace, pos(first+j, col),
 					"%U (%s) is not whitespace to httpd: it becomes part of a word", r, spaceName(r))
 			}
 		}
 	}
+}
+
+// unicodeSpaceLeads are the first bytes of the UTF-8 encodings of the
+// characters nonASCIISpace finds: U+0085 and U+00A0 (0xC2), U+1680 (0xE1),
+// U+2000 to U+205F (0xE2), U+3000 (0xE3) and U+FEFF (0xEF).
+var unicodeSpaceLeads = [...]byte{0xC2, 0xE1, 0xE2, 0xE3, 0xEF}
+
+// mayHaveUnicodeSpace reports whether src has a byte that can start one of
+// the characters nonASCIISpace finds: a file without one (most files, all
+// ASCII) need not be decoded line by line. Such a byte is never inside
+// another character's encoding, so where none occurs, nonASCIISpace finds
+// nothing on any line.
+func mayHaveUnicodeSpace(src string) bool {
+	for _, b := range unicodeSpaceLeads {
+		if strings.IndexByte(src, b) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // nonASCIISpace finds the first whitespace character outside ASCII.
