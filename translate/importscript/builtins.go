@@ -145,6 +145,18 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 		return e.superAttr(v, name, at)
 	case *pathValue:
 		return e.pathAttr(v, name, at)
+	case *template:
+		switch name {
+		case "substitute", "safe_substitute":
+			return &method{recv: v, name: name}, nil
+		case "template":
+			return v.s, nil
+		}
+	case *versionInfo:
+		if name == "major" {
+			return intValue(3, position(at)), nil
+		}
+		return &opaque{what: "sys.version_info." + name, at: position(at)}, nil
 	case *set:
 		switch name {
 		case "add", "discard", "remove", "update":
@@ -209,6 +221,17 @@ func encodeKey(k value, at apacheconf.Position) (*str, bool) {
 // index is v[sub].
 func (e *evaluator) index(v value, sub *subscript, at lexer.Position) (value, error) {
 	switch v := v.(type) {
+	case *versionInfo:
+		if !sub.Slice && len(sub.Rest) == 0 && sub.Index != nil {
+			k, err := e.expr(sub.Index)
+			if err != nil {
+				return nil, err
+			}
+			if n, ok := intOf(k); ok && n == 0 {
+				return intValue(3, position(at)), nil
+			}
+		}
+		return &opaque{what: "an item of sys.version_info", at: position(at)}, nil
 	case *dict:
 		k, _, err := e.key(v, sub)
 		if err != nil {
@@ -770,6 +793,9 @@ func (e *evaluator) join(name string, sep *str, args *arguments, at lexer.Positi
 func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (value, error) {
 	if l, ok := m.recv.(*list); ok && l.nt != nil && (m.name == "_asdict" || m.name == "_replace") {
 		return e.namedTupleMethod(l, m.name, args, at)
+	}
+	if t, ok := m.recv.(*template); ok {
+		return e.substitute(t, m.name == "safe_substitute", args, at)
 	}
 	switch recv := m.recv.(type) {
 	case *dict:

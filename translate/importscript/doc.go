@@ -104,6 +104,12 @@
 //   - logging (basicConfig, getLogger, the level functions and a
 //     logger's: they start nothing), json.dumps of known values
 //     (sort_keys, separators).
+//   - divmod, min/max with key= and default=, setattr, str.format_map,
+//     string.Template (substitute, safe_substitute), slice assignment and
+//     del of a slice (no step); sys.version_info's major version (3) and
+//     comparisons that it decides; arithmetic on a value known only at
+//     run time (an exit status >> 8) is such a value too, refused only
+//     where it is used.
 //   - helpers: os.chdir, shlex.split/quote/join, print, time.sleep,
 //     sys.stdout/stderr.flush/write.
 //   - the calls that start programs: os.execl, execle, execlp, execlpe,

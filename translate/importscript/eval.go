@@ -507,6 +507,9 @@ func (e *evaluator) assign(target *expr, v value) error {
 		l.items[i] = v
 		return nil
 	}
+	if l, ok := recv.(*list); ok && !l.tuple && last.Index.Slice {
+		return e.assignSlice(l, last.Index, v, last.Pos)
+	}
 	d, ok := recv.(*dict)
 	if !ok {
 		return unsupported(target.Pos, "assigning to an item of "+recv.describe())

@@ -46,6 +46,12 @@ var exprCases = []string{
 	// json
 	`json.dumps({'a': [1, 'é', None, True], 'b': 'x"y\n\t\\'})`, `json.dumps({'b': 1, 'a': 2}, sort_keys=True)`,
 	`json.dumps([1, (2, 3)], separators=(',', ':'))`, `json.dumps('\x7f\x01\U0001f600')`, `json.dumps({})`,
+	// more builtins and the standard library
+	`divmod(7, 2)`, `divmod(-7, 2)`, `divmod(-7.5, 2)`, `divmod(1, 0)`, `max([1, 3, 2], key=lambda x: -x)`, `min([], default=5)`, `max(1, 2, default=0)`,
+	`min(['bb', 'a', 'cc'], key=len)`, `'{a}-{b}'.format_map({'a': 1, 'b': 'xy'})`, `'{z}'.format_map({})`,
+	`string.Template('$a-${b}$$c').substitute(a=1, b='x')`, `string.Template('$a $z ${y').safe_substitute({'a': 1})`, `string.Template('$a').substitute({'a': 1}, a=2)`,
+	`string.Template('$').substitute()`, `string.Template('$b').substitute(a=1)`, `sys.version_info[0]`, `sys.version_info.major`, `sys.version_info >= (3,)`,
+	`sys.version_info < (2, 7)`, `sys.version_info > (3, 0)`, `(2, 7) < sys.version_info`,
 	// starred and unpacking
 	`[*'ab', *[1]]`, `(lambda *a, **k: (a, sorted(k)))(1, 2, x=3)`, `(lambda x, y=2: x * y)(3)`,
 }
@@ -55,7 +61,7 @@ var exprCases = []string{
 func TestExpressionsMatchPython(t *testing.T) {
 	cases := append(append(append([]string{}, exprCases...), pathCases...), floatCases()...)
 	program := `
-import json, sys, os, os.path, math
+import json, sys, os, os.path, math, string
 from pathlib import Path, PurePosixPath
 out = []
 for c in json.load(sys.stdin):
@@ -68,7 +74,7 @@ json.dump(out, sys.stdout)
 	var want []string
 	runPython(t, program, cases, &want)
 	for i, c := range cases {
-		src := "import os, os.path, json, math\nfrom pathlib import Path, PurePosixPath\nos.execv('/p', ['p', repr(" + c + ")])\n"
+		src := "import os, os.path, json, math, string, sys\nfrom pathlib import Path, PurePosixPath\nos.execv('/p', ['p', repr(" + c + ")])\n"
 		l, diags := Parse("expr.py", []byte(src), nil)
 		got := ""
 		if l == nil {

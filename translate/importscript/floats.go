@@ -500,8 +500,26 @@ func builtinRound(e *evaluator, args *arguments, at lexer.Position) (value, erro
 	return floatResult(roundFloat(x.v, nd), at)
 }
 
+// builtinDivmod is divmod(a, b): (a // b, a % b), floored.
+func builtinDivmod(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	if err := arity("divmod", args, at, 2, 2); err != nil {
+		return nil, err
+	}
+	q, err := e.arith("//", args.pos[0], args.pos[1], at)
+	if err != nil {
+		return nil, err
+	}
+	r, err := e.arith("%", args.pos[0], args.pos[1], at)
+	if err != nil {
+		return nil, err
+	}
+	return &list{items: []value{q, r}, tuple: true, at: position(at)}, nil
+}
+
 // The math functions launchers use on sizes and timeouts.
 func init() {
+	helpers["divmod"] = builtinDivmod
+	builtins["divmod"] = true
 	helpers["float"] = builtinFloat
 	builtins["float"] = true
 	helpers["round"] = builtinRound

@@ -30,6 +30,7 @@ func init() {
 		"callable":        builtinCallable,
 		"getattr":         builtinGetattr,
 		"hasattr":         builtinHasattr,
+		"setattr":         builtinSetattr,
 		"super":           builtinSuper,
 		"object.__init__": func(*evaluator, *arguments, lexer.Position) (value, error) { return &none{}, nil },
 		"contextlib.suppress": func(_ *evaluator, _ *arguments, at lexer.Position) (value, error) {
@@ -521,6 +522,20 @@ func builtinGetattr(e *evaluator, args *arguments, at lexer.Position) (value, er
 		}
 	}
 	return e.attr(args.pos[0], name.s, at)
+}
+
+func builtinSetattr(e *evaluator, args *arguments, at lexer.Position) (value, error) {
+	if err := arity("setattr", args, at, 3, 3); err != nil {
+		return nil, err
+	}
+	name, err := e.needStr(args.pos[1], args.posAt[1], "the attribute name")
+	if err != nil {
+		return nil, err
+	}
+	if err := e.setAttr(args.pos[0], name.s, args.pos[2], at); err != nil {
+		return nil, err
+	}
+	return &none{at: position(at), why: "setattr() returns None"}, nil
 }
 
 func builtinHasattr(e *evaluator, args *arguments, at lexer.Position) (value, error) {

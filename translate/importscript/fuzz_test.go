@@ -38,6 +38,7 @@ func FuzzParse(f *testing.F) {
 		"def d(f):\n    @d\n    def g():\n        return f\n    return g\n@d\ndef h():\n    pass\n",
 		"from dataclasses import dataclass, field\n@dataclass(frozen=True)\nclass A:\n    x: int = 1\n    y: list = field(default_factory=list)\n    def __post_init__(self):\n        A(self.x)\nA()\n",
 		"import collections\nP = collections.namedtuple('P', 'a b', defaults=[1])\np = P(0)._replace(b=P(1, 2))\nq = '{0.b.a}'.format(p) + repr(p)\n",
+		"import string, sys\nl = [1, 2, 3]\nl[1:] = l * 3\ndel l[-2:]\nx = string.Template('$a${b}$$').safe_substitute(a=divmod(7, 2.5)) + str(sys.version_info >= (3,))\n",
 		"import os\nos.system('cd a; cd ../b && export A=1 B=2 && x || true; cd /c; exec d')\n",
 		"class A: pass\nclass B(A): pass\nclass C(A, B): pass\nclass D(B, A):\n    def f(self):\n        return super().f()\nD().f()\n",
 	} {

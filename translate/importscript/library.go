@@ -339,30 +339,59 @@ func builtinMinMax(isMax bool) func(e *evaluator, args *arguments, at lexer.Posi
 		name = "max"
 	}
 	return func(e *evaluator, args *arguments, at lexer.Position) (value, error) {
-		if len(args.kw) > 0 {
-			return nil, unsupported(at, name+"() with keywords")
+		var key, def value
+		for _, k := range args.kw {
+			switch k.name {
+			case "key":
+				if _, isNone := k.v.(*none); !isNone {
+					key = k.v
+				}
+			case "default":
+				def = k.v
+			default:
+				return nil, runtimeError(position(k.at), name+"() got an unexpected keyword argument "+pyRepr(k.name)+": Python stops with TypeError", "Give key= or default= only.")
+			}
 		}
 		items := args.pos
+		if len(items) == 0 {
+			return nil, runtimeError(position(at), name+" expected at least 1 argument, got 0: Python stops with TypeError", "Give it values.")
+		}
 		if len(items) == 1 {
 			var err error
 			if items, err = e.unordered(items[0], args.posAt[0]); err != nil {
 				return nil, err
 			}
+		} else if def != nil {
+			return nil, runtimeError(position(at), "Cannot specify a default for "+name+"() with multiple positional arguments: Python stops with TypeError", "Pass one iterable with default=.")
 		}
 		if len(items) == 0 {
+			if def != nil {
+				return def, nil
+			}
 			return nil, runtimeError(position(at), name+"() arg is an empty sequence: Python stops with ValueError", "Give it at least one value.")
 		}
-		less, failed, err := e.ordering(items, at)
+		keys := items
+		if key != nil {
+			keys = make([]value, len(items))
+			for i, it := range items {
+				k, err := e.callFn(key, at, it)
+				if err != nil {
+					return nil, err
+				}
+				keys[i] = k
+			}
+		}
+		less, failed, err := e.ordering(keys, at)
 		if err != nil {
 			return nil, err
 		}
-		best := items[0]
-		for _, it := range items[1:] {
-			if isMax && less(best, it) || !isMax && less(it, best) {
-				best = it
+		best := 0
+		for i := 1; i < len(items); i++ {
+			if isMax && less(keys[best], keys[i]) || !isMax && less(keys[i], keys[best]) {
+				best = i
 			}
 		}
-		return best, failed()
+		return items[best], failed()
 	}
 }
 
@@ -566,6 +595,23 @@ var strMethods = map[string]func(e *evaluator, s *str, args *arguments, at lexer
 	"rsplit":     strRsplit,
 	"format": func(e *evaluator, s *str, args *arguments, at lexer.Position) (value, error) {
 		return e.strFormat(s, args, at)
+	},
+	"format_map": func(e *evaluator, s *str, args *arguments, at lexer.Position) (value, error) {
+		if err := arity("format_map", args, at, 1, 1); err != nil {
+			return nil, err
+		}
+		d, ok := args.pos[0].(*dict)
+		if !ok || d.inherits || len(d.orig) > 0 {
+			if _, bad := args.pos[0].(poisoned); bad {
+				return nil, errPoisoned
+			}
+			return nil, unsupported(args.posAt[0], "format_map() of "+args.pos[0].describe())
+		}
+		kw := &arguments{}
+		for _, k := range d.keys {
+			kw.kw = append(kw.kw, kwArg{name: k, v: d.vals[k], at: args.posAt[0]})
+		}
+		return e.strFormat(s, kw, at)
 	},
 	"isdigit": func(e *evaluator, s *str, args *arguments, at lexer.Position) (value, error) {
 		if err := arity("isdigit", args, at, 0, 0); err != nil {

@@ -176,6 +176,12 @@ func (e *evaluator) compare(op string, a, b value, at lexer.Position) (bool, err
 			return e.compareSeq(op, x.items, y.items, at)
 		}
 	}
+	if c, ok := versionOrder(a, b); ok {
+		return order(op, c), nil
+	}
+	if c, ok := versionOrder(b, a); ok {
+		return order(op, -c), nil
+	}
 	if isOpaque(a) || isOpaque(b) {
 		return false, newDiag(CodeUnresolved, position(at), "the comparison uses a value known only when the script runs", subsetHelp)
 	}
@@ -501,7 +507,13 @@ func (e *evaluator) arith(op string, a, b value, at lexer.Position) (value, erro
 		}
 	}
 	if isOpaque(a) || isOpaque(b) {
-		return nil, newDiag(CodeUnresolved, position(at), "the operator `"+op+"` uses a value known only when the script runs", subsetHelp)
+		// Known only when the script runs, as what it was computed from
+		// (an exit status >> 8): a diagnostic only where it is used.
+		what := a.describe()
+		if !isOpaque(a) {
+			what = b.describe()
+		}
+		return &opaque{what: "a value computed from " + what, at: position(at)}, nil
 	}
 	return nil, runtimeError(position(at), fmt.Sprintf("unsupported operand types for %s: %s and %s: Python stops with TypeError", op, a.describe(), b.describe()),
 		"Use numbers, or a string or list and a number for *.")

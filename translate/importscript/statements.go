@@ -236,6 +236,12 @@ func (e *evaluator) delStmt(l *exprList) error {
 			r.remove(k.s)
 			continue
 		case *list:
+			if last.Index != nil && !r.tuple && last.Index.Slice {
+				if err := e.deleteSlice(r, last.Index, last.Pos); err != nil {
+					return err
+				}
+				continue
+			}
 			if last.Index == nil || r.tuple || last.Index.Slice || len(last.Index.Rest) > 0 || last.Index.Index == nil {
 				break
 			}
