@@ -144,6 +144,20 @@ var moduleHandlers = map[string]handler{
 	"FilterProtocol":                 checkFilterProtocol,
 	"FilterTrace":                    checkFilterTrace,
 
+	// mod_request, mod_buffer, mod_substitute, mod_auth_form, mod_session,
+	// mod_cgi and mod_cgid, mod_usertrack
+	"KeptBodySize":                offCheck(true, atLeast(0), "KeptBodySize must be a valid size in bytes, or zero."),
+	"BufferSize":                  offCheck(false, atLeast(1), "BufferSize must be a size in bytes, and greater than zero"),
+	"AuthFormSize":                offCheck(false, atLeast(0), "AuthCookieFormSize must be a size in bytes, or zero."),
+	"SubstituteMaxLineLength":     checkSubstituteMaxLineLength,
+	"SessionExpiryUpdateInterval": numberCheck(cAtoi, atLeast(0), "SessionExpiryUpdateInterval must be zero (disable) or a positive value"),
+	"CGIScriptTimeout":            checkTimeoutFormat("CGIScriptTimeout has wrong format"),
+	"CGIDScriptTimeout":           checkTimeoutFormat("CGIDScriptTimeout has wrong format"),
+	"CookieExpires":               checkCookieExpires,
+
+	// the event MPM
+	"AsyncRequestWorkerFactor": checkWorkerFactor,
+
 	// mod_md's words
 	"MDBaseServer":         mdOnOff,
 	"MDCertificateStatus":  mdOnOff,
