@@ -35,6 +35,9 @@ type scriptAlias struct {
 	url, script string
 	opts        map[string]string
 	vhost       *appScope
+	// svc is the service whose container serves this alias: its own, or
+	// the one of the same application in another virtual host.
+	svc *spec.Service
 }
 
 // appScope is what a virtual host (or the main server, vhost == nil) says
@@ -46,8 +49,11 @@ type appScope struct {
 	port     string
 	tls      bool
 	settings []*wsgiSetting
+	envs     []*wsgiSetting // SetEnv and UnsetEnv, value the argument text
 	statics  []spec.Alias
 	scripts  []*scriptAlias
+	// user and group are the main server's User and Group.
+	user, group string
 }
 
 // wsgiSetting is one WSGIProcessGroup, WSGIApplicationGroup or
@@ -73,8 +79,9 @@ func (p *planner) addScriptAlias(n *apacheconf.Node, url, script string, opts []
 	sc.scripts = append(sc.scripts, sa)
 }
 
-// addSetting records a WSGIProcessGroup, WSGIApplicationGroup or
-// WSGICallableObject of one word, value, in the scope sc; section is the
+// addSetting records a WSGIProcessGroup, WSGIApplicationGroup,
+// WSGICallableObject or WSGIPassAuthorization of one word, value, or a
+// SetEnv or UnsetEnv with its argument text as value, in the scope sc; section is the
 // innermost section around it other than a virtual host, or nil.
 func (p *planner) addSetting(n *apacheconf.Node, value string, section *apacheconf.Node, sc *appScope) {
 	s := &wsgiSetting{node: n, name: lowerASCII(n.Name), value: value}
@@ -93,7 +100,24 @@ func (p *planner) addSetting(n *apacheconf.Node, value string, section *apacheco
 			s.path = sw[len(sw)-1]
 		}
 	}
+	if s.name == "setenv" || s.name == "unsetenv" {
+		sc.envs = append(sc.envs, s)
+		return
+	}
 	sc.settings = append(sc.settings, s)
+}
+
+// addAccount records the main server's User or Group, the account a
+// daemon group without user= or group= runs as.
+func (p *planner) addAccount(n *apacheconf.Node, w []string) {
+	if len(w) != 1 {
+		return
+	}
+	if n.Is("User") {
+		p.scopes[0].user = w[0]
+	} else {
+		p.scopes[0].group = w[0]
+	}
 }
 
 // resolve finds the value of a WSGI setting for a script alias as mod_wsgi
@@ -209,15 +233,66 @@ func (p *planner) appServices(sp *spec.Spec) {
 				continue
 			}
 			if other, ok := byGroup[d.name]; ok {
+				if p.sameApp(other, sa) {
+					continue
+				}
 				p.unmapped(other.Name, "WSGIScriptAlias "+sa.url, fmt.Sprintf("a second application of group %s; one container serves one application (the one at %s): give this one its own WSGIDaemonProcess", d.name, other.App.Directives[0]), sa.node.Pos())
 				continue
 			}
 			if svc := p.appService(sp, sa, d, gnode); svc != nil {
+				sa.svc = svc
 				byGroup[d.name] = svc
 				sp.Services = append(sp.Services, svc)
 			}
 		}
 	}
+}
+
+// sameApp reports whether sa mounts the application of svc again, in
+// another virtual host of the same name (the port-80 and TLS pair that
+// mod_wsgi's documentation advises to share one group): the same script
+// at the same mount point, with the same callable and application group.
+// If so, that virtual host proxies to the same container, and its own
+// WSGI directives and static Aliases are carried over with it.
+func (p *planner) sameApp(svc *spec.Service, sa *scriptAlias) bool {
+	app := svc.App
+	script := sa.script
+	if !filepath.IsAbs(script) {
+		script = filepath.Join(p.tree.ServerRoot, script)
+	}
+	mount := sa.url
+	if sa.match {
+		m, ok := matchMount(sa.url, sa.script)
+		if !ok {
+			return false
+		}
+		mount = m
+	}
+	ag, agNode := p.resolve(sa, "wsgiapplicationgroup", "application-group", "%{RESOURCE}")
+	cb, cbNode := p.resolve(sa, "wsgicallableobject", "callable-object", "application")
+	if script != app.Script || mount != app.MountPoint || ag != app.ApplicationGroup || cb != app.Callable {
+		return false
+	}
+	sa.svc = svc
+	_, gnode := p.resolve(sa, "wsgiprocessgroup", "process-group", "%{GLOBAL}")
+	for _, n := range []*apacheconf.Node{sa.node, gnode, agNode, cbNode} {
+		if n != nil {
+			app.Directives = append(app.Directives, n.Pos())
+		}
+	}
+	for _, st := range sa.vhost.statics {
+		app.Directives = append(app.Directives, st.Source)
+		dup := false
+		for _, a := range app.Aliases {
+			dup = dup || a.URL == st.URL && a.Path == st.Path
+		}
+		if !dup {
+			app.Aliases = append(app.Aliases, st)
+			app.ExpressArgs = append(app.ExpressArgs, "--url-alias", st.URL, st.Path)
+		}
+	}
+	p.mapped(svc.Name, "WSGIScriptAlias "+sa.url+" "+sa.script, fmt.Sprintf("the same application in another virtual host of the name %s (port %s): it proxies to the same container, which sees that host's port and scheme", app.ServerName, sa.vhost.port), sa.node.Pos())
+	return true
 }
 
 func (p *planner) daemonNamed(name string) *daemon {
@@ -250,6 +325,16 @@ func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *a
 		TLS: sa.vhost.tls, ForwardedPort: sa.vhost.port, User: "app", Group: "app",
 		Directives: []apacheconf.Position{sa.node.Pos(), d.node.Pos()},
 	}
+	// Without user= and group=, mod_wsgi runs the daemon as Apache's own
+	// User and Group.
+	if main := p.scopes[0]; validAccount(main.user) && main.user != "root" {
+		app.User = main.user
+		if validAccount(main.group) && main.group != "root" {
+			app.Group = main.group
+		} else {
+			app.Group = main.user
+		}
+	}
 	if !filepath.IsAbs(app.Script) {
 		app.Script = filepath.Join(p.tree.ServerRoot, app.Script)
 	}
@@ -264,6 +349,11 @@ func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *a
 			app.Directives = append(app.Directives, n.Pos())
 		}
 	}
+	if v, n := p.resolve(sa, "wsgipassauthorization", "pass-authorization", "Off"); strings.EqualFold(v, "on") {
+		app.PassAuthorization = true
+		p.mapped(name, "WSGIPassAuthorization On", "the front end passes the Authorization header on and the container's mod_wsgi gives it to the application as HTTP_AUTHORIZATION", n.Pos())
+	}
+	p.requestEnv(name, sa, app)
 	svc := &spec.Service{
 		Name: name, Kind: spec.KindContainer, Group: d.name, Engine: "docker",
 		Origin: spec.Origin{Daemon: d.node.Pos()},
@@ -311,6 +401,49 @@ func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *a
 		return nil
 	}
 	return svc
+}
+
+// requestEnv finds the SetEnv and UnsetEnv that apply to the requests of
+// an application, as mod_env merges them: the main server's, the virtual
+// host's, a <Directory> that holds the script, a <Location> that holds
+// the mount point (or lies under it, kept as a <Location> in the
+// container). Under mod_wsgi they reach the WSGI environ.
+func (p *planner) requestEnv(svc string, sa *scriptAlias, app *spec.App) {
+	scopes := []*appScope{p.scopes[0]}
+	if sa.vhost != p.scopes[0] {
+		scopes = append(scopes, sa.vhost)
+	}
+	scriptDir := filepath.Dir(app.Script)
+	var top, dirs, locs []*wsgiSetting
+	for _, sc := range scopes {
+		for _, e := range sc.envs {
+			switch {
+			case e.section == "":
+				top = append(top, e)
+			case e.match || e.section != "location" && e.section != "directory":
+				p.unmapped(svc, e.node.Name+" "+e.value, fmt.Sprintf("in <%s %s>, which wsgidock does not carry into the container: set it there by hand if the application needs it", e.section, e.path), e.node.Pos())
+			case e.section == "directory" && pathPrefix(strings.TrimSuffix(e.path, "/"), scriptDir):
+				dirs = append(dirs, e)
+			case e.section == "location" && (pathPrefix(e.path, app.MountPoint) || pathPrefix(app.MountPoint, e.path)):
+				locs = append(locs, e)
+			}
+		}
+	}
+	for _, e := range append(append(top, dirs...), locs...) {
+		w := apacheconf.Words(e.value)
+		re := spec.RequestEnv{Name: w[0], Unset: e.name == "unsetenv", Source: e.node.Pos()}
+		if len(w) > 1 {
+			re.Value = w[1]
+		}
+		if e.section == "location" && !pathPrefix(e.path, app.MountPoint) {
+			re.Location = e.path
+		}
+		app.RequestEnv = append(app.RequestEnv, re)
+		if re.Location == "" && !re.Unset {
+			app.ExpressArgs = append(app.ExpressArgs, "--setenv", re.Name, re.Value)
+		}
+		p.mapped(svc, e.node.Name+" "+e.value, "set by the container's httpd for the application's requests: under mod_wsgi it is in the WSGI environ, not os.environ", e.node.Pos())
+	}
 }
 
 // mapAppOptions carries the group's options into express flags and the
@@ -367,6 +500,11 @@ func (p *planner) mapAppOptions(svc *spec.Service, d *daemon) {
 				svc.Where["stop.timeout"] = pos
 			}
 		case "display-name":
+			if o.Value != "%{GROUP}" && p.opts.Base == spec.BaseDebian {
+				app.DaemonOptions = append(app.DaemonOptions, o.Name+"="+quoteOption(o.Value))
+				p.mapped(svc.Name, what, "kept in the container's WSGIDaemonProcess: its daemon processes have that name", pos)
+				continue
+			}
 			if o.Value != "%{GROUP}" {
 				p.unmapped(svc.Name, what, "express names the daemon processes (wsgi:"+d.name+"); a display name of its own cannot be set", pos)
 				continue
@@ -449,6 +587,14 @@ func (p *planner) appBuild(svc *spec.Service, d *daemon) bool {
 		b.Base = spec.BaseExpress
 	}
 	p.mapped(svc.Name, "build context "+ctx, "the nearest common directory of the script's directory, home= and python-path=; it is copied into the image at the same path", app.Directives[0])
+	if v := pyvenvVersion(p.fs, app.PythonHome); b.Base == spec.BaseDebian && app.PythonHome != "" && pathPrefix(ctx, app.PythonHome) && v == debianPython {
+		// The distribution's mod_wsgi is built for its Python: a
+		// virtualenv of that Python, inside the source tree, works as it
+		// is, with what is installed in it.
+		app.DaemonOptions = append(app.DaemonOptions, "python-home="+quoteOption(app.PythonHome))
+		p.mapped(svc.Name, "python-home="+app.PythonHome, fmt.Sprintf("a Python %s virtualenv inside the source tree, as the debian base's mod_wsgi: copied with the tree and used as it is", v), d.node.Pos())
+		app.PythonHome = ""
+	}
 	b.Requirements, b.PythonVersion = p.requirements(svc, ctx, app.PythonHome, d.node.Pos())
 	if b.PythonVersion == "" {
 		b.PythonVersion = "3.12"
@@ -463,6 +609,10 @@ func (p *planner) appBuild(svc *spec.Service, d *daemon) bool {
 	svc.Build = b
 	return true
 }
+
+// debianPython is the Python version of Debian bookworm, the one its
+// libapache2-mod-wsgi-py3 embeds.
+const debianPython = "3.11"
 
 // commonRoot is the nearest directory that holds every one of dirs.
 func commonRoot(dirs []string) string {
@@ -580,6 +730,52 @@ func readMetadata(file string) (name, version string) {
 	return name, version
 }
 
+// entries are the script aliases a service's container serves, its own
+// first, in the order httpd reads them.
+func (p *planner) entries(s *spec.Service) []*scriptAlias {
+	var out []*scriptAlias
+	for _, sc := range p.scopes {
+		for _, sa := range sc.scripts {
+			if sa.svc == s {
+				out = append(out, sa)
+			}
+		}
+	}
+	return out
+}
+
+// entryRoutes are the front end's routes to the container for one script
+// alias: the mount point, and the virtual host's static Aliases outside
+// it; and, as App.Excluded, the main server's Aliases under the mount
+// point, which httpd serves before the script alias and the front end
+// keeps serving.
+func (p *planner) entryRoutes(s *spec.Service, sa *scriptAlias, backend string) []spec.Route {
+	app := s.App
+	pos := sa.node.Pos()
+	paths := []string{app.MountPoint}
+	if app.MountPoint != "/" {
+		for _, a := range sa.vhost.statics {
+			if !pathPrefix(app.MountPoint, a.URL) {
+				paths = append(paths, a.URL)
+			}
+		}
+	}
+	if main := p.scopes[0]; sa.vhost != main {
+		for _, a := range main.statics {
+			if pathPrefix(app.MountPoint, strings.TrimSuffix(a.URL, "/")) && a.URL != app.MountPoint {
+				app.Excluded = append(app.Excluded, spec.Alias{URL: a.URL, Path: a.Path, Source: pos})
+				p.mapped(s.Name, "Alias "+a.URL+" "+a.Path, fmt.Sprintf("a server-level Alias, which httpd applies before WSGIScriptAlias %s: the front end keeps serving it (ProxyPass %s !)", app.MountPoint, a.URL), a.Source)
+			}
+		}
+	}
+	var routes []spec.Route
+	for _, pth := range paths {
+		routes = append(routes, spec.Route{Directive: "ProxyPass", Path: pth, URL: backend + pth, ServerName: serverNameOf(&vhost{serverName: sa.vhost.name}, p.global),
+			ForwardedPort: sa.vhost.port, ForwardedProto: map[bool]string{true: "https"}[sa.vhost.tls], HasReverse: true, Source: pos})
+	}
+	return routes
+}
+
 // appPorts gives each app a loopback host port that no other service
 // publishes and no ProxyPass of the front end already sends requests to,
 // and its readiness URL and front-end route.
@@ -626,17 +822,8 @@ func (p *planner) appPorts(sp *spec.Spec) {
 		s.Ports = append(s.Ports, spec.Port{HostIP: "127.0.0.1", HostPort: hp, ContainerPort: "80", Source: pos})
 		backend := "http://127.0.0.1:" + hp
 		s.Ready = &spec.Ready{URL: backend + s.App.MountPoint, Source: pos}
-		paths := []string{s.App.MountPoint}
-		if s.App.MountPoint != "/" {
-			for _, a := range s.App.Aliases {
-				if !pathPrefix(s.App.MountPoint, a.URL) {
-					paths = append(paths, a.URL)
-				}
-			}
-		}
-		for _, pth := range paths {
-			s.Front = append(s.Front, spec.Route{Directive: "ProxyPass", Path: pth, URL: backend + pth, ServerName: s.App.ServerName,
-				ForwardedPort: s.App.ForwardedPort, ForwardedProto: map[bool]string{true: "https"}[s.App.TLS], HasReverse: true, Source: pos})
+		for _, sa := range p.entries(s) {
+			s.Front = append(s.Front, p.entryRoutes(s, sa, backend)...)
 		}
 		p.mapped(s.Name, "port "+hp, "published on 127.0.0.1 for the front end, which proxies "+s.App.MountPoint+" to it; the service is ready when "+s.Ready.URL+" answers", pos)
 	}

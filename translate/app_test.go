@@ -3,6 +3,7 @@ package translate_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -356,5 +357,175 @@ func TestAppRequirementsFromVirtualenv(t *testing.T) {
 	}
 	if b.PythonVersion != "3.11" || b.BaseImage != "python:3.11-slim" {
 		t.Errorf("python %q, base image %q", b.PythonVersion, b.BaseImage)
+	}
+}
+
+// TestAppVirtualHostPair serves one application from the port-80 and TLS
+// virtual hosts of one name through one container, each host with its
+// own route, port and scheme, and its WSGI directives and static Aliases
+// carried over.
+func TestAppVirtualHostPair(t *testing.T) {
+	conf := appHead + `<VirtualHost *:80>
+ServerName shop.example
+WSGIDaemonProcess shop home=@DIR@/app
+WSGIProcessGroup shop
+WSGIScriptAlias / @DIR@/app/wsgi.py
+Alias /static/ @DIR@/app/static/
+</VirtualHost>
+<VirtualHost *:443>
+ServerName shop.example
+SSLEngine on
+WSGIProcessGroup shop
+WSGIScriptAlias / @DIR@/app/wsgi.py
+Alias /static/ @DIR@/app/static/
+Alias /media/ @DIR@/app/media/
+</VirtualHost>
+`
+	sp, rep, diags, _ := planText(t, conf, map[string]string{"app/wsgi.py": ""})
+	s := onlyApp(t, sp, diags)
+	for _, it := range rep.Unmapped {
+		if strings.Contains(it.Why, "second application") {
+			t.Errorf("the TLS host's alias is reported as another application: %v", it)
+		}
+	}
+	var routes []string
+	for _, r := range s.Front {
+		routes = append(routes, fmt.Sprintf("%d %s %s %s", r.Source.Line, r.Path, r.ForwardedPort, r.ForwardedProto))
+	}
+	if want := []string{"8 / 80 ", "15 / 443 https"}; !slices.Equal(routes, want) {
+		t.Errorf("routes %q, want %q", routes, want)
+	}
+	var lines []int
+	for _, p := range s.App.Directives {
+		lines = append(lines, p.Line)
+	}
+	for _, l := range []int{7, 8, 9, 14, 15, 16, 17} {
+		if !slices.Contains(lines, l) {
+			t.Errorf("line %d is not among the app's directives %v", l, lines)
+		}
+	}
+	var aliases []string
+	for _, a := range s.App.Aliases {
+		aliases = append(aliases, a.URL)
+	}
+	if want := []string{"/static/", "/media/"}; !slices.Equal(aliases, want) {
+		t.Errorf("aliases %q, want %q", aliases, want)
+	}
+}
+
+// TestAppRequestSettings carries what the front end sets for an
+// application's requests into its container: SetEnv and UnsetEnv as
+// mod_env merges them, WSGIPassAuthorization, Apache's own User for a
+// group without user=, and the server-level Aliases under the mount
+// point, which the front end keeps serving.
+func TestAppRequestSettings(t *testing.T) {
+	conf := appHead + `User www-data
+Group www-data
+Alias /icons/ "/usr/share/apache2/icons/"
+SetEnv TOP main
+<VirtualHost *:80>
+ServerName api.example
+WSGIDaemonProcess api home=@DIR@/app display-name=api-daemon
+WSGIScriptAlias /api @DIR@/app/wsgi.py process-group=api
+SetEnv APP_ENV "production mode"
+UnsetEnv PATH_PREFIX
+<Location /api>
+WSGIPassAuthorization On
+SetEnv IN_MOUNT yes
+</Location>
+<Location /api/v2>
+SetEnv V2 yes
+</Location>
+<Location /other>
+SetEnv OTHER no
+</Location>
+<Directory @DIR@/app>
+SetEnv FROM_DIR yes
+</Directory>
+<LocationMatch ^/api/x>
+SetEnv MATCHED yes
+</LocationMatch>
+</VirtualHost>
+<VirtualHost *:80>
+ServerName www.example
+WSGIDaemonProcess www home=@DIR@/www
+WSGIScriptAlias / @DIR@/www/wsgi.py process-group=www
+</VirtualHost>
+`
+	sp, rep, diags, _ := planText(t, conf, map[string]string{"app/wsgi.py": "", "www/wsgi.py": ""})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	byName := map[string]*spec.Service{}
+	for _, s := range sp.Services {
+		byName[s.Name] = s
+	}
+	api, www := byName["api"].App, byName["www"].App
+	var env []string
+	for _, e := range api.RequestEnv {
+		w := e.Name + "=" + e.Value
+		if e.Unset {
+			w = "-" + e.Name
+		}
+		if e.Location != "" {
+			w += "@" + e.Location
+		}
+		env = append(env, w)
+	}
+	if want := []string{"TOP=main", "APP_ENV=production mode", "-PATH_PREFIX", "FROM_DIR=yes", "IN_MOUNT=yes", "V2=yes@/api/v2"}; !slices.Equal(env, want) {
+		t.Errorf("request environment %q, want %q", env, want)
+	}
+	if !api.PassAuthorization || www.PassAuthorization {
+		t.Errorf("pass authorization: api %v, www %v; want true, false", api.PassAuthorization, www.PassAuthorization)
+	}
+	if api.User != "www-data" || api.Group != "www-data" {
+		t.Errorf("account %s:%s, want Apache's www-data:www-data", api.User, api.Group)
+	}
+	if len(api.Excluded) != 0 || len(www.Excluded) != 1 || www.Excluded[0].URL != "/icons/" {
+		t.Errorf("excluded: api %v, www %v; want none, /icons/", api.Excluded, www.Excluded)
+	}
+	found := false
+	for _, it := range rep.Unmapped {
+		found = found || strings.HasPrefix(it.What, "SetEnv MATCHED")
+	}
+	if !found {
+		t.Errorf("the SetEnv in <LocationMatch> is not reported: %v", rep.Unmapped)
+	}
+}
+
+// TestAppDebianKeeps keeps, for the debian base, what its httpd and
+// mod_wsgi can use as the front end had it: a display-name, and a
+// virtualenv of the distribution's Python inside the source tree.
+func TestAppDebianKeeps(t *testing.T) {
+	conf := appHead + "WSGIDaemonProcess a python-home=@DIR@/app/venv home=@DIR@/app display-name=legacy\nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n"
+	files := map[string]string{
+		"app/wsgi.py":         "",
+		"app/venv/pyvenv.cfg": "home = /usr/bin\nversion = 3.11.2\n",
+		"app/venv/lib/python3.11/site-packages/legacylib-1.0.dist-info/METADATA": "Name: legacylib\nVersion: 1.0\n",
+	}
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(conf, "@DIR@", dir)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sp, _, diags := planConf(t, path, translate.Options{Base: spec.BaseDebian})
+	s := onlyApp(t, sp, diags)
+	opts := strings.Join(s.App.DaemonOptions, " ")
+	for _, want := range []string{"display-name=legacy", "python-home=" + dir + "/app/venv"} {
+		if !strings.Contains(opts, want) {
+			t.Errorf("daemon options %q lack %q", opts, want)
+		}
+	}
+	if s.App.PythonHome != "" || s.Build.Requirements.Kind != "none" {
+		t.Errorf("python home %q, requirements %+v: the virtualenv is to be used as it is", s.App.PythonHome, s.Build.Requirements)
 	}
 }

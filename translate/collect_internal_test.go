@@ -421,7 +421,8 @@ func oldCollectApps(p *planner) {
 				sa.opts[o.Name] = o.Value
 			}
 			cur.scripts = append(cur.scripts, sa)
-		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"):
+		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"), n.Is("WSGIPassAuthorization"):
+			// (WSGIPassAuthorization was added to both walks later.)
 			w := n.Words()
 			if len(w) != 1 {
 				return true

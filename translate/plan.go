@@ -366,7 +366,13 @@ func (p *planner) collect(l *linter) {
 			if script != "" {
 				p.addScriptAlias(n, url, script, opts, scope)
 			}
-		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"):
+		case n.Is("SetEnv"), n.Is("UnsetEnv"):
+			if len(split(n)) > 0 {
+				p.addSetting(n, n.ArgText(), section, scope)
+			}
+		case (n.Is("User") || n.Is("Group")) && scope == main && section == nil:
+			p.addAccount(n, split(n))
+		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"), n.Is("WSGIPassAuthorization"):
 			w := split(n)
 			if len(w) != 1 {
 				break

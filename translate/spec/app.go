@@ -68,6 +68,29 @@ type App struct {
 	// rewritten front end comments out; the first is the WSGIScriptAlias,
 	// where the proxy directives go.
 	Directives []apacheconf.Position `json:"directives"`
+	// PassAuthorization is WSGIPassAuthorization (or pass-authorization=)
+	// as it applies to the mount point: the Authorization header reaches
+	// the application.
+	PassAuthorization bool `json:"passAuthorization,omitempty"`
+	// RequestEnv are the SetEnv and UnsetEnv of the front end that apply
+	// to the application's requests: under mod_wsgi they reach the WSGI
+	// environ (not os.environ), so the container's httpd sets them.
+	RequestEnv []RequestEnv `json:"requestEnv,omitempty"`
+	// Excluded are URL paths under a mount point that the front end keeps
+	// serving itself (a server-level Alias, which httpd applies before the
+	// script alias): ProxyPass PATH ! before the application's ProxyPass,
+	// at the route of the same Source.
+	Excluded []Alias `json:"excluded,omitempty"`
+}
+
+// RequestEnv is one SetEnv (or UnsetEnv when Unset) for an app's
+// requests, in a <Location> of the front end when Location is set.
+type RequestEnv struct {
+	Name     string              `json:"name"`
+	Value    string              `json:"value,omitempty"`
+	Unset    bool                `json:"unset,omitempty"`
+	Location string              `json:"location,omitempty"`
+	Source   apacheconf.Position `json:"source"`
 }
 
 // Alias is one static-files Alias.
@@ -109,3 +132,12 @@ type Requirements struct {
 	// Pinned is the generated requirements.txt for "python-home".
 	Pinned []string `json:"pinned,omitempty"`
 }
+
+// The request headers the rewritten front end sends an app's container
+// the user it authenticated in, and how; the container's httpd takes them
+// from the bridge's gateway only and gives them to the application as
+// REMOTE_USER and AUTH_TYPE, as mod_wsgi did on the front end.
+const (
+	HeaderRemoteUser = "X-Wsgidock-Remote-User"
+	HeaderAuthType   = "X-Wsgidock-Auth-Type"
+)

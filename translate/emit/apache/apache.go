@@ -51,7 +51,12 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 			for _, p := range s.App.Directives[2:] {
 				targets[key(p)] = target{svc: s}
 			}
+			// Each script alias the container serves (one for each
+			// virtual host) gets the proxy directives of its routes.
 			targets[key(s.App.Directives[0])] = target{svc: s, proxy: true}
+			for _, r := range s.Front {
+				targets[key(r.Source)] = target{svc: s, proxy: true}
+			}
 			continue
 		}
 		targets[key(s.Origin.ImportScript)] = target{svc: s, what: "WSGIImportScript"}
@@ -107,7 +112,7 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 					what = n.Name
 				}
 				notes = append(notes, spec.Item{Service: t.svc.Name, What: what,
-					Why: "commented out in the front-end config: wsgidock runs the service now", Source: n.Pos()})
+					Why: "commented out in the front-end config: wsgidock runs the service now", Source: n.Pos(), Info: true})
 			}
 			return nil
 		}
@@ -146,17 +151,42 @@ func proxyLines(src string, n *apacheconf.Node, s *spec.Service) string {
 		// The node does not start its line; n.Offset is where it starts.
 		indent = ""
 	}
+	at := apacheconf.Position{Filename: n.Pos().Filename, Line: n.Pos().Line}
+	here := func(p apacheconf.Position) bool { return p.Filename == at.Filename && p.Line == at.Line }
+	port, proto := s.App.ForwardedPort, map[bool]string{true: "https"}[s.App.TLS]
+	var routes []spec.Route
+	for _, r := range s.Front {
+		if here(r.Source) {
+			routes = append(routes, r)
+		}
+	}
+	if len(routes) > 0 {
+		port, proto = routes[0].ForwardedPort, routes[0].ForwardedProto
+	}
+	if proto == "" {
+		// Not a client's claim: on a plain virtual host the scheme is
+		// http whatever the request says.
+		proto = "http"
+	}
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "%s#%sapplication %s now runs in container %s (image %s)\n", indent, Marker, s.Name, s.ContainerName, s.Image)
 	fmt.Fprintf(b, "%sProxyPreserveHost On\n", indent)
-	for _, r := range s.Front {
+	for _, a := range s.App.Excluded {
+		if here(a.Source) {
+			fmt.Fprintf(b, "%sProxyPass %s !\n", indent, quote(a.URL))
+		}
+	}
+	for _, r := range routes {
 		fmt.Fprintf(b, "%sProxyPass %s %s\n", indent, quote(r.Path), quote(r.URL))
 		fmt.Fprintf(b, "%sProxyPassReverse %s %s\n", indent, quote(r.Path), quote(r.URL))
 	}
-	fmt.Fprintf(b, "%sRequestHeader set X-Forwarded-Port %s\n", indent, quote(s.App.ForwardedPort))
-	if s.App.TLS {
-		fmt.Fprintf(b, "%sRequestHeader set X-Forwarded-Proto https\n", indent)
-	}
+	fmt.Fprintf(b, "%sRequestHeader set X-Forwarded-Port %s\n", indent, quote(port))
+	fmt.Fprintf(b, "%sRequestHeader set X-Forwarded-Proto %s\n", indent, proto)
+	// The user the front end authenticated, which mod_wsgi gave the
+	// application as REMOTE_USER and AUTH_TYPE; the container takes them
+	// from the bridge's gateway only.
+	fmt.Fprintf(b, "%sRequestHeader set %s \"expr=%%{REMOTE_USER}\"\n", indent, spec.HeaderRemoteUser)
+	fmt.Fprintf(b, "%sRequestHeader set %s \"expr=%%{AUTH_TYPE}\"\n", indent, spec.HeaderAuthType)
 	return b.String()
 }
 

@@ -38,6 +38,9 @@ func TestRewriteApps(t *testing.T) {
 			"    ProxyPass / http://127.0.0.1:8000/",
 			"    ProxyPassReverse / http://127.0.0.1:8000/",
 			"    RequestHeader set X-Forwarded-Port 80",
+			"    RequestHeader set X-Forwarded-Proto http",
+			"    RequestHeader set X-Wsgidock-Remote-User \"expr=%{REMOTE_USER}\"",
+			"    RequestHeader set X-Wsgidock-Auth-Type \"expr=%{AUTH_TYPE}\"",
 		}},
 		{"hello", "", []string{
 			"# wsgidock: modules for the proxy to the application containers",
@@ -50,6 +53,9 @@ func TestRewriteApps(t *testing.T) {
 			"    ProxyPass / http://127.0.0.1:8000/",
 			"    ProxyPassReverse / http://127.0.0.1:8000/",
 			"    RequestHeader set X-Forwarded-Port 80",
+			"    RequestHeader set X-Forwarded-Proto http",
+			"    RequestHeader set X-Wsgidock-Remote-User \"expr=%{REMOTE_USER}\"",
+			"    RequestHeader set X-Wsgidock-Auth-Type \"expr=%{AUTH_TYPE}\"",
 		}},
 	}
 	for _, c := range cases {

@@ -134,6 +134,9 @@ func dockerfile(s *spec.Service, scripts, extra []File) ([]byte, error) {
 	// First, so that every layer of the build, a failed one's too, says
 	// whose it is.
 	fmt.Fprintf(b, "LABEL %s=%s %s=%s %s=%s\n", spec.LabelService, dockerfileWord(s.Name), LabelImage, dockerfileWord(s.Image), "io.wsgidock.base", string(bld.Base))
+	// One RUN for the server, the account and the scripts: each step of
+	// a build is a container of its own, which costs the classic builder
+	// seconds apiece.
 	if bld.Base == spec.BaseDebian {
 		b.WriteString("# apache2 and mod_wsgi from the distribution; already there on a base\n")
 		b.WriteString("# that has them, so that such a base builds without a network.\n")
@@ -141,16 +144,16 @@ func dockerfile(s *spec.Service, scripts, extra []File) ([]byte, error) {
 		b.WriteString("      apt-get update \\\n")
 		b.WriteString("      && apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 \\\n")
 		b.WriteString("      && rm -rf /var/lib/apt/lists/*; \\\n")
-		b.WriteString("    fi\n")
+		b.WriteString("    fi \\\n")
 	} else {
 		b.WriteString("RUN apt-get update \\\n")
 		b.WriteString(" && apt-get install -y --no-install-recommends apache2 apache2-dev gcc \\\n")
 		b.WriteString(" && rm -rf /var/lib/apt/lists/*\n")
-		fmt.Fprintf(b, "RUN pip install --no-cache-dir \"mod_wsgi==%s\"\n", ModWSGIVersion)
+		fmt.Fprintf(b, "RUN pip install --no-cache-dir \"mod_wsgi==%s\" \\\n", ModWSGIVersion)
 	}
 	fmt.Fprintf(b, "# The account the application's processes run as: httpd starts as root\n")
 	fmt.Fprintf(b, "# to bind its port, then runs every child and daemon process as it.\n")
-	fmt.Fprintf(b, "RUN (getent group %[2]s >/dev/null || groupadd --system %[2]s) \\\n && (getent passwd %[1]s >/dev/null || useradd --system --gid %[2]s --create-home --home-dir /home/%[1]s --shell /usr/sbin/nologin %[1]s)\n", app.User, app.Group)
+	fmt.Fprintf(b, " && (getent group %[2]s >/dev/null || groupadd --system %[2]s) \\\n && (getent passwd %[1]s >/dev/null || useradd --system --gid %[2]s --create-home --home-dir /home/%[1]s --shell /usr/sbin/nologin %[1]s) \\\n", app.User, app.Group)
 	emb := Embedded(s)
 	var dsts []string
 	for dst := range emb {
@@ -161,7 +164,7 @@ func dockerfile(s *spec.Service, scripts, extra []File) ([]byte, error) {
 	for _, f := range append(append([]File{}, scripts...), extra...) {
 		byName[f.Name] = f
 	}
-	b.WriteString("RUN mkdir -p /etc/wsgidock")
+	b.WriteString(" && mkdir -p /etc/wsgidock")
 	for _, dst := range dsts {
 		f := byName[emb[dst]]
 		fmt.Fprintf(b, " \\\n && echo %s | base64 -d >%s", base64.StdEncoding.EncodeToString(f.Data), dst)
@@ -177,10 +180,11 @@ func dockerfile(s *spec.Service, scripts, extra []File) ([]byte, error) {
 	fmt.Fprintf(b, "COPY . %s\n", dockerfileWord(bld.Context))
 	if app.PythonHome != "" && strings.HasPrefix(app.PythonHome, bld.Context+"/") {
 		fmt.Fprintf(b, "# The virtualenv of python-home= is rebuilt from the requirements, not used.\n")
-		fmt.Fprintf(b, "RUN rm -rf %s\n", dockerfileWord(app.PythonHome))
+		fmt.Fprintf(b, "RUN rm -rf %s && %s\n", sh(app.PythonHome), BuildPath)
+	} else {
+		fmt.Fprintf(b, "RUN [%q]\n", BuildPath)
 	}
 	fmt.Fprintf(b, "WORKDIR %s\n", dockerfileWord(workdir(s)))
-	fmt.Fprintf(b, "RUN [%q]\n", BuildPath)
 	b.WriteString("EXPOSE 80\n")
 	b.WriteString("STOPSIGNAL SIGTERM\n")
 	fmt.Fprintf(b, "ENTRYPOINT [%q]\n", StartPath)
@@ -333,6 +337,11 @@ while [ $# -gt 0 ]; do
 	shift
 done
 `)
+		if s.App.Home == "" {
+			b.WriteString("# Without home=, mod_wsgi's daemons stay in httpd's directory, which\n")
+			b.WriteString("# for a system service is /.\n")
+			b.WriteString("cd / || exit 1\n")
+		}
 		fmt.Fprintf(b, "exec /usr/sbin/apache2 -f %s \"${defines[@]}\" -DFOREGROUND -E /dev/stderr\n", HTTPDConfPath)
 	} else {
 		b.WriteString(`
@@ -416,7 +425,7 @@ func HTTPDConf(s *spec.Service) string {
 	fmt.Fprintf(b, "# from the daemon group at %s. The start script defines\n", s.Origin.Daemon)
 	b.WriteString("# WSGIDOCK_PORT (from --port) and WSGIDOCK_TRUSTED_PROXY (the gateway).\n")
 	b.WriteString("ServerRoot /etc/apache2\n")
-	for _, m := range []string{"mpm_event", "authz_core", "alias", "mime", "wsgi"} {
+	for _, m := range []string{"mpm_event", "authz_core", "alias", "mime", "env", "headers", "rewrite", "wsgi"} {
 		fmt.Fprintf(b, "LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so\n", m, m)
 	}
 	b.WriteString("Listen ${WSGIDOCK_PORT}\n")
@@ -432,7 +441,28 @@ func HTTPDConf(s *spec.Service) string {
 	b.WriteString("TypesConfig /etc/mime.types\n")
 	b.WriteString("WSGIRestrictEmbedded On\nWSGISocketPrefix /tmp/wsgi\n")
 	b.WriteString("WSGITrustedProxyHeaders X-Forwarded-For X-Forwarded-Port X-Forwarded-Proto\n")
-	b.WriteString("<IfDefine WSGIDOCK_TRUSTED_PROXY>\n    WSGITrustedProxies ${WSGIDOCK_TRUSTED_PROXY}\n</IfDefine>\n")
+	b.WriteString("<IfDefine WSGIDOCK_TRUSTED_PROXY>\n    WSGITrustedProxies ${WSGIDOCK_TRUSTED_PROXY}\n")
+	// The user the front end authenticated, from the gateway only.
+	b.WriteString("    RewriteEngine On\n")
+	for _, h := range []struct{ header, env string }{{spec.HeaderRemoteUser, "REMOTE_USER"}, {spec.HeaderAuthType, "AUTH_TYPE"}} {
+		fmt.Fprintf(b, "    RewriteCond expr \"-R '${WSGIDOCK_TRUSTED_PROXY}'\"\n    RewriteCond %%{HTTP:%s} ^(.+)$\n    RewriteRule ^ - [E=%s:%%1]\n", h.header, h.env)
+	}
+	b.WriteString("</IfDefine>\n")
+	fmt.Fprintf(b, "RequestHeader unset %s\nRequestHeader unset %s\n", spec.HeaderRemoteUser, spec.HeaderAuthType)
+	if app.PassAuthorization {
+		b.WriteString("WSGIPassAuthorization On\n")
+	}
+	for _, e := range app.RequestEnv {
+		line := "SetEnv " + quoteConf(e.Name) + " " + quoteConf(e.Value)
+		if e.Unset {
+			line = "UnsetEnv " + quoteConf(e.Name)
+		}
+		if e.Location != "" {
+			fmt.Fprintf(b, "<Location %s>\n    %s\n</Location>\n", quoteConf(e.Location), line)
+		} else {
+			b.WriteString(line + "\n")
+		}
+	}
 	opts := append([]string{}, app.DaemonOptions...)
 	opts = append(opts, "user="+app.User, "group="+app.Group)
 	fmt.Fprintf(b, "WSGIDaemonProcess %s %s\n", quoteConf(app.ProcessGroup), strings.Join(opts, " "))
