@@ -587,15 +587,17 @@ func (p *planner) appBuild(svc *spec.Service, d *daemon) bool {
 		b.Base = spec.BaseExpress
 	}
 	p.mapped(svc.Name, "build context "+ctx, "the nearest common directory of the script's directory, home= and python-path=; it is copied into the image at the same path", app.Directives[0])
+	keptVenv := ""
 	if v := pyvenvVersion(p.fs, app.PythonHome); b.Base == spec.BaseDebian && app.PythonHome != "" && pathPrefix(ctx, app.PythonHome) && v == debianPython {
 		// The distribution's mod_wsgi is built for its Python: a
 		// virtualenv of that Python, inside the source tree, works as it
 		// is, with what is installed in it.
 		app.DaemonOptions = append(app.DaemonOptions, "python-home="+quoteOption(app.PythonHome))
 		p.mapped(svc.Name, "python-home="+app.PythonHome, fmt.Sprintf("a Python %s virtualenv inside the source tree, as the debian base's mod_wsgi: copied with the tree and used as it is", v), d.node.Pos())
+		keptVenv = app.PythonHome
 		app.PythonHome = ""
 	}
-	b.Requirements, b.PythonVersion = p.requirements(svc, ctx, app.PythonHome, d.node.Pos())
+	b.Requirements, b.PythonVersion = p.requirements(svc, ctx, app.PythonHome, keptVenv, d.node.Pos())
 	if b.PythonVersion == "" {
 		b.PythonVersion = "3.12"
 	}
@@ -631,7 +633,9 @@ func commonRoot(dirs []string) string {
 var requirementFiles = []string{"requirements.txt", "Pipfile.lock", "poetry.lock", "pyproject.toml"}
 
 // requirements finds the app's dependencies and the Python version.
-func (p *planner) requirements(svc *spec.Service, ctx, home string, pos apacheconf.Position) (spec.Requirements, string) {
+// A virtualenv used as it is (kept) is all the dependencies an app
+// without a requirements file needs.
+func (p *planner) requirements(svc *spec.Service, ctx, home, kept string, pos apacheconf.Position) (spec.Requirements, string) {
 	version := ""
 	if home != "" {
 		version = pyvenvVersion(p.fs, home)
@@ -648,6 +652,9 @@ func (p *planner) requirements(svc *spec.Service, ctx, home string, pos apacheco
 				return spec.Requirements{Kind: f, File: filepath.ToSlash(rel)}, version
 			}
 		}
+	}
+	if kept != "" {
+		return spec.Requirements{Kind: "none"}, version
 	}
 	if home != "" {
 		pinned, err := pinnedFromVenv(home)
