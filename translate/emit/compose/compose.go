@@ -100,7 +100,7 @@ func file(sp *spec.Spec, byService bool) ([]byte, []spec.Item, error) {
 		one.comment(s.Name, comment(
 			"Daemon group "+s.Group+": WSGIDaemonProcess at "+s.Origin.Daemon.String()+",", from))
 		notes = append(notes, svcNotes...)
-		if byService {
+		if byService && !writePiece(&body, one.node) {
 			piece, err := encode(one.node)
 			if err != nil {
 				return nil, nil, err
