@@ -410,20 +410,23 @@ func (a *API) Inspect(ctx context.Context, id string) (Container, error) {
 }
 
 // List lists the containers carrying the label and inspects each,
-// through the API. Containers removed in between are left out.
+// through the API, several at once. Containers removed in between are
+// left out.
 func (a *API) List(ctx context.Context, label string) ([]Container, error) {
 	r, err := a.c.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: client.Filters{}.Add("label", label)})
 	if err != nil {
 		return nil, apiError(err)
 	}
+	found := make([]Container, len(r.Items))
+	errs := make([]error, len(r.Items))
+	each(len(r.Items), func(i int) { found[i], errs[i] = a.Inspect(ctx, r.Items[i].ID) })
 	var cs []Container
-	for _, s := range r.Items {
-		c, err := a.Inspect(ctx, s.ID)
-		if errors.Is(err, ErrNoSuchContainer) {
+	for i, c := range found {
+		if errors.Is(errs[i], ErrNoSuchContainer) {
 			continue
 		}
-		if err != nil {
-			return nil, err
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		cs = append(cs, c)
 	}

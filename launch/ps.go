@@ -93,6 +93,7 @@ func PS(ctx context.Context, sp *spec.Spec, o Options) ([]Status, error) {
 	now := o.Clock.Now()
 	built := readBuilds(o.LockDir, sp.Project)
 	var out []Status
+	var probes []int // the statuses whose readiness URL is asked, all at once below
 	for _, s := range sp.Services {
 		st := Status{Service: s.Name, Kind: s.Kind, Ready: "-"}
 		if s.Kind == spec.KindProcess {
@@ -117,12 +118,16 @@ func PS(ctx context.Context, sp *spec.Spec, o Options) ([]Status, error) {
 		}
 		if s.Ready != nil && (st.State == "running" || st.State == "supervised") {
 			st.Ready = "no"
-			if o.probe(ctx, s.Ready.URL) == nil {
-				st.Ready = "yes"
-			}
+			probes = append(probes, len(out))
 		}
 		out = append(out, st)
 	}
+	each(len(probes), func(i int) {
+		st := &out[probes[i]]
+		if o.probe(ctx, serviceNamed(sp, st.Service).Ready.URL) == nil {
+			st.Ready = "yes"
+		}
+	})
 	for _, c := range orphans {
 		st := containerStatus(c, c.Labels[spec.LabelService], now, supervisor)
 		st.Orphan = true
