@@ -303,12 +303,35 @@ var moduleHandlers = map[string]handler{
 	},
 
 	// mod_http2
-	"H2MaxSessionStreams":    numberCheck(cAtoi, atLeast(1), "value must be > 0"),
-	"H2MinWorkers":           numberCheck(cAtoi, atLeast(1), "value must be > 0"),
-	"H2MaxWorkers":           numberCheck(cAtoi, atLeast(1), "value must be > 0"),
-	"H2WindowSize":           numberCheck(cAtoi, atLeast(1024), "value must be >= 1024"),
-	"H2StreamMaxMemSize":     numberCheck(cAtoi, atLeast(1024), "value must be >= 1024"),
-	"H2MaxDataFrameLen":      numberCheck(cAtoi, atLeast(0), "value must be 0 or larger"),
+	"H2MaxSessionStreams": numberCheck(cAtoi, atLeast(1), "value must be > 0"),
+	"H2MinWorkers":        numberCheck(cAtoi, atLeast(1), "value must be > 0"),
+	"H2MaxWorkers":        numberCheck(cAtoi, atLeast(1), "value must be > 0"),
+	"H2WindowSize":        numberCheck(cAtoi, atLeast(1024), "value must be >= 1024"),
+	"H2StreamMaxMemSize":  numberCheck(cAtoi, atLeast(1024), "value must be >= 1024"),
+	"H2MaxDataFrameLen":   numberCheck(cAtoi, atLeast(0), "value must be 0 or larger"),
+	"H2MaxHeaderBlockLen": numberCheck(cAtoi, atLeast(0), "value must be 0 or larger"),
+	"H2MaxStreamErrors":   numberCheck(cAtoi, atLeast(0), "value must be 0 or larger"),
+	"H2Padding": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		switch v := cAtoi(w); {
+		case v < 0:
+			c.errorf(n, codeValue, "", "number of bits must be >= 0")
+		case v > 8:
+			c.errorf(n, codeValue, "", "number of bits must be <= 8")
+		}
+	},
+	"H2PushDiarySize": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		switch v := cAtoi(w); {
+		case v < 0:
+			c.errorf(n, codeValue, "", "value must be >= 0")
+		case v > 0 && v&(v-1) != 0:
+			c.errorf(n, codeValue, "A power of 2: 256, 1024 ...", "value must a power of 2")
+		case v > 1<<15:
+			c.errorf(n, codeValue, "", "value must <= 65536")
+		}
+	},
+	"H2PushPriority":         checkH2PushPriority,
 	"H2MaxWorkerIdleSeconds": checkTimeoutFormat("Invalid idle limit value"),
 	"H2StreamTimeout":        checkTimeoutFormat("Invalid timeout value"),
 
@@ -1044,4 +1067,41 @@ func mdInSet(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 		}
 	}
 	c.errorf(n, codeContext, "Put it inside the <MDomain> section of the domain it is for.", "%s is only valid inside a '<MDomainSet' context, not here", d.Name)
+}
+
+// checkH2PushPriority is mod_http2's h2_conf_add_push_priority: a type,
+// a dependency (After, Before or Interleaved; a number alone is After's
+// weight) and a weight of at least 1, which Before does not take.
+func checkH2PushPriority(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	w := n.Words()
+	if w[0] == "" {
+		c.errorf(n, codeValue, "", "1st argument must be a mime-type, like 'text/css' or '*'")
+		return
+	}
+	dep, weight, hasWeight := w[1], "", len(w) > 2
+	if hasWeight {
+		weight = w[2]
+	} else if dep != "" && isDigit(dep[0]) {
+		dep, weight, hasWeight = "AFTER", dep, true
+	}
+	def := "16"
+	switch {
+	case strings.EqualFold(dep, "after"):
+	case strings.EqualFold(dep, "before"):
+		if hasWeight {
+			c.errorf(n, codeValue, "", "dependency 'Before' does not allow a weight")
+			return
+		}
+	case strings.EqualFold(dep, "interleaved"):
+		def = "256"
+	default:
+		c.errorf(n, codeValue, "The dependencies are After, Before and Interleaved.", "dependency must be one of 'After', 'Before' or 'Interleaved'")
+		return
+	}
+	if !hasWeight {
+		weight = def
+	}
+	if cAtoi(weight) < 1 {
+		c.errorf(n, codeValue, "", "weight must be a number >= 1")
+	}
 }
