@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
@@ -188,8 +189,60 @@ func (w *writer) items(title string, items []spec.Item) {
 	w.line("### " + title)
 	w.line("")
 	for _, it := range items {
-		w.line("- " + code(it.What) + ": " + text(it.Why) + " (" + pos(it.Source) + ")")
+		// As w.line("- " + code(it.What) + ": " + text(it.Why) + " (" +
+		// pos(it.Source) + ")"), without the strings: most of the
+		// report's lines are these.
+		w.b = append(w.b, "- "...)
+		w.b = appendCode(w.b, it.What)
+		w.b = append(w.b, ": "...)
+		w.b = appendText(w.b, it.Why)
+		w.b = append(w.b, " ("...)
+		w.b = appendPos(w.b, it.Source)
+		w.b = append(w.b, ")\n"...)
+		w.flush(flushAt)
 	}
+}
+
+// appendCode appends code(s).
+func appendCode(b []byte, s string) []byte {
+	if s != "" && plainCode(s) && oneline.String(s) == s {
+		b = append(b, '`')
+		b = append(b, s...)
+		return append(b, '`')
+	}
+	return append(b, code(s)...)
+}
+
+// plainCode reports whether code needs a single backtick around s, as it
+// is after oneline: no backtick inside, no space at either end.
+func plainCode(s string) bool {
+	return strings.IndexByte(s, '`') < 0 && s[0] != ' ' && s[len(s)-1] != ' '
+}
+
+// appendText appends text(s).
+func appendText(b []byte, s string) []byte {
+	if !strings.ContainsAny(s, "\\`*_[]<|~") && oneline.String(s) == s {
+		return append(b, s...)
+	}
+	return append(b, text(s)...)
+}
+
+// appendPos appends pos(p). The position's text is the file's name with
+// digits and colons after it, which oneline keeps as they are.
+func appendPos(b []byte, p apacheconf.Position) []byte {
+	f := p.Filename
+	if f == "" || !p.IsValid() || !plainCode(f) || oneline.String(f) != f {
+		return append(b, pos(p)...)
+	}
+	b = append(b, '`')
+	b = append(b, f...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(p.Line), 10)
+	if p.Column > 0 {
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(p.Column), 10)
+	}
+	return append(b, '`')
 }
 
 // actOn are the notes that leave the user something to do; adapted the

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wsgidock/wsgidock/apacheconf"
 	"github.com/wsgidock/wsgidock/translate/emit/compose"
 	"github.com/wsgidock/wsgidock/translate/emit/internal/fixtures"
 	"github.com/wsgidock/wsgidock/translate/emit/internal/golden"
@@ -153,5 +154,24 @@ func TestErrors(t *testing.T) {
 	out, err := Markdown(&spec.Spec{Project: "empty"}, nil, "sh", nil)
 	if err != nil || !strings.Contains(string(out), "It found 0 services") {
 		t.Errorf("empty spec: %q, %v", out, err)
+	}
+}
+
+// TestAppendIsString: the items' appending writers give what code, text
+// and pos give, on words of every kind they treat apart.
+func TestAppendIsString(t *testing.T) {
+	words := []string{"", "a", " a", "a ", "a`b", "``", "`a", "*x*", "_", "[l](u)", "<b>", "a|b", "~", "\\", "é", "tab\tx", "nl\nx", "\xff", "\u2028", "/etc/httpd.conf", "/srv/my site/a.conf", "c:\\x"}
+	for _, s := range words {
+		if got, want := string(appendCode(nil, s)), code(s); got != want {
+			t.Errorf("appendCode(%q) = %q, code gives %q", s, got, want)
+		}
+		if got, want := string(appendText(nil, s)), text(s); got != want {
+			t.Errorf("appendText(%q) = %q, text gives %q", s, got, want)
+		}
+		for _, p := range []apacheconf.Position{{Filename: s}, {Filename: s, Line: 3}, {Filename: s, Line: 12, Column: 7}, {Filename: s, Column: 2}, {Line: 5}} {
+			if got, want := string(appendPos(nil, p)), pos(p); got != want {
+				t.Errorf("appendPos(%#v) = %q, pos gives %q", p, got, want)
+			}
+		}
 	}
 }
