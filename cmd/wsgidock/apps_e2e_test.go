@@ -212,7 +212,7 @@ func migrateAndRun(t *testing.T, site *appSite, base string) (string, string, *h
 	if code != 0 {
 		t.Fatalf("migrate --format apache: exit %d\n%s", code, stderr)
 	}
-	for _, want := range []string{"ProxyPreserveHost On", fmt.Sprintf("ProxyPass / http://127.0.0.1:%d/", site.backend), fmt.Sprintf("RequestHeader set X-Forwarded-Port %d", site.front)} {
+	for _, want := range []string{"ProxyPreserveHost On", fmt.Sprintf("ProxyPass / http://127.0.0.1:%d/ nocanon", site.backend), `RequestHeader set X-Forwarded-Port "expr=%{SERVER_PORT}"`} {
 		if !strings.Contains(rewritten, want) {
 			t.Errorf("the rewritten front end lacks %q:\n%s", want, rewritten)
 		}

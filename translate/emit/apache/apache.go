@@ -153,7 +153,7 @@ func proxyLines(src string, n *apacheconf.Node, s *spec.Service) string {
 	}
 	at := apacheconf.Position{Filename: n.Pos().Filename, Line: n.Pos().Line}
 	here := func(p apacheconf.Position) bool { return p.Filename == at.Filename && p.Line == at.Line }
-	port, proto := s.App.ForwardedPort, map[bool]string{true: "https"}[s.App.TLS]
+	proto := map[bool]string{true: "https"}[s.App.TLS]
 	var routes []spec.Route
 	for _, r := range s.Front {
 		if here(r.Source) {
@@ -161,7 +161,7 @@ func proxyLines(src string, n *apacheconf.Node, s *spec.Service) string {
 		}
 	}
 	if len(routes) > 0 {
-		port, proto = routes[0].ForwardedPort, routes[0].ForwardedProto
+		proto = routes[0].ForwardedProto
 	}
 	if proto == "" {
 		// Not a client's claim: on a plain virtual host the scheme is
@@ -176,11 +176,18 @@ func proxyLines(src string, n *apacheconf.Node, s *spec.Service) string {
 			fmt.Fprintf(b, "%sProxyPass %s !\n", indent, quote(a.URL))
 		}
 	}
+	// nocanon: the container's httpd gets the request's path as the
+	// client wrote it (REQUEST_URI unchanged, %7E not made ~) and decodes
+	// it itself, as the front end's mod_wsgi did.
 	for _, r := range routes {
-		fmt.Fprintf(b, "%sProxyPass %s %s\n", indent, quote(r.Path), quote(r.URL))
+		fmt.Fprintf(b, "%sProxyPass %s %s nocanon\n", indent, quote(r.Path), quote(r.URL))
 		fmt.Fprintf(b, "%sProxyPassReverse %s %s\n", indent, quote(r.Path), quote(r.URL))
 	}
-	fmt.Fprintf(b, "%sRequestHeader set X-Forwarded-Port %s\n", indent, quote(port))
+	// The port as mod_wsgi on the front end took it for SERVER_PORT
+	// (ap_get_server_port: the Host header's, else the connection's),
+	// rather than the one the virtual host names, which a main-server
+	// application does not have.
+	fmt.Fprintf(b, "%sRequestHeader set X-Forwarded-Port \"expr=%%{SERVER_PORT}\"\n", indent)
 	fmt.Fprintf(b, "%sRequestHeader set X-Forwarded-Proto %s\n", indent, proto)
 	// The user the front end authenticated, which mod_wsgi gave the
 	// application as REMOTE_USER and AUTH_TYPE; the container takes them

@@ -35,9 +35,9 @@ func TestRewriteApps(t *testing.T) {
 			"# wsgidock: service shop.example.com now runs outside Apache (its application runs in container httpd-shop.example.com, built from image wsgidock-httpd-shop.example.com)",
 			"    # wsgidock: application shop.example.com now runs in container httpd-shop.example.com (image wsgidock-httpd-shop.example.com)",
 			"    ProxyPreserveHost On",
-			"    ProxyPass / http://127.0.0.1:8000/",
+			"    ProxyPass / http://127.0.0.1:8000/ nocanon",
 			"    ProxyPassReverse / http://127.0.0.1:8000/",
-			"    RequestHeader set X-Forwarded-Port 80",
+			"    RequestHeader set X-Forwarded-Port \"expr=%{SERVER_PORT}\"",
 			"    RequestHeader set X-Forwarded-Proto http",
 			"    RequestHeader set X-Wsgidock-Remote-User \"expr=%{REMOTE_USER}\"",
 			"    RequestHeader set X-Wsgidock-Auth-Type \"expr=%{AUTH_TYPE}\"",
@@ -50,9 +50,9 @@ func TestRewriteApps(t *testing.T) {
 			"# wsgidock: service hello now runs outside Apache (its application runs in container httpd-hello, built from image wsgidock-httpd-hello)",
 			"    # wsgidock: application hello now runs in container httpd-hello (image wsgidock-httpd-hello)",
 			"    ProxyPreserveHost On",
-			"    ProxyPass / http://127.0.0.1:8000/",
+			"    ProxyPass / http://127.0.0.1:8000/ nocanon",
 			"    ProxyPassReverse / http://127.0.0.1:8000/",
-			"    RequestHeader set X-Forwarded-Port 80",
+			"    RequestHeader set X-Forwarded-Port \"expr=%{SERVER_PORT}\"",
 			"    RequestHeader set X-Forwarded-Proto http",
 			"    RequestHeader set X-Wsgidock-Remote-User \"expr=%{REMOTE_USER}\"",
 			"    RequestHeader set X-Wsgidock-Auth-Type \"expr=%{AUTH_TYPE}\"",
@@ -176,7 +176,7 @@ func TestRewriteScriptAliasMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := string(files[0].Data)
-	for _, want := range []string{"ProxyPass /shop http://127.0.0.1:8000/shop\n", "#" + apache.Marker + "WSGIScriptAliasMatch ^/shop"} {
+	for _, want := range []string{"ProxyPass /shop http://127.0.0.1:8000/shop nocanon\n", "#" + apache.Marker + "WSGIScriptAliasMatch ^/shop"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rewritten config lacks %q:\n%s", want, got)
 		}
