@@ -425,7 +425,7 @@ func HTTPDConf(s *spec.Service) string {
 	fmt.Fprintf(b, "# from the daemon group at %s. The start script defines\n", s.Origin.Daemon)
 	b.WriteString("# WSGIDOCK_PORT (from --port) and WSGIDOCK_TRUSTED_PROXY (the gateway).\n")
 	b.WriteString("ServerRoot /etc/apache2\n")
-	for _, m := range []string{"mpm_event", "authz_core", "alias", "mime", "env", "headers", "rewrite", "wsgi"} {
+	for _, m := range []string{"mpm_event", "authz_core", "alias", "mime", "env", "headers", "setenvif", "wsgi"} {
 		fmt.Fprintf(b, "LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so\n", m, m)
 	}
 	b.WriteString("Listen ${WSGIDOCK_PORT}\n")
@@ -442,10 +442,11 @@ func HTTPDConf(s *spec.Service) string {
 	b.WriteString("WSGIRestrictEmbedded On\nWSGISocketPrefix /tmp/wsgi\n")
 	b.WriteString("WSGITrustedProxyHeaders X-Forwarded-For X-Forwarded-Port X-Forwarded-Proto\n")
 	b.WriteString("<IfDefine WSGIDOCK_TRUSTED_PROXY>\n    WSGITrustedProxies ${WSGIDOCK_TRUSTED_PROXY}\n")
-	// The user the front end authenticated, from the gateway only.
-	b.WriteString("    RewriteEngine On\n")
+	// The user the front end authenticated, from the gateway only (not
+	// by mod_rewrite, which would add SCRIPT_URL and SCRIPT_URI to every
+	// request's environ).
 	for _, h := range []struct{ header, env string }{{spec.HeaderRemoteUser, "REMOTE_USER"}, {spec.HeaderAuthType, "AUTH_TYPE"}} {
-		fmt.Fprintf(b, "    RewriteCond expr \"-R '${WSGIDOCK_TRUSTED_PROXY}'\"\n    RewriteCond %%{HTTP:%s} ^(.+)$\n    RewriteRule ^ - [E=%s:%%1]\n", h.header, h.env)
+		fmt.Fprintf(b, "    SetEnvIfExpr \"-R '${WSGIDOCK_TRUSTED_PROXY}' && req('%s') =~ /(.+)/\" %s=$1\n", h.header, h.env)
 	}
 	b.WriteString("</IfDefine>\n")
 	fmt.Fprintf(b, "RequestHeader unset %s\nRequestHeader unset %s\n", spec.HeaderRemoteUser, spec.HeaderAuthType)
