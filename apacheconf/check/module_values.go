@@ -158,6 +158,24 @@ var moduleHandlers = map[string]handler{
 	// the event MPM
 	"AsyncRequestWorkerFactor": checkWorkerFactor,
 
+	// mod_dav's dav_cmd_dav: On is the filesystem provider, which
+	// mod_dav_fs registers (names are case-sensitive); Off is none. Where
+	// mod_lua is loaded (it can register providers) nothing is judged.
+	"DAV": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+		w, _ := apacheconf.GetwordConf(n.Args)
+		name := w
+		switch {
+		case strings.EqualFold(w, "off"), c.hasModule("lua_module"):
+			return
+		case strings.EqualFold(w, "on"):
+			name = "filesystem"
+		}
+		if name == "filesystem" && c.hasModule("dav_fs_module") {
+			return
+		}
+		c.errorf(n, codeValue, "DAV On needs mod_dav_fs (LoadModule dav_fs_module ...), whose provider is filesystem.", "Unknown DAV provider: %s", name)
+	},
+
 	// mod_md's words
 	"MDBaseServer":         mdOnOff,
 	"MDCertificateStatus":  mdOnOff,
