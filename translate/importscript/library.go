@@ -176,35 +176,17 @@ func (e *evaluator) sequence(v value, at lexer.Position) ([]value, error) {
 }
 
 // ordering is < for the items of a sort, min or max: Python's < on
-// numbers, strings, and lists or tuples of those (item by item). Items
-// that do not compare are not followed (which pairs a sort compares
-// depends on its algorithm), and neither is what a comparison cannot
-// know.
+// numbers, strings, and lists or tuples of those (item by item, the
+// first that differ deciding). A sort compares every two items that end
+// up next to each other, and for these values two that do not compare
+// (None, 'a') are told apart only by such a pair, so where no comparison
+// the sort makes fails, none of Python's does either; where one fails,
+// which Python meets first depends on its algorithm, and that is not
+// followed.
 func (e *evaluator) ordering(items []value, at lexer.Position) (less func(a, b value) bool, failed func() error, err error) {
-	var kind func(v value, depth int) bool
-	kind = func(v value, depth int) bool {
-		switch v := v.(type) {
-		case *number, *float, *boolean, *str:
-			return true
-		case *list:
-			if depth > maxNesting {
-				return false
-			}
-			for _, it := range v.items {
-				if !kind(it, depth+1) {
-					return false
-				}
-			}
-			return true
-		}
-		return false
-	}
 	for _, it := range items {
 		if _, bad := it.(poisoned); bad {
 			return nil, nil, errPoisoned
-		}
-		if !kind(it, 0) {
-			return nil, nil, unsupported(at, "sorting these values")
 		}
 	}
 	var cmpErr error
@@ -219,6 +201,9 @@ func (e *evaluator) ordering(items []value, at lexer.Position) (less func(a, b v
 		return lt
 	}
 	failed = func() error {
+		if d, ok := cmpErr.(apacheconf.Diagnostic); ok && d.Code == CodeUnresolved {
+			return cmpErr
+		}
 		if cmpErr != nil {
 			return unsupported(at, "sorting these values")
 		}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -64,17 +65,32 @@ func (r *Result) Launch(script string, base []string, dir string) (*importscript
 	if dir == "" {
 		dir = "/"
 	}
+	ran := "" // where the program (or the shell) started, when not the daemon's own directory
 	if r.Cwd != dir {
-		cmd.Dir = r.Cwd
+		ran = r.Cwd
 	}
+	// A cd in the shell's list moves the commands after it from there.
+	cmd.Dir = underDir(ran, cmd.Dir)
 	// The shell's NAME=value prefixes apply on top of the environment.
 	changes, replace := envChanges(base, r.Env)
 	for i := range setup {
-		setup[i].Dir = cmd.Dir
+		setup[i].Dir = underDir(ran, setup[i].Dir)
 		setup[i].Env, setup[i].ReplaceEnv = append(append([]string(nil), changes...), setup[i].Env...), replace
 	}
 	cmd.Env, cmd.ReplaceEnv = append(changes, cmd.Env...), replace
 	return &importscript.Launch{Command: *cmd, Setup: setup}, events, nil
+}
+
+// underDir is dir, a directory a shell's cd gave (or ""), from the
+// directory base the shell started in ("" for the daemon's own).
+func underDir(base, dir string) string {
+	switch {
+	case dir == "":
+		return base
+	case strings.HasPrefix(dir, "/") || base == "":
+		return dir
+	}
+	return path.Join(base, dir)
 }
 
 // envChanges is env as the entries that differ from base, or the whole
