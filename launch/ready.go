@@ -32,7 +32,7 @@ const (
 	probeFast     = 2 * time.Second
 	probeMax      = time.Second
 	probeDial     = 200 * time.Millisecond
-	probeInFlight = 8
+	probeInFlight = 2
 )
 
 // probeFunc makes one readiness attempt.
