@@ -511,8 +511,10 @@ func runBundle(t *testing.T, out string) {
 	}
 }
 
-// removeSiteImages removes the images of the project's applications.
+// removeSiteImages removes the project's containers, then the images of
+// its applications (an image a container still uses cannot be removed).
 func removeSiteImages(project string) {
+	launchtest.RemoveProject(project)
 	out, _ := exec.Command("docker", "images", "--quiet", "--filter", "reference=wsgidock-"+project+"-*").Output()
 	for _, id := range strings.Fields(string(out)) {
 		exec.Command("docker", "rmi", "--force", id).Run()
