@@ -18,18 +18,16 @@ const EnvTrace = "WSGIDOCK_TRACE"
 
 // Steps of the path back to serving, in the order they happen.
 const (
-	traceSeen        = "seen"          // the supervisor learnt of the exit
-	traceChecked     = "checked"       // up's checks are done, leftovers removed
-	traceCreated     = "created"       // the container exists
-	traceAside       = "ended-renamed" // the ended run no longer holds the name
-	traceNext        = "next-ready"    // the next run's container exists
-	traceBackoff     = "back-off-over" // the back-off ran out
-	traceRetried     = "start-retried" // the start, refused while the ended run held its port, asked again
-	traceStarted     = "started"       // the engine has started the next run
-	traceNamed       = "named"         // the next run has the service's name
-	traceReady       = "ready"         // the readiness URL answers
-	traceRemoved     = "ended-removed" // the ended run's container is gone
-	traceSpareCreate = "spare-created" // the run after it has its container
+	traceSeen    = "seen"          // the supervisor learnt of the exit
+	traceChecked = "checked"       // up's checks are done, leftovers removed
+	traceCreated = "created"       // the container exists
+	traceAside   = "ended-renamed" // the ended run no longer holds the name
+	traceNext    = "next-ready"    // the next run's container exists
+	traceBackoff = "back-off-over" // the back-off ran out
+	traceRetried = "start-retried" // the start, refused while the ended run held its port, asked again
+	traceStarted = "started"       // the engine has started the next run
+	traceNamed   = "named"         // the next run has the service's name
+	traceReady   = "ready"         // the readiness URL answers
 )
 
 // restartTrace records the steps of one restart; a nil one records
