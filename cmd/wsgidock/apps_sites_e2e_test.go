@@ -229,6 +229,10 @@ func sitesTree(t *testing.T, fixture, root string, httpPort, httpsPort int, base
 		t.Fatal(err)
 	}
 	for _, dir := range []string{"hello", "shop/lib", "api", "www", "legacy", "intranet"} {
+		// shop/lib holds nothing but this file, so git keeps no such directory.
+		if err := os.MkdirAll(filepath.Join(root, "srv", dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		write(t, filepath.Join(root, "srv", dir, "wsgiecho.py"), string(echo))
 	}
 	for _, d := range []string{"var/run/apache2", "var/lock/apache2", "var/log/apache2", "etc/ssl"} {
