@@ -50,6 +50,7 @@ type appScope struct {
 	tls      bool
 	settings []*wsgiSetting
 	envs     []*wsgiSetting // SetEnv and UnsetEnv, value the argument text
+	access   []accessLine   // Require, Allow and Deny inside a <Directory>
 	statics  []spec.Alias
 	scripts  []*scriptAlias
 	// user and group are the main server's User and Group.
@@ -105,6 +106,73 @@ func (p *planner) addSetting(n *apacheconf.Node, value string, section *apacheco
 		return
 	}
 	sc.settings = append(sc.settings, s)
+}
+
+// accessLine is one Require, Allow or Deny line inside a <Directory> (or
+// a section within one), the access control that a request to a script
+// in that directory passes under mod_wsgi.
+type accessLine struct {
+	node *apacheconf.Node
+	dir  string // the <Directory>'s path
+	open bool   // Require all granted or Allow from all: lets everyone in
+}
+
+// addAccess records n, a Require, Allow or Deny, when one of sections
+// (outermost first, as the walk holds them) is a plain <Directory>,
+// inside the innermost virtual host if any.
+func (p *planner) addAccess(n *apacheconf.Node, sections []*apacheconf.Node, w []string, sc *appScope) {
+	for i := len(sections) - 1; i >= 0; i-- {
+		sec := sections[i]
+		if sec.Is("VirtualHost") || sec.Is("DirectoryMatch") {
+			return
+		}
+		if !sec.Is("Directory") {
+			continue
+		}
+		sw := sec.Words()
+		if len(sw) != 1 {
+			return // <Directory ~ regex>, matched per request
+		}
+		open := n.Is("Require") && len(w) == 2 && strings.EqualFold(w[0], "all") && strings.EqualFold(w[1], "granted") ||
+			n.Is("Allow") && len(w) == 2 && strings.EqualFold(w[0], "from") && strings.EqualFold(w[1], "all")
+		sc.access = append(sc.access, accessLine{node: n, dir: sw[0], open: open})
+		return
+	}
+}
+
+// checkAccess warns when the <Directory> whose access control governs the
+// application's script (the longest one that holds the script and has
+// any, as mod_authz_core's sections replace one another) lets not
+// everyone in: once the front end proxies the mount point, its requests
+// walk no directory, so that control no longer applies.
+func (p *planner) checkAccess(sa *scriptAlias, app *spec.App) {
+	scriptDir := filepath.Dir(app.Script)
+	scopes := []*appScope{p.scopes[0]}
+	if sa.vhost != p.scopes[0] {
+		scopes = append(scopes, sa.vhost)
+	}
+	best := -1 // the length of the governing directory's path
+	var lines []accessLine
+	for _, sc := range scopes {
+		for _, a := range sc.access {
+			d := strings.TrimSuffix(a.dir, "/")
+			if !pathPrefix(d, scriptDir) || len(d) < best {
+				continue
+			}
+			if len(d) > best {
+				best, lines = len(d), lines[:0]
+			}
+			lines = append(lines, a)
+		}
+	}
+	for _, a := range lines {
+		if a.open {
+			continue
+		}
+		p.warnf(CodeApp, a.node.Pos(), fmt.Sprintf("Requests for %s reach the script through the front end's proxy, and proxied requests are not matched against <Directory> sections; put the same access control in a <Location %s> of the front-end config (and mind the client address: the container sees the front end's).", app.MountPoint, app.MountPoint),
+			"%s in <Directory %s> no longer protects the application at %s once it is proxied", a.node.Name, a.dir, app.MountPoint)
+		return
+	}
 }
 
 // addAccount records the main server's User or Group, the account a
@@ -354,6 +422,7 @@ func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *a
 		p.mapped(name, "WSGIPassAuthorization On", "the front end passes the Authorization header on and the container's mod_wsgi gives it to the application as HTTP_AUTHORIZATION", n.Pos())
 	}
 	p.requestEnv(name, sa, app)
+	p.checkAccess(sa, app)
 	svc := &spec.Service{
 		Name: name, Kind: spec.KindContainer, Group: d.name, Engine: "docker",
 		Origin: spec.Origin{Daemon: d.node.Pos()},

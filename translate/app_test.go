@@ -529,3 +529,43 @@ func TestAppDebianKeeps(t *testing.T) {
 		t.Errorf("python home %q, requirements %+v: the virtualenv is to be used as it is", s.App.PythonHome, s.Build.Requirements)
 	}
 }
+
+// TestAppDirectoryAccess warns where the <Directory> access control that
+// governs the application's script would stop applying once the front end
+// proxies it, and stays quiet where it lets everyone in or where a
+// <Location> (which proxied requests do pass) holds it.
+func TestAppDirectoryAccess(t *testing.T) {
+	const want = "no longer protects the application"
+	cases := []struct {
+		name, body string
+		line       int // of the warning; 0: none
+	}{
+		{"require ip", "<Directory @DIR@/app>\nRequire ip 10.0.0.0/8\n</Directory>", 11},
+		{"granted", "<Directory @DIR@/app>\nRequire all granted\n</Directory>", 0},
+		{"longest wins", "<Directory @DIR@>\nRequire ip 10.0.0.0/8\n</Directory>\n<Directory @DIR@/app/>\nRequire all granted\n</Directory>", 0},
+		{"outer restricts", "<Directory @DIR@/app>\nRequire all granted\n</Directory>\n<Directory @DIR@>\nRequire ip 10.0.0.0/8\n</Directory>", 0},
+		{"all lines of the longest", "<Directory @DIR@/app>\nRequire all granted\nRequire valid-user\n</Directory>", 12},
+		{"inside RequireAny", "<Directory @DIR@/app>\n<RequireAny>\nRequire ip 10.0.0.0/8\nRequire host example.org\n</RequireAny>\n</Directory>", 12},
+		{"legacy deny", "<Directory @DIR@/app>\nOrder deny,allow\nDeny from all\nAllow from 10.0.0.0/8\n</Directory>", 12},
+		{"other directory", "<Directory /srv/other>\nRequire ip 10.0.0.0/8\n</Directory>", 0},
+		{"location", "<Location />\nRequire ip 10.0.0.0/8\n</Location>", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			conf := appHead + "LoadModule access_compat_module /usr/lib/apache2/modules/mod_access_compat.so\n<VirtualHost *:80>\nServerName x.example\nWSGIDaemonProcess a home=@DIR@/app\nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n" + c.body + "\n</VirtualHost>\n"
+			_, _, diags, dir := planText(t, conf, map[string]string{"app/wsgi.py": ""})
+			var got []string
+			for _, d := range diags {
+				if strings.Contains(d.Summary, want) {
+					got = append(got, strings.TrimPrefix(d.Error(), dir+"/"))
+				}
+			}
+			switch {
+			case c.line == 0 && len(got) > 0:
+				t.Errorf("warned: %s", strings.Join(got, "\n"))
+			case c.line > 0 && (len(got) != 1 || !strings.HasPrefix(got[0], fmt.Sprintf("httpd.conf:%d:", c.line))):
+				t.Errorf("warnings %q; want one at line %d", got, c.line)
+			}
+		})
+	}
+}

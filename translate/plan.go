@@ -370,6 +370,8 @@ func (p *planner) collect(l *linter) {
 			if len(split(n)) > 0 {
 				p.addSetting(n, n.ArgText(), section, scope)
 			}
+		case !isSection && section != nil && (n.Is("Require") || n.Is("Allow") || n.Is("Deny")):
+			p.addAccess(n, ancestors[:depth], split(n), scope)
 		case (n.Is("User") || n.Is("Group")) && scope == main && section == nil:
 			p.addAccount(n, split(n))
 		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"), n.Is("WSGIPassAuthorization"):
