@@ -100,9 +100,10 @@ func parseShell(line *str) (*shellCommand, error) {
 					if len(c.words) != 2 || c.words[1].s == "" || c.words[1].s == "-" || strings.HasPrefix(c.words[1].s, "-") {
 						return nil, notSimple(st.Pos(), "a cd that is not to one directory")
 					}
-					dir = path.Join(dir, c.words[1].s)
-					if !strings.HasPrefix(c.words[1].s, "/") && dir == "" {
-						dir = "."
+					if to := c.words[1].s; strings.HasPrefix(to, "/") {
+						dir = path.Clean(to) // an absolute cd starts over
+					} else {
+						dir = path.Join(dir, to)
 					}
 					continue
 				}
