@@ -62,8 +62,8 @@ type DirWriter struct {
 	created       string // the first parent directory NewDirWriter made, if any
 	mu            sync.Mutex
 	seen          map[string]bool
-	committing    bool // Commit has begun: Create refuses
-	done          bool
+	done          bool  // committed or aborted: Create refuses
+	failed        error // the first failure, which aborted the writer
 }
 
 // NewDirWriter checks dir as WriteDir does and makes the hidden
@@ -153,9 +153,10 @@ func (w *DirWriter) Create(name string, mode fs.FileMode) (*DirFile, error) {
 		mode = 0o644
 	}
 	w.mu.Lock()
-	if w.done || w.committing {
+	if w.done {
+		err := w.closedError()
 		w.mu.Unlock()
-		return nil, fmt.Errorf("%s: the directory is already written", w.dir)
+		return nil, err
 	}
 	err := checkNames([]File{{Name: name}})
 	if err == nil && w.seen[name] {
@@ -179,20 +180,36 @@ func (w *DirWriter) Create(name string, mode fs.FileMode) (*DirFile, error) {
 }
 
 // fail aborts the writer after err and returns err with what the abort
-// met.
+// met. The first failure is kept, so that a file asked for after it says
+// why nothing is written rather than that the directory is.
 func (w *DirWriter) fail(err error) error {
+	w.mu.Lock()
+	if w.failed == nil {
+		w.failed = err
+	}
+	w.mu.Unlock()
 	return errors.Join(fmt.Errorf("%s: nothing written: %w", w.dir, err), w.Abort())
 }
 
-// Commit puts the directory in dir's place.
+// closedError is why a writer that is done takes no more files; w.mu is
+// held.
+func (w *DirWriter) closedError() error {
+	if w.failed != nil {
+		return fmt.Errorf("%s: nothing written: %w", w.dir, w.failed)
+	}
+	return fmt.Errorf("%s: the directory is already written", w.dir)
+}
+
+// Commit puts the directory in dir's place; every DirFile must be closed
+// before. The lock is held throughout, so that no Create or Abort from
+// another goroutine comes between the rename and its record.
 func (w *DirWriter) Commit() error {
 	w.mu.Lock()
 	if w.done {
+		err := w.closedError()
 		w.mu.Unlock()
-		return fmt.Errorf("%s: the directory is already written", w.dir)
+		return err
 	}
-	w.committing = true
-	w.mu.Unlock()
 	err := syncDir(w.tmp)
 	if err == nil && w.replace {
 		err = swap(w.tmp, w.abs)
@@ -200,9 +217,11 @@ func (w *DirWriter) Commit() error {
 		err = renameOver(w.tmp, w.abs)
 	}
 	if err != nil {
-		return w.fail(err)
+		w.failed = err
+		aerr := w.abortLocked()
+		w.mu.Unlock()
+		return errors.Join(fmt.Errorf("%s: nothing written: %w", w.dir, err), aerr)
 	}
-	w.mu.Lock()
 	w.done = true
 	w.mu.Unlock()
 	return syncDir(filepath.Dir(w.abs))
@@ -212,6 +231,11 @@ func (w *DirWriter) Commit() error {
 func (w *DirWriter) Abort() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	return w.abortLocked()
+}
+
+// abortLocked is Abort with w.mu held.
+func (w *DirWriter) abortLocked() error {
 	if w.done {
 		return nil
 	}

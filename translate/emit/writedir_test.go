@@ -338,8 +338,10 @@ func TestDirWriterConcurrent(t *testing.T) {
 			t.Errorf("%s: %d bytes, want %d", name, len(got[name]), len(want))
 		}
 		info, err := os.Stat(filepath.Join(dir, name))
-		if want := fs.FileMode(0o644 | (i%2)*0o111); err != nil || info.Mode().Perm() != want {
-			t.Errorf("%s: mode %v (%v), want %v", name, info.Mode().Perm(), err, want)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if want := fs.FileMode(0o644 | (i%2)*0o111); info.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", name, info.Mode().Perm(), want)
 		}
 	}
 
@@ -362,5 +364,33 @@ func TestDirWriterConcurrent(t *testing.T) {
 	open.Close()
 	if got, want := entries(t, base), []string{"out"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("left after Abort: %v, want %v", got, want)
+	}
+}
+
+// TestDirWriterKeepsFirstFailure checks that a file asked for after a
+// failure is refused with that failure, not with "already written", and
+// that nothing is left.
+func TestDirWriterKeepsFirstFailure(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	w, err := NewDirWriter(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Put(File{Name: "a", Data: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	first := w.Put(File{Name: "a", Data: []byte("y")})
+	if first == nil || !strings.Contains(first.Error(), "given twice") {
+		t.Fatalf("second a: %v; want the name given twice", first)
+	}
+	_, err = w.Create("b", 0)
+	if err == nil || !strings.Contains(err.Error(), "given twice") || strings.Contains(err.Error(), "already written") {
+		t.Errorf("after the failure, Create says %v; want the first failure", err)
+	}
+	if err := w.Commit(); err == nil || !strings.Contains(err.Error(), "given twice") {
+		t.Errorf("after the failure, Commit says %v; want the first failure", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("%s: %v; want nothing", dir, err)
 	}
 }
