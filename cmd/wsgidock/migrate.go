@@ -354,7 +354,9 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 				return
 			}
 			n, err := emit.Write(out, f, sp, report, opts)
-			if cerr := out.Close(); err == nil && cerr != nil {
+			// A failed write to the file fails its Close too: a disk
+			// error, not the format's.
+			if cerr := out.Close(); cerr != nil {
 				r.err = dirError(c.Out, cerr)
 				return
 			}
@@ -419,7 +421,7 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 		return dirError(c.Out, err)
 	}
 	err = migration.Write(md, sp, report, migrationFormats, notes)
-	if cerr := md.Close(); err == nil && cerr != nil {
+	if cerr := md.Close(); cerr != nil {
 		return dirError(c.Out, cerr)
 	}
 	if err != nil {
