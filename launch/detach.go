@@ -55,7 +55,7 @@ func upDetached(helpers context.Context, sp *spec.Spec, o Options, p *plan, con 
 			tr := newRestartTrace(p.began, "up began")
 			tr.mark(traceChecked)
 			if c, ok := first[ps]; ok {
-				e, late = replaceDetached(helpers, waitCtx, sp, o, ps, c, con, st.killCh)
+				e, late = replaceDetached(helpers, waitCtx, sp, o, ps, c, con, st.killCh, tr)
 			} else {
 				e, late = startDetached(helpers, waitCtx, sp, o, ps, con, tr)
 			}
@@ -138,7 +138,7 @@ func without(cs []Container, c Container) []Container {
 // old is renamed out of the name's way, the new run started and waited
 // for, then old stopped by its schedule and removed. A new run that
 // cannot start is removed and old goes on under its name.
-func replaceDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options, ps *planned, old Container, con *console, kill <-chan struct{}) (failed, late *Error) {
+func replaceDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options, ps *planned, old Container, con *console, kill <-chan struct{}, tr *restartTrace) (failed, late *Error) {
 	s := ps.svc
 	aside := s.ContainerName + "-replaced-" + shortID(old.ID)
 	if err := ps.eng.(preparer).Rename(helpers, old.ID, aside); err != nil {
@@ -149,11 +149,11 @@ func replaceDetached(helpers, waitCtx context.Context, sp *spec.Spec, o Options,
 				Summary: fmt.Sprintf("cannot remove container %s of an earlier run: %v", old.Name, err),
 				Detail:  fmt.Sprintf("remove it by hand (`%s rm -f %s`) and try again", ps.eng.Program(), old.Name)}, nil
 		}
-		return startDetached(helpers, waitCtx, sp, o, ps, con, nil)
+		return startDetached(helpers, waitCtx, sp, o, ps, con, tr)
 	}
 	old.Name = aside
 	con.printf(s.Name, "replacing %s: the new container starts, and is ready, before the old one stops", shortID(old.ID))
-	failed, late = startDetached(helpers, waitCtx, sp, o, ps, con, nil)
+	failed, late = startDetached(helpers, waitCtx, sp, o, ps, con, tr)
 	if failed != nil {
 		_ = ps.eng.Remove(helpers, s.ContainerName)
 		if err := ps.eng.(preparer).Rename(helpers, old.ID, s.ContainerName); err != nil {
