@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"io"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/internal/jsonstr"
 )
 
 // writeJSON writes the json format (docs/formats.md), version 1:
@@ -44,7 +44,7 @@ func writeJSON(w io.Writer, ds apacheconf.Diagnostics) error {
 			b = append(b, ',')
 		}
 		b = append(b, "\n    {\n      \"file\": "...)
-		b = appendJSONString(b, d.Subject.Start.Filename)
+		b = jsonstr.Append(b, d.Subject.Start.Filename)
 		b = append(b, ",\n      \"line\": "...)
 		b = strconv.AppendInt(b, int64(d.Subject.Start.Line), 10)
 		b = append(b, ",\n      \"column\": "...)
@@ -52,14 +52,14 @@ func writeJSON(w io.Writer, ds apacheconf.Diagnostics) error {
 		b = append(b, ",\n      \"endLine\": "...)
 		b = strconv.AppendInt(b, int64(endLine(d)), 10)
 		b = append(b, ",\n      \"severity\": "...)
-		b = appendJSONString(b, d.Severity.String())
+		b = jsonstr.Append(b, d.Severity.String())
 		b = append(b, ",\n      \"code\": "...)
-		b = appendJSONString(b, d.Code)
+		b = jsonstr.Append(b, d.Code)
 		b = append(b, ",\n      \"message\": "...)
-		b = appendJSONString(b, d.Summary)
+		b = jsonstr.Append(b, d.Summary)
 		if d.Detail != "" {
 			b = append(b, ",\n      \"detail\": "...)
-			b = appendJSONString(b, d.Detail)
+			b = jsonstr.Append(b, d.Detail)
 		}
 		b = append(b, "\n    }"...)
 		if len(b) > 32<<10 {
@@ -77,60 +77,4 @@ func writeJSON(w io.Writer, ds apacheconf.Diagnostics) error {
 		return err
 	}
 	return bw.Flush()
-}
-
-// appendJSONString appends s as a JSON string, escaped as encoding/json
-// escapes it with HTML escaping off: quotes, backslashes, control
-// characters, U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -3,9 +3,9 @@ package specjson
 import (
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/internal/jsonstr"
 	"github.com/wsgidock/wsgidock/translate/spec"
 )
 
@@ -65,7 +65,7 @@ func (w *writer) key(k string) {
 
 func (w *writer) str(k, v string) {
 	w.key(k)
-	w.b = appendString(w.b, v)
+	w.b = jsonstr.Append(w.b, v)
 }
 
 func (w *writer) strOmit(k, v string) {
@@ -94,7 +94,7 @@ func (w *writer) strings(k string, ss []string) {
 	w.open('[')
 	for _, s := range ss {
 		w.elem()
-		w.b = appendString(w.b, s)
+		w.b = jsonstr.Append(w.b, s)
 	}
 	w.close(']')
 }
@@ -284,7 +284,7 @@ func (w *writer) service(s *spec.Service) {
 		slices.Sort(keys)
 		for _, k := range keys {
 			w.elem()
-			w.b = appendString(w.b, k)
+			w.b = jsonstr.Append(w.b, k)
 			w.b = append(w.b, ':', ' ')
 			w.pos(s.Where[k])
 		}
@@ -362,61 +362,4 @@ func (w *writer) app(a *spec.App) {
 		w.close(']')
 	}
 	w.close('}')
-}
-
-const hex = "0123456789abcdef"
-
-// appendString appends s as a JSON string exactly as encoding/json
-// writes it without HTML escaping: \b \f \n \r \t by name, other control
-// bytes as \u00XX, U+2028 and U+2029 escaped, bytes that are not UTF-8 as
-// \ufffd.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
