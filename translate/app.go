@@ -169,7 +169,7 @@ func (p *planner) checkAccess(sa *scriptAlias, app *spec.App) {
 		if a.open {
 			continue
 		}
-		p.warnf(CodeApp, a.node.Pos(), fmt.Sprintf("Requests for %s reach the script through the front end's proxy, and proxied requests are not matched against <Directory> sections; put the same access control in a <Location %s> of the front-end config (and mind the client address: the container sees the front end's).", app.MountPoint, app.MountPoint),
+		p.warnf(CodeApp, a.node.Pos(), fmt.Sprintf("Requests for %s reach the script through the front end's proxy, and proxied requests are not matched against <Directory> sections; put the same access control in a <Location %s> of the front-end config, not in the container, where every request comes from the front end.", app.MountPoint, app.MountPoint),
 			"%s in <Directory %s> no longer protects the application at %s once it is proxied", a.node.Name, a.dir, app.MountPoint)
 		return
 	}
