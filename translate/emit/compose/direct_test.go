@@ -103,16 +103,7 @@ func TestPieceRandom(t *testing.T) {
 // TestManyServicesPieces compares the file of many services with the
 // one the library writes when it encodes the whole tree at once.
 func TestManyServicesPieces(t *testing.T) {
-	base := fixtures.Multi().Spec
-	sp := *base
-	sp.Services = nil
-	for i := range 2000 {
-		for _, s := range base.Services {
-			c := *s
-			c.Name = fmt.Sprintf("%s-%d", s.Name, i)
-			sp.Services = append(sp.Services, &c)
-		}
-	}
+	sp := *fixtures.Many(2000).Spec
 	got, _, err := file(&sp, true)
 	if err != nil {
 		t.Fatal(err)

@@ -160,16 +160,7 @@ func TestDirectRandom(t *testing.T) {
 // TestManyServicesDirect compares the whole stream of a spec of many
 // services with the one render alone writes.
 func TestManyServicesDirect(t *testing.T) {
-	base := fixtures.Multi().Spec
-	sp := *base
-	sp.Services = nil
-	for i := range 2000 {
-		for _, s := range base.Services {
-			c := *s
-			c.Name = fmt.Sprintf("%s-%d", s.Name, i)
-			sp.Services = append(sp.Services, &c)
-		}
-	}
+	sp := *fixtures.Many(2000).Spec
 	got, _, err := Manifests(&sp, Options{})
 	if err != nil {
 		t.Fatal(err)

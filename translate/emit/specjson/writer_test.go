@@ -3,7 +3,6 @@ package specjson
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math/rand"
 	"reflect"
 	"testing"
@@ -137,19 +136,8 @@ func fillStrings(v reflect.Value, r *rand.Rand, choices []string) {
 // writes for a spec of many services, in buffers that fill and flush
 // many times.
 func TestManyServices(t *testing.T) {
-	base := fixtures.Multi()
-	sp := *base.Spec
-	sp.Services = nil
-	report := &spec.Report{}
-	for i := 0; i < 3000; i++ {
-		for _, s := range base.Spec.Services {
-			c := *s
-			c.Name = fmt.Sprintf("%s-%d", s.Name, i)
-			sp.Services = append(sp.Services, &c)
-		}
-		report.Mapped = append(report.Mapped, base.Report.Mapped...)
-		report.Unmapped = append(report.Unmapped, base.Report.Unmapped...)
-	}
+	many := fixtures.Many(3000)
+	sp, report := *many.Spec, many.Report
 	got, err := Marshal(&sp, report)
 	if err != nil {
 		t.Fatal(err)
