@@ -212,6 +212,15 @@ func (c *checker) node(n *apacheconf.Node, st state, sc *scope) {
 		}
 	}
 	if n.Kind == apacheconf.KindSection {
+		// A module's section handler checks its arguments before it
+		// walks the lines inside.
+		if r.handler != nil {
+			before := len(c.diags)
+			r.handler(c, n, d, st)
+			if len(c.diags) > before {
+				return
+			}
+		}
 		c.section(n, d, st, sc)
 		return
 	}

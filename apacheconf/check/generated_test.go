@@ -125,7 +125,7 @@ func runByModule(t *testing.T, cases []corpusCase) int {
 		groups[c.module] = append(groups[c.module], sweepCase{text: strings.TrimSuffix(c.conf, "\n")})
 	}
 	names := groupNames(groups)
-	results := runSweepGroups(t, dir, version, groups, names)
+	results := runSweepGroups(t, dir, version, groups, names, nil)
 	fails := 0
 	for i, mod := range names {
 		for _, o := range results[i] {

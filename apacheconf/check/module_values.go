@@ -176,45 +176,6 @@ var moduleHandlers = map[string]handler{
 		c.errorf(n, codeValue, "DAV On needs mod_dav_fs (LoadModule dav_fs_module ...), whose provider is filesystem.", "Unknown DAV provider: %s", name)
 	},
 
-	// mod_md's words
-	"MDBaseServer":         mdOnOff,
-	"MDCertificateStatus":  mdOnOff,
-	"MDMustStaple":         mdOnOff,
-	"MDProfileMandatory":   mdOnOff,
-	"MDRenewViaARI":        mdOnOff,
-	"MDServerStatus":       mdOnOff,
-	"MDStapleOthers":       mdOnOff,
-	"MDStapling":           mdOnOff,
-	"MDCertificateFile":    mdInSet,
-	"MDCertificateKeyFile": mdInSet,
-	"MDMatchNames": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-		if w, _ := apacheconf.GetwordConf(n.Args); !strings.EqualFold(w, "all") && !strings.EqualFold(w, "servernames") {
-			c.errorf(n, codeValue, "", "invalid argument, must be a 'all' or 'servernames'")
-		}
-	},
-	"MDRenewMode": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-		w, _ := apacheconf.GetwordConf(n.Args)
-		switch strings.ToLower(w) {
-		case "auto", "automatic", "always", "manual", "stick":
-			return
-		}
-		c.errorf(n, codeValue, "The modes are auto, always and manual.", "unknown MDDriveMode %s", w)
-	},
-	"MDChallengeDns01Version": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-		if w, _ := apacheconf.GetwordConf(n.Args); w != "1" && w != "2" {
-			c.errorf(n, codeValue, "", "Only versions `1` and `2` are supported")
-		}
-	},
-	"MDRetryFailover": numberCheck(cAtoi, atLeast(1), "invalid argument, must be a number > 0"),
-	"MDRequireHttps": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-		w, _ := apacheconf.GetwordConf(n.Args)
-		switch strings.ToLower(w) {
-		case "off", "temporary", "permanent":
-			return
-		}
-		c.errorf(n, codeValue, "", "unknown '%s', supported parameter values are 'temporary' and 'permanent'", w)
-	},
-
 	// mod_auth_digest, as the installed module has it (MD5 only, qop auth
 	// only: the source's MD5-sess, none and auth-int are gone)
 	"AuthDigestAlgorithm": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
@@ -974,14 +935,6 @@ func (c *checker) methodBit(m string) (bit uint64, ok bool) {
 	return 1 << uint(i), true
 }
 
-// mdOnOff is mod_md's on/off parameter parser.
-func mdOnOff(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	w, _ := apacheconf.GetwordConf(n.Args)
-	if !strings.EqualFold(w, "on") && !strings.EqualFold(w, "off") {
-		c.errorf(n, codeValue, "", "unknown '%s', supported parameter values are 'on' and 'off'", w)
-	}
-}
-
 // sectionPath is cmd->path for a directive in a section: the <Location>'s
 // path, "" at server level; ok is false in a section whose path Check
 // does not follow.
@@ -1074,17 +1027,6 @@ func checkOpenFile(c *checker, n *apacheconf.Node, d catalog.Directive, st state
 	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
 		c.errorf(n, codeValue, "Create the file, or run the check where the configuration is deployed.", "%s: Could not open file %s: No such file or directory", d.Name, p)
 	}
-}
-
-// mdInSet is mod_md's check that a directive stands in an <MDomainSet>
-// (or <MDomain>).
-func mdInSet(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	for _, a := range st.ancestors {
-		if strings.EqualFold(a.Name, "MDomainSet") || strings.EqualFold(a.Name, "MDomain") {
-			return
-		}
-	}
-	c.errorf(n, codeContext, "Put it inside the <MDomain> section of the domain it is for.", "%s is only valid inside a '<MDomainSet' context, not here", d.Name)
 }
 
 // checkH2PushPriority is mod_http2's h2_conf_add_push_priority: a type,
