@@ -133,36 +133,10 @@ func checkServerAlias(c *checker, n *apacheconf.Node, d catalog.Directive, st st
 	}
 }
 
-// timeoutFormat is ap_timeout_parameter_parse: a non-negative number and
-// an optional unit (ms, s, mi[n], h).
+// timeoutFormat reports whether ap_timeout_parameter_parse takes s.
 func timeoutFormat(s string) bool {
-	i := 0
-	for i < len(s) && isSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '-' || s[i] == '+') {
-		neg = s[i] == '-'
-		i++
-	}
-	start := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if neg && i > start && strings.Trim(s[start:i], "0") != "" {
-		return false
-	}
-	unit := s[i:]
-	if unit == "" {
-		return true
-	}
-	switch unit[0] {
-	case 's', 'h':
-		return true
-	case 'm':
-		return len(unit) > 1 && (unit[1] == 's' || unit[1] == 'i')
-	}
-	return false
+	_, ok := apTimeout(s, "s")
+	return ok
 }
 
 func checkTimeoutFormat(msg string) handler {

@@ -34,6 +34,9 @@ type server struct {
 	// defined a worker (ProxyPass to a URL, <Proxy URL>).
 	balancers    map[string]bool
 	proxyWorkers bool
+	// cacheDisk is mod_cache_disk's directory depth in the server, nil
+	// until a directive sets it.
+	cacheDisk *cacheDisk
 }
 
 // balancerKey is the name ap_proxy_get_balancer looks a balancer up by:
