@@ -2,18 +2,16 @@ package check
 
 import "strings"
 
-// aprURI is what APR's apr_uri_parse makes of a URI, with C's NULL
-// fields told apart from empty ones: the modules that check URLs while
-// the configuration is read (mod_md, mod_cache) judge these fields.
+// aprURI is what APR's apr_uri_parse makes of a URI, as far as the
+// modules that check URLs while the configuration is read (mod_md,
+// mod_cache) judge it, with C's NULL fields told apart from empty ones.
+// The path, query and fragment never make the parse fail and are left out.
 type aprURI struct {
-	scheme, hostinfo, user, password, hostname, portStr string
-	hasScheme, hasHostinfo, hasUser, hasPassword        bool
-	hasHostname, hasPortStr                             bool
+	scheme, hostname, portStr          string
+	hasScheme, hasHostname, hasPortStr bool
 	// port is the port as apr_port_t holds it: strtol's value cut to 16
 	// bits, or the scheme's default port when the port is empty.
-	port                    uint16
-	path, query, fragment   string
-	hasPath, hasQuery, hasF bool
+	port uint16
 }
 
 // uriSchemeChar are the characters after a scheme's first letter.
@@ -33,7 +31,7 @@ func parseAprURI(uri string) (aprURI, bool) {
 		if len(uri) > 1 && uri[1] == '/' && (len(uri) < 3 || uri[2] != '/') {
 			return u.authority(uri, 2)
 		}
-		return u.rest(uri), true
+		return u, true
 	}
 	if s < len(uri) && isAlpha(uri[s]) {
 		s++
@@ -59,27 +57,20 @@ func parseAprURI(uri string) (aprURI, bool) {
 				return u, false
 			}
 		}
-		return u.rest(uri[s:]), true
+		return u, true
 	}
 	return u.authority(uri, s+2)
 }
 
-// authority reads the host part that starts at uri[s], then the rest.
+// authority reads the host part that starts at uri[s]: user info up to
+// the last '@', then the host (an IPv6 one in brackets) and the port.
 func (u aprURI) authority(uri string, s int) (aprURI, bool) {
 	end := s
 	for end < len(uri) && uri[end] != '/' && uri[end] != '?' && uri[end] != '#' {
 		end++
 	}
 	hostinfo := uri[s:end]
-	u.hostinfo, u.hasHostinfo = hostinfo, true
 	if at := strings.LastIndexByte(hostinfo, '@'); at >= 0 {
-		userinfo := hostinfo[:at]
-		if c := strings.IndexByte(userinfo, ':'); c >= 0 {
-			u.user, u.hasUser = userinfo[:c], true
-			u.password, u.hasPassword = userinfo[c+1:], true
-		} else {
-			u.user, u.hasUser = userinfo, true
-		}
 		hostinfo = hostinfo[at+1:]
 	}
 	colon := -1
@@ -110,31 +101,7 @@ func (u aprURI) authority(uri string, s int) (aprURI, bool) {
 			u.port = schemePort(u.scheme)
 		}
 	}
-	return u.rest(uri[end:]), true
-}
-
-// rest reads the path, query and fragment.
-func (u aprURI) rest(s string) aprURI {
-	end := strings.IndexAny(s, "?#")
-	if end < 0 {
-		end = len(s)
-	}
-	if end > 0 {
-		u.path, u.hasPath = s[:end], true
-	}
-	s = s[end:]
-	switch {
-	case strings.HasPrefix(s, "?"):
-		q := s[1:]
-		if f := strings.IndexByte(q, '#'); f >= 0 {
-			u.fragment, u.hasF = q[f+1:], true
-			q = q[:f]
-		}
-		u.query, u.hasQuery = q, true
-	case strings.HasPrefix(s, "#"):
-		u.fragment, u.hasF = s[1:], true
-	}
-	return u
+	return u, true
 }
 
 // schemePort is apr_uri_port_of_scheme for the schemes a configuration
