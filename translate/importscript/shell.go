@@ -79,7 +79,9 @@ func parseShell(line *str) (*shellCommand, error) {
 		}
 	}
 	var out *shellCommand
-	dir := ""
+	// dir is where the shell is, "" where it started; oldDir is OLDPWD,
+	// once a cd of the line has set it.
+	dir, oldDir, cdDone := "", "", false
 	var exported []string
 	for i, st := range stmts {
 		c, err := simpleCommand(line, st, i < len(stmts)-1, notSimple)
@@ -97,9 +99,20 @@ func parseShell(line *str) (*shellCommand, error) {
 					return nil, notSimple(st.Pos(), "a "+c.words[0].s+" with assignments or redirections")
 				}
 				if c.words[0].s == "cd" {
-					if len(c.words) != 2 || c.words[1].s == "" || c.words[1].s == "-" || strings.HasPrefix(c.words[1].s, "-") {
+					if len(c.words) == 2 && c.words[1].s == "-" {
+						// cd - goes back to OLDPWD, which the line's
+						// earlier cd set; before one, it is the
+						// environment's, which differs between shells.
+						if !cdDone {
+							return nil, newDiag(CodeUnresolved, c.words[1].at, "the command line's `cd -` goes to the shell's OLDPWD, known only when it runs: no cd of the line comes before it", shellHelp)
+						}
+						dir, oldDir = oldDir, dir
+						continue
+					}
+					if len(c.words) != 2 || c.words[1].s == "" || strings.HasPrefix(c.words[1].s, "-") {
 						return nil, notSimple(st.Pos(), "a cd that is not to one directory")
 					}
+					oldDir, cdDone = dir, true
 					if to := c.words[1].s; strings.HasPrefix(to, "/") {
 						dir = path.Clean(to) // an absolute cd starts over
 					} else {
