@@ -56,6 +56,7 @@ var pythonBuiltins = map[string]bool{
 // moduleAttrs are the known non-function members of modules.
 var moduleAttrs = map[string]func(e *evaluator, at apacheconf.Position) value{
 	"os.environ":      func(e *evaluator, _ apacheconf.Position) value { return e.environ },
+	"sys.argv":        (*evaluator).sysArgv,
 	"os.path":         func(*evaluator, apacheconf.Position) value { return &module{name: "os.path"} },
 	"sys.stdout":      func(*evaluator, apacheconf.Position) value { return &module{name: "sys.stdout"} },
 	"sys.stderr":      func(*evaluator, apacheconf.Position) value { return &module{name: "sys.stderr"} },
@@ -69,11 +70,20 @@ var moduleAttrs = map[string]func(e *evaluator, at apacheconf.Position) value{
 // runtimeAttrs are members whose value exists only when the script runs;
 // the reason says what they would be under mod_wsgi.
 var runtimeAttrs = map[string]string{
-	"sys.argv":       "under mod_wsgi sys.argv is ['mod_wsgi'], not a command line",
 	"sys.executable": "under mod_wsgi sys.executable depends on how Python was embedded",
 }
 
 func moduleNamed(name string) *module { return &module{name: name} }
+
+// sysArgv is sys.argv as mod_wsgi sets it for every interpreter,
+// ['mod_wsgi'] (TestModWSGIImportsScriptAsModule checks it): one list,
+// which the script may change.
+func (e *evaluator) sysArgv(at apacheconf.Position) value {
+	if e.argv == nil {
+		e.argv = &list{items: []value{newStr("mod_wsgi", at)}, at: at}
+	}
+	return e.argv
+}
 
 // attr is v.name.
 func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error) {
@@ -96,6 +106,26 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 				return &method{recv: v, name: name}, nil
 			}
 			return nil, newDiag(CodeUnresolved, position(at), "os.environ."+name+"() is known only when the script runs", subsetHelp)
+		}
+	case *scopeView:
+		if name == "get" {
+			return &method{recv: v, name: name}, nil
+		}
+	case *cachedFn:
+		switch name {
+		case "cache_clear":
+			return &method{recv: v, name: name}, nil
+		case "__wrapped__":
+			return v.fn, nil
+		case "__name__":
+			return e.attr(v.fn, name, at)
+		}
+	case *partialFn:
+		switch name {
+		case "func":
+			return v.fn, nil
+		case "args":
+			return &list{items: v.pos, tuple: true, at: position(at)}, nil
 		}
 	case *userFunc:
 		if name == "__name__" {
@@ -241,13 +271,22 @@ func (e *evaluator) index(v value, sub *subscript, at lexer.Position) (value, er
 			return got, nil
 		}
 		if v.inherits {
-			if s, ok := e.readEnv(k.s, at); ok {
+			if s, ok := e.readEnv(v, k.s, at); ok {
 				return s, nil
 			}
 			return nil, newDiag(CodeUnresolved, position(at), fmt.Sprintf("os.environ[%s] is not set, so Python stops with KeyError", pyRepr(k.s)),
 				fmt.Sprintf("Set %s in the environment wsgidock reads the script with, or write os.environ.get(%s, 'default').", k.s, pyRepr(k.s)))
 		}
 		return nil, runtimeError(position(at), fmt.Sprintf("the dict has no key %s: Python stops with KeyError", v.keyRepr(k.s)), "Add the key before reading it.")
+	case *scopeView:
+		if sub.Slice || len(sub.Rest) > 0 || sub.Index == nil {
+			return nil, unsupported(sub.Pos, "this subscript of "+v.what)
+		}
+		k, err := e.expr(sub.Index)
+		if err != nil {
+			return nil, err
+		}
+		return e.viewIndex(v, k, sub.Index.Pos)
 	case *list, *str:
 		if len(sub.Rest) > 0 {
 			return nil, unsupported(sub.Pos, "this subscript")
@@ -274,6 +313,10 @@ func (e *evaluator) index(v value, sub *subscript, at lexer.Position) (value, er
 			i += n
 		}
 		if i < 0 || i >= n {
+			if v == value(e.argv) {
+				return nil, runtimeError(position(sub.Pos), "sys.argv has no such item: under mod_wsgi it is ['mod_wsgi'], so Python stops with IndexError",
+					"mod_wsgi gives an import script no command line: write the value into the script, or take it from an environment variable with a default.")
+			}
 			return nil, runtimeError(position(sub.Pos), "index out of range: Python stops with IndexError", "Use an index the sequence has.")
 		}
 		if l, ok := v.(*list); ok {
@@ -306,9 +349,10 @@ func strIndex(s *str, i int) *str {
 	return &str{at: s.at}
 }
 
-// readEnv reads the daemon's environment and records the read.
-func (e *evaluator) readEnv(name string, at lexer.Position) (*str, bool) {
-	val, ok := e.lookupEnv(name)
+// readEnv reads the daemon's environment, as mapping d inherits it (the
+// script may have removed the name), and records the read.
+func (e *evaluator) readEnv(d *dict, name string, at lexer.Position) (*str, bool) {
+	val, ok := e.inherited(d, name)
 	if !ok {
 		return nil, false
 	}
@@ -328,6 +372,10 @@ type arguments struct {
 	pos   []value
 	posAt []lexer.Position
 	kw    []kwArg
+	// view is a **globals(), **locals() or **vars() argument (at viewAt):
+	// str.format reads names from it, other calls refuse it.
+	view   *scopeView
+	viewAt lexer.Position
 }
 
 func (a *arguments) keyword(name string) (value, lexer.Position, bool) {
@@ -374,6 +422,10 @@ func (e *evaluator) callArgs(c *callArgs) (*arguments, error) {
 			if err != nil {
 				return nil, err
 			}
+			if sv, ok := v.(*scopeView); ok && out.view == nil {
+				out.view, out.viewAt = sv, a.Pos
+				continue
+			}
 			d, ok := v.(*dict)
 			if !ok || d.inherits {
 				return nil, unsupported(a.Pos, "** unpacking of "+v.describe())
@@ -400,11 +452,21 @@ func (e *evaluator) callArgs(c *callArgs) (*arguments, error) {
 			out.posAt = append(out.posAt, a.Pos)
 		}
 	}
+	if out.view != nil {
+		for _, k := range out.kw {
+			if _, dup := e.viewGet(out.view, k.name, position(k.at)); dup {
+				return nil, runtimeError(position(out.viewAt), "the call got multiple values for the keyword argument "+k.name+": Python stops with TypeError", "Pass each keyword once.")
+			}
+		}
+	}
 	return out, nil
 }
 
 // call calls a known function or method; at is where the call starts.
 func (e *evaluator) call(fv value, args *arguments, at lexer.Position) (value, error) {
+	if args.view != nil && !takesScope(fv) {
+		return nil, unsupported(args.viewAt, "** of "+args.view.what+" in a call other than str.format")
+	}
 	switch f := fv.(type) {
 	case *function:
 		if launcher, ok := launchers[f.name]; ok {
@@ -418,7 +480,7 @@ func (e *evaluator) call(fv value, args *arguments, at lexer.Position) (value, e
 			if err != nil {
 				return nil, err
 			}
-			return e.call(m, &arguments{pos: args.pos[1:], posAt: args.posAt[1:], kw: args.kw}, at)
+			return e.call(m, &arguments{pos: args.pos[1:], posAt: args.posAt[1:], kw: args.kw, view: args.view, viewAt: args.viewAt}, at)
 		}
 		if fn, ok := helpers[f.name]; ok {
 			return fn(e, args, at)
@@ -434,6 +496,10 @@ func (e *evaluator) call(fv value, args *arguments, at lexer.Position) (value, e
 		return e.callUser(f, args, at)
 	case *boundMethod:
 		return e.callUser(f.fn, withSelf(f.self, args, at), at)
+	case *partialFn:
+		return e.callPartial(f, args, at)
+	case *cachedFn:
+		return e.callCached(f, args, at)
 	case *class:
 		return e.instantiate(f, args, at)
 	case poisoned:
@@ -618,7 +684,7 @@ func (e *evaluator) envGet(d *dict, name string, args *arguments, at lexer.Posit
 	if !d.inherits {
 		return def, nil
 	}
-	if s, ok := e.readEnv(k.s, at); ok {
+	if s, ok := e.readEnv(d, k.s, at); ok {
 		return s, nil
 	}
 	ref := EnvRef{Name: k.s, Default: vals[1] != nil, Pos: position(at)}
@@ -798,6 +864,28 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 		return e.substitute(t, m.name == "safe_substitute", args, at)
 	}
 	switch recv := m.recv.(type) {
+	case *cachedFn: // cache_clear
+		if err := arity("cache_clear", args, at, 0, 0); err != nil {
+			return nil, err
+		}
+		recv.keys, recv.results = nil, map[string]value{}
+		return &none{at: position(at)}, nil
+	case *scopeView: // get
+		if err := arity("get", args, at, 1, 2); err != nil {
+			return nil, err
+		}
+		if k, ok := args.pos[0].(*str); ok {
+			if v, ok := e.viewGet(recv, k.s, position(at)); ok {
+				return v, nil
+			}
+			if err := e.viewMissing(recv, k.s, at); diagCode(err) != CodeRuntime {
+				return nil, err // not simply missing
+			}
+		}
+		if len(args.pos) == 2 {
+			return args.pos[1], nil
+		}
+		return &none{at: position(at)}, nil
 	case *dict:
 		switch m.name {
 		case "get":
@@ -829,11 +917,13 @@ func (e *evaluator) callMethod(m *method, args *arguments, at lexer.Position) (v
 			v, ok := recv.vals[k.s]
 			if ok {
 				recv.remove(k.s)
+				e.unsetInherited(recv, k.s, at)
 				return v, nil
 			}
 			if recv.inherits {
-				if _, set := e.lookupEnv(k.s); set {
-					return nil, unsupported(at, "popping a variable of the daemon's environment")
+				if s, set := e.readEnv(recv, k.s, at); set {
+					e.unsetInherited(recv, k.s, at)
+					return s, nil
 				}
 			}
 			if len(args.pos) == 2 {
@@ -972,7 +1062,7 @@ func (e *evaluator) setdefault(d *dict, args *arguments, at lexer.Position) (val
 		def = args.pos[1]
 	}
 	if d.inherits {
-		if s, ok := e.readEnv(k.s, at); ok {
+		if s, ok := e.readEnv(d, k.s, at); ok {
 			return s, nil
 		}
 		s, err := e.needStr(def, at, "the default of os.environ.setdefault")

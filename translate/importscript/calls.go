@@ -2,11 +2,13 @@ package importscript
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/wsgidock/wsgidock/apacheconf"
 )
 
 // launcher evaluates a call that starts a program.
@@ -169,6 +171,7 @@ func (e *evaluator) execCommand(name string, args *arguments, at lexer.Position)
 // the script has changed it, and the script's working directory.
 func (e *evaluator) newCommand(name string, at lexer.Position) *Command {
 	cmd := &Command{Call: name, Pos: position(at)}
+	e.noteUnset(cmd, e.environ)
 	for _, k := range e.environ.keys {
 		if v, ok := e.environ.vals[k].(*str); ok { // os.environ takes only strings
 			cmd.Env = append(cmd.Env, k+"="+v.s)
@@ -229,6 +232,7 @@ func (e *evaluator) setEnv(cmd *Command, v value, at lexer.Position, name string
 	}
 	cmd.Env = nil
 	cmd.ReplaceEnv = !d.inherits
+	e.noteUnset(cmd, d)
 	for _, k := range d.keys {
 		s, err := e.needStr(d.vals[k], at, "the environment value "+k)
 		if err != nil {
@@ -455,4 +459,59 @@ func subprocessCall(e *evaluator, name string, args *arguments, at lexer.Positio
 		return &process{cmd: cmd}, nil
 	}
 	return &opaque{what: "the result of " + name, at: position(at)}, nil
+}
+
+// inherited is the daemon's variable name as mapping d inherits it: not
+// there once the script removed it.
+func (e *evaluator) inherited(d *dict, name string) (string, bool) {
+	if !d.inherits {
+		return "", false
+	}
+	if _, gone := d.unset[name]; gone {
+		return "", false
+	}
+	return e.lookupEnv(name)
+}
+
+// unsetInherited records that the script removed name from d, where the
+// daemon's environment has it: later reads do not see it, and a program
+// started with d's environment would lack it.
+func (e *evaluator) unsetInherited(d *dict, name string, at lexer.Position) {
+	if !d.inherits {
+		return
+	}
+	if _, set := e.lookupEnv(name); set {
+		d.unsetAt(name, position(at))
+	}
+}
+
+// noteUnset records the variables the environment of cmd, d, lacks.
+func (e *evaluator) noteUnset(cmd *Command, d *dict) {
+	if len(d.unset) == 0 || !d.inherits {
+		delete(e.unsetFor, cmd)
+		return
+	}
+	if e.unsetFor == nil {
+		e.unsetFor = map[*Command]map[string]apacheconf.Position{}
+	}
+	e.unsetFor[cmd] = maps.Clone(d.unset)
+}
+
+// checkUnset refuses a command whose inherited environment lacks a
+// variable the daemon has: the service's spec gives a program variables
+// on top of the daemon's environment, and has no way to take one away.
+func (e *evaluator) checkUnset(c *Command) error {
+	removed := e.unsetFor[c]
+	if len(removed) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(removed))
+	for k := range removed {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	at := removed[names[0]]
+	return newDiag(CodeUnsupported, c.Pos,
+		fmt.Sprintf("%s runs without %s, which the script removed from the daemon's environment at line %d: wsgidock can add variables to a program's environment, not take one away", c.Call, strings.Join(names, ", "), at.Line),
+		"Pass the program a whole environment instead (os.execve, or env= with a dict built without the variable), or unset it in the daemon's environment.")
 }

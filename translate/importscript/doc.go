@@ -112,6 +112,15 @@
 //     where it is used.
 //   - helpers: os.chdir, shlex.split/quote/join, print, time.sleep,
 //     sys.stdout/stderr.flush/write.
+//   - globals(), locals() and vars() where names are read through them:
+//     '%(port)s' % locals(), '{image}'.format(**locals()), format_map,
+//     Template.substitute, [name], get, in (see scopeView); sys.argv is
+//     ['mod_wsgi'], as mod_wsgi sets it; functools.partial, and
+//     functools.lru_cache/cache on the script's functions (a call with
+//     equal arguments does not run the function again);
+//     os.environ.pop and del of a variable: later reads do not see it,
+//     and a program that would inherit the daemon's environment without
+//     one of the daemon's variables is refused (the spec can only add).
 //   - the calls that start programs: os.execl, execle, execlp, execlpe,
 //     execv, execve, execvp, execvpe; subprocess.call, run, check_call,
 //     check_output, Popen (with a list, a one-word string, or a string with
@@ -125,13 +134,14 @@
 //     redirect their output); `a || true` (or `|| :`) is a setup command
 //     whose failure is ignored; `cd DIR` and `export NAME=value` before
 //     the command set its directory and environment (a cd is taken to
-//     succeed, as os.chdir is); other || and pipes depend on the shell.
+//     succeed, as os.chdir is; `cd -` goes back after an earlier cd of
+//     the line); other || and pipes depend on the shell.
 //   - sys.exit(...), raise SystemExit(...), exit(), os._exit(): the script
 //     ends there; code after them or after os.exec* is reported
 //     unreachable (a warning).
 //
 // What depends on the run (open(), the clock, randomness, the network,
-// the file system, os.getpid(), sys.argv, an unset variable without a
+// the file system, os.getpid(), an unset variable without a
 // default) is a script-unresolved diagnostic at its line and column.
 //
 // # The main guard

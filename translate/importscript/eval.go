@@ -18,11 +18,15 @@ var errPoisoned = errors.New("uses a value that could not be resolved")
 // evaluator runs a parsed script symbolically, statement by statement, as
 // Python would, keeping only values it can know without running anything.
 type evaluator struct {
-	file       string
-	lookupEnv  func(string) (string, bool)
-	names      map[string]value
-	environ    *dict
-	dir        *str // set by os.chdir
+	file      string
+	lookupEnv func(string) (string, bool)
+	names     map[string]value
+	environ   *dict
+	dir       *str  // set by os.chdir
+	argv      *list // sys.argv, once the script uses it
+	// unsetFor holds, per command, the daemon's variables its environment
+	// lacks (see checkUnset).
+	unsetFor   map[*Command]map[string]apacheconf.Position
 	diags      apacheconf.Diagnostics
 	cmds       []*Command
 	envRefs    []EnvRef
@@ -115,6 +119,12 @@ func (e *evaluator) finish() (*Launch, apacheconf.Diagnostics) {
 }
 
 func (e *evaluator) checkLaunches() {
+	for _, c := range e.cmds {
+		if err := e.checkUnset(c); err != nil {
+			e.report(err)
+			return
+		}
+	}
 	if len(e.cmds) == 0 {
 		at := apacheconf.Position{Filename: e.file, Line: 1, Column: 1}
 		detail := "wsgidock looks for the call that starts the program: os.exec*, subprocess.call/run/Popen/check_call/check_output, or os.system. " +
@@ -509,6 +519,13 @@ func (e *evaluator) assign(target *expr, v value) error {
 	}
 	if l, ok := recv.(*list); ok && !l.tuple && last.Index.Slice {
 		return e.assignSlice(l, last.Index, v, last.Pos)
+	}
+	if sv, ok := recv.(*scopeView); ok && !last.Index.Slice && len(last.Index.Rest) == 0 && last.Index.Index != nil {
+		k, err := e.expr(last.Index.Index)
+		if err != nil {
+			return err
+		}
+		return e.viewSet(sv, k, v, last.Pos)
 	}
 	d, ok := recv.(*dict)
 	if !ok {
@@ -985,6 +1002,9 @@ func (e *evaluator) dictDisplay(d *dictDisplay, at apacheconf.Position) (value, 
 				return nil, unsupported(ent.Pos, "unpacking an environment after other entries")
 			}
 			out.inherits = out.inherits || m.inherits
+			for k, p := range m.unset {
+				out.unsetAt(k, p)
+			}
 			for _, k := range m.keys {
 				out.set(k, m.vals[k], m.keyPos[k])
 			}

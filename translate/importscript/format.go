@@ -133,6 +133,8 @@ func (e *evaluator) percentFormat(f *str, args value, at lexer.Position) (value,
 	}
 	var items []value
 	mapping, isMap := args.(*dict)
+	view, isView := args.(*scopeView)
+	isMap = isMap || isView
 	if l, ok := args.(*list); ok && l.tuple {
 		items = l.items
 	} else if !isMap {
@@ -235,6 +237,12 @@ func (e *evaluator) percentFormat(f *str, args value, at lexer.Position) (value,
 		}
 		var arg value
 		switch {
+		case key != nil && isView:
+			v, ok := e.viewGet(view, key.s, key.at)
+			if !ok {
+				return nil, e.viewMissing(view, key.s, lexer.Position{Filename: key.at.Filename, Line: key.at.Line, Column: key.at.Column})
+			}
+			arg = v
 		case key != nil:
 			if !isMap || mapping.inherits {
 				if isMap {
@@ -250,6 +258,8 @@ func (e *evaluator) percentFormat(f *str, args value, at lexer.Position) (value,
 		case next < len(items):
 			arg = items[next]
 			next++
+		case isView:
+			arg = view
 		case isMap:
 			arg = mapping
 		default:
@@ -712,6 +722,11 @@ func (e *evaluator) strFormat(f *str, args *arguments, at lexer.Position) (value
 			v = args.pos[n]
 		default:
 			kv, _, ok := args.keyword(head)
+			if !ok && args.view != nil {
+				if kv, ok = e.viewGet(args.view, head, f.posAt(start)); !ok {
+					return nil, e.viewMissing(args.view, head, args.viewAt)
+				}
+			}
 			if !ok {
 				return nil, runtimeError(f.posAt(start), "format() has no keyword argument "+pyRepr(head)+": Python stops with KeyError", "Pass every named field as a keyword argument.")
 			}

@@ -24,6 +24,9 @@ func init() {
 		"min":                builtinMinMax(false),
 		"max":                builtinMinMax(true),
 		"format":             builtinFormat,
+		"globals":            builtinScope("globals"),
+		"locals":             builtinScope("locals"),
+		"vars":               builtinScope("vars"),
 		"os.path.dirname":    pathFunc("os.path.dirname", pathDirname),
 		"os.path.basename":   pathFunc("os.path.basename", pathBasename),
 		"os.path.normpath":   pathFunc("os.path.normpath", normPath),
@@ -500,7 +503,7 @@ func pathExpandUser(e *evaluator, args *arguments, at lexer.Position) (value, er
 	}
 	home, ok := e.environ.vals["HOME"].(*str)
 	if !ok {
-		if h, set := e.readEnv("HOME", at); set {
+		if h, set := e.readEnv(e.environ, "HOME", at); set {
 			home = h
 		}
 	}
@@ -584,6 +587,9 @@ var strMethods = map[string]func(e *evaluator, s *str, args *arguments, at lexer
 	"format_map": func(e *evaluator, s *str, args *arguments, at lexer.Position) (value, error) {
 		if err := arity("format_map", args, at, 1, 1); err != nil {
 			return nil, err
+		}
+		if v, ok := args.pos[0].(*scopeView); ok {
+			return e.strFormat(s, &arguments{view: v, viewAt: args.posAt[0]}, at)
 		}
 		d, ok := args.pos[0].(*dict)
 		if !ok || d.inherits || len(d.orig) > 0 {

@@ -329,6 +329,18 @@ func (e *evaluator) equal(a, b value, at lexer.Position) (bool, error) {
 // contains is item in container.
 func (e *evaluator) contains(container, item value, at lexer.Position) (bool, error) {
 	switch c := container.(type) {
+	case *scopeView:
+		k, ok := item.(*str)
+		if !ok {
+			return false, unsupported(at, "looking up "+item.describe()+" in "+c.what)
+		}
+		if _, ok := e.viewGet(c, k.s, position(at)); ok {
+			return true, nil
+		}
+		if err := e.viewMissing(c, k.s, at); diagCode(err) != CodeRuntime {
+			return false, err
+		}
+		return false, nil
 	case *str:
 		s, ok := item.(*str)
 		if !ok {
@@ -371,7 +383,7 @@ func (e *evaluator) contains(container, item value, at lexer.Position) (bool, er
 			return true, nil
 		}
 		if c.inherits {
-			_, set := e.lookupEnv(k.s)
+			_, set := e.inherited(c, k.s)
 			e.envRefs = append(e.envRefs, EnvRef{Name: k.s, Set: set, Pos: position(at)})
 			return set, nil
 		}

@@ -62,6 +62,8 @@ func (e *evaluator) decorate(v value, decs []pendingDecorator, at lexer.Position
 				}
 				v, err = e.callFn(dv, d.at, v)
 			}
+		case *lruCacheDecorator:
+			v, err = e.newCached(v, dv.maxsize, dv.typed, d.at)
 		case *dataclassOptions:
 			opts := dv.info
 			v, err = e.makeDataclass(v, &opts, d.at)

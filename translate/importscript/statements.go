@@ -226,14 +226,14 @@ func (e *evaluator) delStmt(l *exprList) error {
 				return err
 			}
 			if _, ok := r.vals[k.s]; !ok {
-				if r.inherits {
-					if _, set := e.lookupEnv(k.s); set {
-						return unsupported(t.Pos, "deleting a variable of the daemon's environment")
-					}
+				if _, set := e.inherited(r, k.s); set {
+					e.unsetInherited(r, k.s, t.Pos)
+					continue
 				}
 				return runtimeError(position(last.Pos), "the mapping has no key "+r.keyRepr(k.s)+": Python stops with KeyError", "Delete a key the mapping has.")
 			}
 			r.remove(k.s)
+			e.unsetInherited(r, k.s, t.Pos)
 			continue
 		case *list:
 			if last.Index != nil && !r.tuple && last.Index.Slice {

@@ -37,16 +37,23 @@ func (e *evaluator) substitute(t *template, safe bool, args *arguments, at lexer
 		if v, _, ok := args.keyword(key); ok {
 			return v, true
 		}
+		if args.view != nil {
+			return e.viewGet(args.view, key, position(args.viewAt))
+		}
 		if len(args.pos) == 1 {
-			if d, ok := args.pos[0].(*dict); ok && !d.inherits {
+			switch d := args.pos[0].(type) {
+			case *dict:
 				v, ok := d.vals[key]
 				return v, ok
+			case *scopeView:
+				return e.viewGet(d, key, position(args.posAt[0]))
 			}
 		}
 		return nil, false
 	}
 	if len(args.pos) == 1 {
-		if d, ok := args.pos[0].(*dict); !ok || d.inherits {
+		_, isView := args.pos[0].(*scopeView)
+		if d, ok := args.pos[0].(*dict); !isView && (!ok || d.inherits) {
 			if _, bad := args.pos[0].(poisoned); bad {
 				return nil, errPoisoned
 			}

@@ -200,7 +200,11 @@ type dict struct {
 	// orig holds the keys that are not strings (80, (a, b), None), by
 	// their encoded form in keys (see encodeKey).
 	orig map[string]value
-	at   apacheconf.Position
+	// unset holds the variables of the daemon's environment that the
+	// script removed from an inheriting mapping (os.environ.pop, del),
+	// with where.
+	unset map[string]apacheconf.Position
+	at    apacheconf.Position
 }
 
 func (d *dict) describe() string {
@@ -215,6 +219,9 @@ func newDict(at apacheconf.Position, inherits bool) *dict {
 }
 
 func (d *dict) set(k string, v value, at apacheconf.Position) {
+	if d.unset != nil {
+		delete(d.unset, k)
+	}
 	if _, ok := d.vals[k]; !ok {
 		d.keys = append(d.keys, k)
 	}
@@ -269,6 +276,9 @@ func (d *dict) remove(k string) {
 // copyDict is dict(d) or d.copy(): a new mapping with the same entries.
 func (d *dict) copyDict(at apacheconf.Position) *dict {
 	c := newDict(at, d.inherits)
+	for k, p := range d.unset {
+		c.unsetAt(k, p)
+	}
 	for _, k := range d.keys {
 		c.set(k, d.vals[k], d.keyPos[k])
 		if o, ok := d.orig[k]; ok {
@@ -356,3 +366,11 @@ func (o *opaque) describe() string { return o.what }
 type poisoned struct{}
 
 func (poisoned) describe() string { return "an unresolved value" }
+
+// unsetAt records that the daemon's variable k was removed from d.
+func (d *dict) unsetAt(k string, at apacheconf.Position) {
+	if d.unset == nil {
+		d.unset = map[string]apacheconf.Position{}
+	}
+	d.unset[k] = at
+}

@@ -136,6 +136,7 @@ def main():
         "__builtins__": __builtins__,
     }
     status = "end"
+    sys.argv = ["mod_wsgi"]  # as mod_wsgi sets it for every interpreter
     sys.stdout = sys.stderr  # the script's prints must not mix with the report
     try:
         exec(compile(source, path, "exec"), module)
