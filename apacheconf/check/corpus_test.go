@@ -538,6 +538,16 @@ var corpus = []corpusCase{
 	{name: "proxyfcgi-backendtype-bad", conf: lm("proxy_fcgi") + "<Location /php>\n  ProxyFCGIBackendType PHP-FPM\n</Location>\n"},
 	{name: "proxyfcgi-setenvif-ok", conf: lm("proxy_fcgi") + "<FilesMatch \\.php$>\n  ProxyFCGISetEnvIf \"true\" SCRIPT_FILENAME \"%{reqenv:SCRIPT_FILENAME}\"\n</FilesMatch>\n"},
 
+	// mod_dbd and the DBD authentication modules.
+	{name: "dbd-auth-setup-ok", conf: lm("dbd") + lm("authn_dbd") + lm("authn_core") + lm("auth_basic") + lm("authz_user") + "DBDriver sqlite3\nDBDParams \"/var/lib/apache2/users.db\"\nDBDMin 1\nDBDKeep 2\nDBDMax 10\nDBDExptime 300\n<Directory /srv/private>\n  AuthType Basic\n  AuthName \"Members\"\n  AuthBasicProvider dbd\n  AuthDBDUserPWQuery \"SELECT password FROM users WHERE user = %s\"\n  Require valid-user\n</Directory>\n"},
+	{name: "dbd-driver-case", conf: lm("dbd") + lm("authn_dbd") + lm("authn_core") + lm("auth_basic") + "DBDriver SQLite3\n"},
+	{name: "dbd-driver-not-installed", conf: lm("dbd") + lm("authn_dbd") + lm("authn_core") + lm("auth_basic") + "DBDriver pgsql\nDBDParams \"host=db dbname=app user=apache\"\n"},
+	{name: "dbd-driver-typo", conf: lm("dbd") + lm("authn_dbd") + lm("authn_core") + lm("auth_basic") + "DBDriver postgres\n"},
+	{name: "dbd-exptime-unit", conf: lm("dbd") + lm("authn_dbd") + lm("authn_core") + lm("auth_basic") + "DBDriver sqlite3\nDBDExptime 300s\n"},
+	{name: "dbd-max-negative", conf: lm("dbd") + lm("authn_dbd") + lm("authn_core") + lm("auth_basic") + "DBDriver sqlite3\nDBDMax -1\n"},
+	{name: "dbd-authn-without-mod-dbd", conf: lm("authn_dbd") + lm("authn_core") + lm("auth_basic") + "<Location /private>\n  AuthType Basic\n  AuthName \"Members\"\n  AuthBasicProvider dbd\n  AuthDBDUserPWQuery \"SELECT password FROM users WHERE user = %s\"\n  Require valid-user\n</Location>\n"},
+	{name: "dbd-authz-without-mod-dbd", conf: lm("authz_dbd") + "<Location /private>\n  AuthzDBDQuery \"SELECT grp FROM groups WHERE user = %s\"\n</Location>\n"},
+	{name: "dbd-authz-ok", conf: lm("dbd") + lm("authz_dbd") + "DBDriver sqlite3\n<Location /private>\n  AuthzDBDQuery \"SELECT grp FROM groups WHERE user = %s\"\n</Location>\n"},
 	// mod_md, as Let's Encrypt setups write it.
 	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
 	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},
