@@ -157,13 +157,14 @@ func TestCorpusMatchesHTTPD(t *testing.T) {
 	for _, r := range check.Rules() {
 		codes[r.Code] = true
 	}
-	fails := 0
+	fails, ran := 0, 0
 	for _, c := range corpus {
 		if seen[c.name] {
 			t.Fatalf("two cases named %s", c.name)
 		}
 		seen[c.name] = true
 		t.Run(c.name, func(t *testing.T) {
+			ran++
 			root, file := writeCase(t, c)
 			opts := apacheconf.Options{ServerRoot: root, PreDirectives: httpdtest.Prelude(), Version: version}
 			want := httpdVerdict(t, root, file, opts, nil)
@@ -181,7 +182,8 @@ func TestCorpusMatchesHTTPD(t *testing.T) {
 			}
 		})
 	}
-	if fails < len(corpus)/2 {
+	// Only the whole corpus (not a -run of some cases) is held to it.
+	if ran == len(corpus) && fails < len(corpus)/2 {
 		t.Errorf("only %d of %d cases fail in httpd; the corpus is meant to be mostly errors", fails, len(corpus))
 	}
 }
