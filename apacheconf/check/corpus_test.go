@@ -570,6 +570,15 @@ var corpus = []corpusCase{
 	{name: "ldap-deref-capitalised", conf: lm("ldap") + lm("authnz_ldap") + lm("auth_basic") + lm("authn_core") + lm("authz_user") + "<Location /admin>\n  AuthType Basic\n  AuthName \"Staff\"\n  AuthBasicProvider ldap\n  AuthLDAPURL ldap://ldap.example.com/dc=example,dc=com?uid\n  AuthLDAPDereferenceAliases Always\n  Require valid-user\n</Location>\n"},
 	{name: "ldap-referral-hops-zero", conf: lm("ldap") + lm("authnz_ldap") + lm("auth_basic") + lm("authn_core") + "<Location /admin>\n  LDAPReferralHopLimit 0\n</Location>\n"},
 	{name: "ldap-bind-pattern-bad", conf: lm("ldap") + lm("authnz_ldap") + lm("auth_basic") + lm("authn_core") + "<Location /admin>\n  AuthLDAPInitialBindPattern (.+ uid=$1,ou=people,dc=example,dc=com\n</Location>\n"},
+	// mod_lua.
+	{name: "lua-setup-ok", conf: lm("lua") + "LuaScope thread\nLuaCodeCache stat\nLuaInherit parent-first\nLuaRoot /srv/lua\nLuaPackagePath /srv/lua/?.lua\nLuaMapHandler ^/api/(.*)$ /srv/lua/api.lua handle\n<Location /api>\n  LuaHookAccessChecker /srv/lua/access.lua check_access early\n  LuaHookFixups /srv/lua/fixups.lua fixup\n</Location>\n<Directory /srv/www>\n  LuaScope server 1 10\n</Directory>\n"},
+	{name: "lua-scope-capitalised", conf: lm("lua") + "LuaScope Thread\n"},
+	{name: "lua-codecache-on", conf: lm("lua") + "<Directory /srv/www>\n  LuaCodeCache on\n</Directory>\n"},
+	{name: "lua-inherit-typo", conf: lm("lua") + "LuaInherit parent_first\n"},
+	{name: "lua-hook-when-first", conf: lm("lua") + "<Location /private>\n  LuaHookAuthChecker /srv/lua/auth.lua check first\n</Location>\n"},
+	{name: "lua-translate-when-late-ok", conf: lm("lua") + "LuaHookTranslateName /srv/lua/rewrite.lua translate late\n"},
+	{name: "lua-maphandler-bad-regex", conf: lm("lua") + "LuaMapHandler ^/api/(.*$ /srv/lua/api.lua\n"},
+	{name: "lua-insert-filter", conf: lm("lua") + "LuaHookInsertFilter /srv/lua/filter.lua insert\n"},
 	// mod_md, as Let's Encrypt setups write it.
 	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
 	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},
