@@ -579,6 +579,13 @@ var corpus = []corpusCase{
 	{name: "lua-translate-when-late-ok", conf: lm("lua") + "LuaHookTranslateName /srv/lua/rewrite.lua translate late\n"},
 	{name: "lua-maphandler-bad-regex", conf: lm("lua") + "LuaMapHandler ^/api/(.*$ /srv/lua/api.lua\n"},
 	{name: "lua-insert-filter", conf: lm("lua") + "LuaHookInsertFilter /srv/lua/filter.lua insert\n"},
+	// SSLRequire, an ap_expr on the whole line.
+	{name: "ssl-require-docs-ok", conf: lm("ssl") + "<Directory /srv/secure>\n  SSLRequire (    %{SSL_CIPHER} !~ m/^(EXP|NULL)-/ \\\n              and %{SSL_CLIENT_S_DN_O} eq \"Snake Oil, Ltd.\" \\\n              and %{SSL_CLIENT_S_DN_OU} in {\"Staff\", \"CA\", \"Dev\"} \\\n              and %{TIME_WDAY} -ge 1 and %{TIME_WDAY} -le 5 \\\n              and %{TIME_HOUR} -ge 8 and %{TIME_HOUR} -le 20       ) \\\n             or %{REMOTE_ADDR} =~ m/^192\\.76\\.162\\.[0-9]+$/\n</Directory>\n"},
+	{name: "ssl-require-keysize-ok", conf: lm("ssl") + "<Directory /srv/secure>\n  SSLRequire %{SSL_CIPHER_USEKEYSIZE} >= 128\n</Directory>\n"},
+	{name: "ssl-require-bare-variable", conf: lm("ssl") + "<Directory /srv/secure>\n  SSLRequire SSL_CIPHER_USEKEYSIZE >= 128\n</Directory>\n"},
+	{name: "ssl-require-unclosed-string", conf: lm("ssl") + "<Directory /srv/secure>\n  SSLRequire %{SSL_CLIENT_S_DN_O} eq \"Example, Inc.\n</Directory>\n"},
+	{name: "ssl-require-whole-line-quoted", conf: lm("ssl") + "<Directory /srv/secure>\n  SSLRequire \"%{SSL_CLIENT_VERIFY} eq 'SUCCESS'\"\n</Directory>\n"},
+	{name: "ssl-require-unknown-function", conf: lm("ssl") + "<Directory /srv/secure>\n  SSLRequire peerextlist(\"1.3.6.1.4.1.18060.0.4.1\") == \"yes\"\n</Directory>\n"},
 	// mod_md, as Let's Encrypt setups write it.
 	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
 	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},

@@ -14,6 +14,7 @@ import (
 // "optional" with a notice).
 var sslHandlers = map[string]handler{
 	"SSLEngine":               checkSSLEngine,
+	"SSLRequire":              checkSSLRequire,
 	"SSLProtocol":             checkSSLProtocol,
 	"SSLProxyProtocol":        checkSSLProtocol,
 	"SSLVerifyClient":         checkSSLVerify,
@@ -189,5 +190,14 @@ func checkSSLFile(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 	}
 	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
 		c.errorf(n, codeValue, "Install the file, or run the check where the configuration is deployed.", "%s: file '%s' does not exist or is empty", d.Name, p)
+	}
+}
+
+// checkSSLRequire is ssl_cmd_SSLRequire: the whole line is an ap_expr
+// condition (mod_ssl's compatibility flag changes only how comparisons
+// are evaluated, not what parses).
+func checkSSLRequire(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
+	if msg := c.exprError(n.Args, false); msg != "" {
+		c.errorf(n, codeExpr, "Write it as an expression: SSLRequire %{SSL_CIPHER_USEKEYSIZE} >= 128, or use Require expr.", "SSLRequire: %s", msg)
 	}
 }
