@@ -37,6 +37,9 @@ type server struct {
 	// cacheDisk is mod_cache_disk's directory depth in the server, nil
 	// until a directive sets it.
 	cacheDisk *cacheDisk
+	// seen are the directives a handler allows once per server, once
+	// given (see once).
+	seen map[string]bool
 }
 
 // balancerKey is the name ap_proxy_get_balancer looks a balancer up by:
