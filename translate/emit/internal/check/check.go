@@ -65,6 +65,14 @@ func Where(s *spec.Service) apacheconf.Position {
 // JSON cannot carry (encoders refuse it or replace it with U+FFFD), naming
 // the place it came from.
 func UTF8(sp *spec.Spec, s *spec.Service) error {
+	if allUTF8(sp, s) {
+		return nil
+	}
+	return firstNotUTF8(sp, s)
+}
+
+// firstNotUTF8 is UTF8's error, nil when there is none.
+func firstNotUTF8(sp *spec.Spec, s *spec.Service) error {
 	at := Where(s)
 	type value struct {
 		what string
@@ -114,6 +122,59 @@ func UTF8(sp *spec.Spec, s *spec.Service) error {
 		}
 	}
 	return nil
+}
+
+// allUTF8 reports whether every string UTF8 looks at, and so every value
+// it joins from them, is valid UTF-8, without building those values: the
+// common case, checked for each service of every format.
+func allUTF8(sp *spec.Spec, s *spec.Service) bool {
+	ok := func(ss ...string) bool {
+		for _, v := range ss {
+			if !utf8.ValidString(v) {
+				return false
+			}
+		}
+		return true
+	}
+	if !ok(sp.Project, s.Name, s.Group, s.Image, s.ContainerName, s.Workdir, s.User, s.Network, s.Stop.Signal) ||
+		!ok(s.Command...) || s.Entrypoint != nil && !ok(*s.Entrypoint) ||
+		s.Ready != nil && !ok(s.Ready.URL) {
+		return false
+	}
+	for _, p := range s.Ports {
+		if !ok(p.HostIP, p.HostPort, p.ContainerPort, p.Protocol) {
+			return false
+		}
+	}
+	for _, e := range s.Env {
+		if !ok(e.Name, e.Value) {
+			return false
+		}
+	}
+	for _, v := range s.Volumes {
+		if !ok(v.Spec) {
+			return false
+		}
+	}
+	for _, l := range s.Labels {
+		if !ok(l.Key, l.Value) {
+			return false
+		}
+	}
+	for _, f := range s.Extra {
+		if !ok(f.Value) {
+			return false
+		}
+	}
+	if p := s.Process; p != nil && (!ok(p.Program, p.Dir) || !ok(p.Args...) || !ok(p.Env...)) {
+		return false
+	}
+	for _, r := range s.Front {
+		if !ok(r.Path, r.URL, r.ServerName) {
+			return false
+		}
+	}
+	return true
 }
 
 // Or returns p when it names a line, else the service's own place: a note

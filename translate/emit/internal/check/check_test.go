@@ -1,6 +1,7 @@
 package check
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -54,5 +55,73 @@ func TestUTF8(t *testing.T) {
 	err := UTF8(&spec.Spec{}, bad)
 	if err == nil || !strings.Contains(err.Error(), `/etc/httpd/docker/a.py:4: service "a": environment variable "X=\xff" is not valid UTF-8`) {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// TestUTF8Quick: the quick check of UTF8 looks at every string its error
+// can come from. Each string of a service with every list and pointer
+// filled is made invalid in turn; where the full check finds it, the
+// quick one must not pass the service.
+func TestUTF8Quick(t *testing.T) {
+	var s spec.Service
+	fill(reflect.ValueOf(&s).Elem())
+	sp := &spec.Spec{Project: "p"}
+	if !allUTF8(sp, &s) || firstNotUTF8(sp, &s) != nil {
+		t.Fatal("a service of valid text is rejected")
+	}
+	found := 0
+	eachString(reflect.ValueOf(&s).Elem(), "Service", func(path string, v reflect.Value) {
+		old := v.String()
+		v.SetString("\xff")
+		if firstNotUTF8(sp, &s) != nil {
+			found++
+			if allUTF8(sp, &s) {
+				t.Errorf("%s: not valid UTF-8, and the quick check passes it", path)
+			}
+		}
+		v.SetString(old)
+	})
+	if found < 20 {
+		t.Errorf("only %d strings are checked; is the service filled?", found)
+	}
+}
+
+// fill gives every string of v a valid value and every list and pointer
+// one element.
+func fill(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("ok")
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem())
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fill(v.Index(0))
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i))
+			}
+		}
+	}
+}
+
+func eachString(v reflect.Value, path string, f func(string, reflect.Value)) {
+	switch v.Kind() {
+	case reflect.String:
+		f(path, v)
+	case reflect.Pointer:
+		eachString(v.Elem(), path, f)
+	case reflect.Slice:
+		for i := range v.Len() {
+			eachString(v.Index(i), path+"[]", f)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				eachString(v.Field(i), path+"."+v.Type().Field(i).Name, f)
+			}
+		}
 	}
 }
