@@ -1,7 +1,6 @@
 package emit
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -114,23 +113,32 @@ func (w *DirWriter) Put(f File) error {
 	return out.Close()
 }
 
-// DirFile is one file of the directory being written, as Create gives it:
-// writes to it are buffered, and Close syncs it.
+// DirFile is one file of the directory being written, as Create gives it,
+// and Close syncs it. Writes go to the file as they come, unbuffered: its
+// writers (the emitters, MIGRATION.md) hold their output in pages of their
+// own, which a second buffer would only copy.
 type DirFile struct {
 	w    *DirWriter
 	file *os.File
-	buf  *bufio.Writer
+	err  error // the first failed write, which Close returns
 	mode fs.FileMode
 }
 
 // Write writes to the file; after an error, only Close is of use, and it
 // leaves nothing.
-func (f *DirFile) Write(p []byte) (int, error) { return f.buf.Write(p) }
+func (f *DirFile) Write(p []byte) (int, error) {
+	if f.err != nil {
+		return 0, f.err
+	}
+	n, err := f.file.Write(p)
+	f.err = err
+	return n, err
+}
 
-// Close flushes the file, gives it its mode and syncs it. After an error
-// the directory is as Abort leaves it.
+// Close gives the file its mode and syncs it, or returns the write that
+// failed. After an error the directory is as Abort leaves it.
 func (f *DirFile) Close() error {
-	err := f.buf.Flush()
+	err := f.err
 	if err == nil {
 		// The umask must not take bits the caller asked for (run.sh's x).
 		err = f.file.Chmod(f.mode)
@@ -176,7 +184,7 @@ func (w *DirWriter) Create(name string, mode fs.FileMode) (*DirFile, error) {
 	if err != nil {
 		return nil, w.fail(err)
 	}
-	return &DirFile{w: w, file: file, buf: bufio.NewWriterSize(file, 256<<10), mode: mode}, nil
+	return &DirFile{w: w, file: file, mode: mode}, nil
 }
 
 // fail aborts the writer after err and returns err with what the abort

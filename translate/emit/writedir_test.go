@@ -394,3 +394,34 @@ func TestDirWriterKeepsFirstFailure(t *testing.T) {
 		t.Errorf("%s: %v; want nothing", dir, err)
 	}
 }
+
+// TestDirFileKeepsFailedWrite: a write that fails fails every later
+// write and the file's Close, which aborts the directory.
+func TestDirFileKeepsFailedWrite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	w, err := NewDirWriter(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := w.Create("a", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.file.Close() // the next write fails, as on a full disk
+	_, first := f.Write([]byte("x"))
+	if first == nil {
+		t.Fatal("a write to a closed file succeeded")
+	}
+	if _, err := f.Write([]byte("y")); !errors.Is(err, first) {
+		t.Errorf("the write after a failure says %v; want %v", err, first)
+	}
+	if err := f.Close(); !errors.Is(err, first) {
+		t.Errorf("Close says %v; want %v", err, first)
+	}
+	if err := w.Commit(); err == nil {
+		t.Error("Commit after a failed write succeeded")
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("%s: %v; want nothing", dir, err)
+	}
+}
