@@ -42,7 +42,7 @@ func (p *piece) mapping(n *yaml.Node, indent int, inItem, top bool) bool {
 	for i := 0; i < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		// A key of more than 128 characters is not a simple key.
-		if k.Kind != yaml.ScalarNode || k.Tag != "!!str" || k.Style != 0 || !plainKey(k.Value) || len(k.Value) > 128 ||
+		if k.Kind != yaml.ScalarNode || k.Tag != "!!str" || k.Style != 0 || !plainWord(k.Value) || len(k.Value) > 128 ||
 			k.LineComment != "" || k.FootComment != "" || k.Anchor != "" || hasComments(v) || v.Anchor != "" {
 			return false
 		}
@@ -126,7 +126,7 @@ func (p *piece) scalar(n *yaml.Node) bool {
 	case n.Tag == "!!str" && n.Style == yaml.DoubleQuotedStyle:
 		return p.doubleQuoted(n.Value)
 	case n.Tag == "!!str" && n.Style == 0:
-		if !plainKey(n.Value) {
+		if !plainWord(n.Value) {
 			return false
 		}
 	case n.Tag == "!!bool" && n.Style == 0:
@@ -142,25 +142,6 @@ func (p *piece) scalar(n *yaml.Node) bool {
 	}
 	p.b.WriteString(n.Value)
 	return true
-}
-
-// plainKey reports whether the library writes s as it is, as a key or a
-// string value: a letter, '_' or '/' first, then letters, digits and
-// "._/-@+=", and not a word YAML reads as a boolean or null.
-func plainKey(s string) bool {
-	if s == "" {
-		return false
-	}
-	if c := s[0]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == '/') {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._/-@+=", c) >= 0) {
-			return false
-		}
-	}
-	return len(s) > 5 || !yaml11Words[strings.ToLower(s)]
 }
 
 // doubleQuoted writes s as the library's emitter writes a double-quoted

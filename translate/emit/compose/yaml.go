@@ -1,10 +1,11 @@
 package compose
 
 import (
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/wsgidock/wsgidock/translate/emit/internal/plainword"
 )
 
 // Compose interpolates ${VAR} and $VAR in every string value when it loads
@@ -18,22 +19,18 @@ func escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }
 // back the same everywhere.
 func str(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: escape(s)}
-	if !plainWord.MatchString(s) || yaml11Words[strings.ToLower(s)] {
+	if !plainWord(s) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
 }
 
-// plainWord is what every YAML reader takes for a string when unquoted: no
-// leading digit, sign or dot (numbers), no ':' (YAML 1.1 base-60 numbers,
-// mapping keys), no spaces or indicators.
-var plainWord = regexp.MustCompile(`^[A-Za-z_/][A-Za-z0-9_./@+=-]*$`)
-
-// yaml11Words are the plain words YAML 1.1 reads as booleans or null.
-var yaml11Words = map[string]bool{
-	"y": true, "yes": true, "n": true, "no": true, "true": true, "false": true,
-	"on": true, "off": true, "null": true,
-}
+// plainWord reports whether s is what every YAML reader takes for a string
+// when unquoted: no leading digit, sign or dot (numbers), no ':' (YAML 1.1
+// base-60 numbers, mapping keys), no spaces or indicators, no YAML 1.1
+// boolean or null. The library writes such a word as it is, as a key or a
+// value.
+func plainWord(s string) bool { return plainword.Is(s, "._/-@+=") }
 
 // plain is a scalar written as is, for numbers and booleans wsgidock made.
 func plain(tag, value string) *yaml.Node {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v2"
+
+	"github.com/wsgidock/wsgidock/translate/emit/internal/plainword"
 )
 
 // yamlWriter writes the generic value of one manifest (maps, lists,
@@ -185,27 +187,7 @@ func libraryScalar(s string) string {
 // one of the words YAML 1.1 reads as a boolean or null, which the library
 // quotes (the tests check these against the library too). Names, images
 // and paths are such words: most strings of a manifest skip the library.
-func plainWord(s string) bool {
-	if s == "" {
-		return false
-	}
-	if c := s[0]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '/' || c == '_') {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '/' || c == '-') {
-			return false
-		}
-	}
-	if len(s) <= 5 {
-		switch strings.ToLower(s) {
-		case "y", "yes", "true", "on", "n", "no", "false", "off", "null":
-			return false
-		}
-	}
-	return true
-}
+func plainWord(s string) bool { return plainword.Is(s, "._/-") }
 
 // plainValue reports whether the library writes s as it is as a value in
 // a block: a plain word, or one with colons that each have a character of
