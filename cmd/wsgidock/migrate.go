@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -340,6 +342,7 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 		return nil
 	}
 	var jobs []func(r *result)
+	var results []result
 	for _, f := range emit.Formats {
 		jobs = append(jobs, func(r *result) {
 			file, err := emit.FileOf(f)
@@ -401,31 +404,56 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 			}
 		}
 	})
-	results := make([]result, len(jobs))
-	runJobs(len(jobs), func(i int) { jobs[i](&results[i]) })
+	// MIGRATION.md needs every note, so it is made after the jobs that
+	// give them, and the warnings of the notes with it, into a buffer
+	// shown once every file is made; spec.json, which has no notes, is
+	// made beside it. The largest formats start first.
+	var warnings bytes.Buffer
+	var warned, mdErr error
+	json := slices.Index(emit.Formats, emit.FormatJSON)
+	notesDone := make(chan struct{})
+	jobs = append(jobs, func(r *result) {
+		<-notesDone
+		var notes []spec.Item
+		for i := range len(results) - 1 {
+			if i == json {
+				continue // still being made, and without notes
+			}
+			if results[i].err != nil {
+				return // the first failure is reported, nothing else
+			}
+			notes = append(notes, results[i].notes...)
+		}
+		warned = c.reportUnmapped(&warnings, report, notes)
+		r.names = []string{emit.MigrationFile}
+		mdErr = c.writeMigration(dw, sp, report, notes)
+	})
+	results = make([]result, len(jobs))
+	order := startOrder(len(jobs), json)
+	var noted sync.WaitGroup
+	noted.Add(len(jobs) - 2) // all but spec.json and MIGRATION.md
+	go func() { noted.Wait(); close(notesDone) }()
+	runJobs(order, func(i int) {
+		jobs[i](&results[i])
+		if i != json && i != len(jobs)-1 {
+			noted.Done()
+		}
+	})
 	var names []string
-	var notes []spec.Item
 	for _, r := range results {
 		if r.err != nil {
 			return r.err
 		}
 		names = append(names, r.names...)
-		notes = append(notes, r.notes...)
 	}
-	if err := c.reportUnmapped(io.stderr, report, notes); err != nil {
+	if _, err := io.stderr.Write(warnings.Bytes()); err != nil {
 		return err
 	}
-	names = append(names, emit.MigrationFile)
-	md, err := dw.Create(emit.MigrationFile, 0)
-	if err != nil {
-		return dirError(c.Out, err)
+	if warned != nil {
+		return warned
 	}
-	err = migration.Write(md, sp, report, migrationFormats, notes)
-	if cerr := md.Close(); cerr != nil {
-		return dirError(c.Out, cerr)
-	}
-	if err != nil {
-		return err
+	if mdErr != nil {
+		return mdErr
 	}
 	if err := dw.Commit(); err != nil {
 		return dirError(c.Out, err)
@@ -434,17 +462,46 @@ func (c *migrateCmd) writeAll(io *streams, tree *apacheconf.Tree, sp *spec.Spec,
 	return nil
 }
 
+// writeMigration writes MIGRATION.md into the new directory.
+func (c *migrateCmd) writeMigration(dw *emit.DirWriter, sp *spec.Spec, report *spec.Report, notes []spec.Item) error {
+	md, err := dw.Create(emit.MigrationFile, 0)
+	if err != nil {
+		return dirError(c.Out, err)
+	}
+	err = migration.Write(md, sp, report, migrationFormats, notes)
+	if cerr := md.Close(); cerr != nil {
+		return dirError(c.Out, cerr)
+	}
+	return err
+}
+
 // writeJobs is how many of -o DIR's files are made at once: the machines
 // it runs on have a few cores, and each job holds one format's working
 // memory.
 const writeJobs = 2
 
-// runJobs runs job(0) to job(n-1), writeJobs at a time, in that order of
-// start, and returns when all have ended.
-func runJobs(n int, job func(i int)) {
+// startOrder is the order in which writeAll starts its n jobs: the
+// formats' from the largest (kube, compose, then the others as listed),
+// then the apache rewrite and the bundles, then MIGRATION.md, which waits
+// for all of them, and last spec.json (job json), made while
+// MIGRATION.md is.
+func startOrder(n, json int) []int {
+	kube, compose := slices.Index(emit.Formats, emit.FormatKube), slices.Index(emit.Formats, emit.FormatCompose)
+	order := []int{kube, compose}
+	for i := range n - 1 {
+		if i != kube && i != compose && i != json {
+			order = append(order, i)
+		}
+	}
+	return append(order, n-1, json)
+}
+
+// runJobs runs job(i) for each i of order, writeJobs at a time, in that
+// order of start, and returns when all have ended.
+func runJobs(order []int, job func(i int)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range min(writeJobs, n) {
+	for range min(writeJobs, len(order)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -453,7 +510,7 @@ func runJobs(n int, job func(i int)) {
 			}
 		}()
 	}
-	for i := range n {
+	for _, i := range order {
 		next <- i
 	}
 	close(next)
