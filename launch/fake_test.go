@@ -358,11 +358,16 @@ func (e *fakeEngine) NoRestart(_ context.Context, id string) error {
 func (e *fakeEngine) Logs(ctx context.Context, id string, o LogOptions, stdout, _ io.Writer) error {
 	e.mu.Lock()
 	fc, err := e.find(id)
+	var lines []string
+	if err == nil {
+		// Read under the lock: a rename changes the name.
+		lines = e.output[fc.Name]
+	}
 	e.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	for _, l := range e.output[fc.Name] {
+	for _, l := range lines {
 		fmt.Fprintln(stdout, l)
 	}
 	if o.Follow {
