@@ -72,7 +72,7 @@ func benchLaunch(o launchOptions) error {
 		binaries = []string{o.before, o.wsgidock}
 	}
 	if o.start {
-		if err := benchStart(binaries, conf, project, urls, o.runs); err != nil {
+		if err := benchStart(binaries, conf, project, image, ports[:services], urls, o.runs); err != nil {
 			return err
 		}
 	}
@@ -99,15 +99,29 @@ func benchLaunch(o launchOptions) error {
 
 // benchStart times `wsgidock up --detach --wait` of the services against
 // docker-compose up of the file `wsgidock migrate --format compose` writes;
-// with two wsgidock binaries, the two interleaved, run by run.
-func benchStart(binaries []string, conf, project string, urls []string, runs int) error {
+// with two wsgidock binaries, the two interleaved, run by run. The engine
+// alone starting the same containers (engineTen) is timed beside them,
+// interleaved too.
+func benchStart(binaries []string, conf, project, image string, ports []int, urls []string, runs int) error {
 	dir := filepath.Dir(conf)
 	wsgidock := binaries[len(binaries)-1]
 	fmt.Printf("\n### Starting %d services until all answer\n\n", services)
 	fmt.Println("| command | median | runs |")
 	fmt.Println("|---|---:|---:|")
 	times := make([][]time.Duration, len(binaries))
+	var engineCreated, engineAll []time.Duration
 	for i := 0; i < runs; i++ {
+		for _, created := range []bool{true, false} {
+			d, err := engineTen(image, ports, urls, created, i)
+			if err != nil {
+				return err
+			}
+			if created {
+				engineCreated = append(engineCreated, d)
+			} else {
+				engineAll = append(engineAll, d)
+			}
+		}
 		for b, bin := range binaries {
 			d, err := func() (time.Duration, error) {
 				defer exec.Command(bin, "down", "--project", project, conf).Run()
@@ -126,6 +140,8 @@ func benchStart(binaries []string, conf, project string, urls []string, runs int
 	for b, bin := range binaries {
 		fmt.Printf("| `wsgidock up --detach --wait` (%s) | %s | %d |\n", bin, ms(median(times[b])), runs)
 	}
+	fmt.Printf("| engine alone: %d `docker create` at once, each started through the API once created | %s | %d |\n", services, ms(median(engineAll)), runs)
+	fmt.Printf("| engine alone: %d containers created beforehand, started at once through the API | %s | %d |\n", services, ms(median(engineCreated)), runs)
 	composeFile := filepath.Join(dir, "compose.yaml")
 	out, err := exec.Command(wsgidock, "migrate", "--format", "compose", "--project", project+"c", conf).Output()
 	if err != nil {
@@ -202,16 +218,24 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 		return err
 	}
 	name := project + "-s0"
+	// A plain start is timed just before each restart of either kind
+	// (plainBefore[0] before the kills, [1] before the crashes), so that
+	// each restart is paired with one made under the load of its moment.
 	var plain, plainCreate, plainStarted, killed, crashed, killedDie, crashedDie []time.Duration
-	steps := map[string][]time.Duration{}
-	var freed []time.Duration // from the die event to the ended run's network released
+	var plainBefore [2][]time.Duration
+	// steps[0] are the restarts after docker kill, steps[1] after a
+	// crash; freed likewise: from the die event to the ended run's
+	// network released.
+	steps := [2]map[string][]time.Duration{{}, {}}
+	var freed [2][]time.Duration
 	for i := 0; i < runs; i++ {
-		p, err := plainStart(image, plainPort, i)
-		if err != nil {
-			return err
-		}
-		plain, plainCreate, plainStarted = append(plain, p.served), append(plainCreate, p.created), append(plainStarted, p.started)
-		for _, crash := range []bool{false, true} {
+		for k, crash := range []bool{false, true} {
+			p, err := plainStart(image, plainPort, 2*i+k)
+			if err != nil {
+				return err
+			}
+			plain, plainCreate, plainStarted = append(plain, p.served), append(plainCreate, p.created), append(plainStarted, p.started)
+			plainBefore[k] = append(plainBefore[k], p.served)
 			released, err := networkReleased(name)
 			if err != nil {
 				return err
@@ -221,8 +245,8 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 				servedAt = at
 				select {
 				case tr := <-traces:
-					for k, v := range tr {
-						steps[k] = append(steps[k], time.Duration(v*float64(time.Millisecond)))
+					for st, v := range tr {
+						steps[k][st] = append(steps[k][st], time.Duration(v*float64(time.Millisecond)))
 					}
 				case <-time.After(5 * time.Second):
 				}
@@ -232,7 +256,7 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 			}
 			select {
 			case at := <-released:
-				freed = append(freed, at.Sub(servedAt.Add(-dd)))
+				freed[k] = append(freed[k], at.Sub(servedAt.Add(-dd)))
 			case <-time.After(time.Second):
 			}
 			if crash {
@@ -247,39 +271,46 @@ func recoverWsgidock(wsgidock, conf, project, url, image string, plainPort, runs
 	fmt.Println("|---|---:|---:|---:|---:|")
 	fmt.Printf("| plain `docker run -d` until it serves | %s | | | |\n", ms(p))
 	for _, r := range []struct {
-		what      string
-		from, die []time.Duration
-	}{{"back serving after `docker kill`", killed, killedDie}, {"back serving after a crash (SIGKILL to its process)", crashed, crashedDie}} {
-		fmt.Printf("| %s | %s | %+d ms | %s | %+d ms |\n", r.what, ms(median(r.from)), over(r.from, plain).Milliseconds(), ms(median(r.die)), over(r.die, plain).Milliseconds())
+		what             string
+		from, die, plain []time.Duration
+	}{{"back serving after `docker kill`", killed, killedDie, plainBefore[0]}, {"back serving after a crash (SIGKILL to its process)", crashed, crashedDie, plainBefore[1]}} {
+		fmt.Printf("| %s | %s | %+d ms | %s | %+d ms |\n", r.what, ms(median(r.from)), over(r.from, r.plain).Milliseconds(), ms(median(r.die)), over(r.die, r.plain).Milliseconds())
 	}
-	fmt.Printf("\n%d runs of each, interleaved; \"over a plain start\" is the median of each run's difference from the plain start just before it. Served: the first answered of requests sent every 5 ms, each on a fresh connection, none waiting for another.\n", runs)
-	fmt.Println("\nThe steps, medians in ms: the plain start from the `docker run -d` call, the restarts (both kinds) from the engine's die event, as wsgidock reports them (WSGIDOCK_TRACE=1):")
+	fmt.Printf("\n%d runs of each, interleaved; \"over a plain start\" is the median of each restart's difference from the plain start just before it (the plain start row: the median of all %d). Served: the first answered of requests sent every 5 ms, each on a fresh connection, none waiting for another.\n", runs, 2*runs)
+	fmt.Println("\nThe steps, medians in ms: the plain start from the `docker run -d` call, the restarts from the engine's die event, as wsgidock reports them (WSGIDOCK_TRACE=1), after `docker kill` and after a crash:")
 	fmt.Println()
-	fmt.Println("| plain `docker run -d` | ms | wsgidock's restart | ms |")
-	fmt.Println("|---|---:|---:|---:|")
+	fmt.Println("| plain `docker run -d` | ms | wsgidock's restart | kill | crash |")
+	fmt.Println("|---|---:|---|---:|---:|")
 	left := [][2]string{
 		{"engine's create event", msf(median(plainCreate))},
 		{"engine's start event", msf(median(plainStarted))},
 		{"serves", msf(p)},
 	}
-	var right [][2]string
-	for _, st := range []string{"seen", "next-ready", "back-off-over", "started", "ended-renamed", "named", "ready"} {
-		if ds := steps[st]; len(ds) > 0 {
-			right = append(right, [2]string{st, msf(median(ds))})
+	var right [][3]string
+	cell := func(ds []time.Duration) string {
+		if len(ds) == 0 {
+			return ""
 		}
-		if st == "back-off-over" && len(freed) > 0 {
-			right = append(right, [2]string{"(engine) the ended run's network released", msf(median(freed))})
+		return msf(median(ds))
+	}
+	for _, st := range []string{"seen", "next-ready", "back-off-over", "started", "ended-renamed", "named", "ready"} {
+		if len(steps[0][st])+len(steps[1][st]) > 0 {
+			right = append(right, [3]string{st, cell(steps[0][st]), cell(steps[1][st])})
+		}
+		if st == "back-off-over" && len(freed[0])+len(freed[1]) > 0 {
+			right = append(right, [3]string{"(engine) the ended run's network released", cell(freed[0]), cell(freed[1])})
 		}
 	}
 	for i := 0; i < len(left) || i < len(right); i++ {
-		var l, r [2]string
+		var l [2]string
+		var r [3]string
 		if i < len(left) {
 			l = left[i]
 		}
 		if i < len(right) {
 			r = right[i]
 		}
-		fmt.Printf("| %s | %s | %s | %s |\n", l[0], l[1], r[0], r[1])
+		fmt.Printf("| %s | %s | %s | %s | %s |\n", l[0], l[1], r[0], r[1], r[2])
 	}
 	return nil
 }
