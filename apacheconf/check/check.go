@@ -121,6 +121,8 @@ type checker struct {
 	smartFilters map[*apacheconf.Node]map[string]*smartFilter
 	// logDirs are logDirError's findings by directory.
 	logDirs map[string]string
+	// sedScripts are mod_sed's command sets, by section.
+	sedScripts map[sedKey]*sedScript
 }
 
 // place is where a diagnostic about n points: httpd's line for it (the
