@@ -54,6 +54,9 @@ func newEvaluator(file string, lookupEnv func(string) (string, bool)) *evaluator
 }
 
 func (e *evaluator) report(err error) {
+	if err == nil {
+		return
+	}
 	var d apacheconf.Diagnostic
 	if errors.As(err, &d) {
 		e.diags = append(e.diags, d)
@@ -1053,7 +1056,12 @@ func (e *evaluator) setDisplay(d *dictDisplay, at apacheconf.Position) (value, e
 }
 
 // strings evaluates adjacent string literals, f-strings included.
-func (e *evaluator) strings(toks []*strToken) (value, error) {
+func (e *evaluator) strings(toks []strToken) (value, error) {
+	if len(toks) == 1 {
+		if s, ok := plainStr(toks[0].Tok); ok {
+			return s, nil
+		}
+	}
 	var out *str
 	var bytesTok, textTok bool
 	for _, st := range toks {

@@ -372,7 +372,8 @@ type argument struct {
 
 type atom struct {
 	Pos     lexer.Position
-	Strings []*strToken
+	Strings []strToken
+	first   [1]strToken // Strings' storage for one literal
 	Number  string
 	Const   string
 	Name    string

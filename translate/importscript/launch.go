@@ -119,7 +119,9 @@ func Parse(filename string, src []byte, lookupEnv func(string) (string, bool)) (
 	if lookupEnv == nil {
 		lookupEnv = func(string) (string, bool) { return "", false }
 	}
-	stmts, err := parseScript(filename, src)
+	a := getArena()
+	defer a.release()
+	stmts, err := parseScript(filename, src, a)
 	if err != nil {
 		return nil, apacheconf.Diagnostics{syntaxDiag(filename, err)}
 	}

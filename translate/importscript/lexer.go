@@ -102,6 +102,14 @@ var operators = []string{
 // codingCookie is PEP 263's declaration, looked for on the first two lines.
 var codingCookie = regexp.MustCompile(`^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`)
 
+// hasCookie is codingCookie's submatches on line, nil when none.
+func hasCookie(line []byte) [][]byte {
+	if !bytes.Contains(line, []byte("coding")) {
+		return nil
+	}
+	return codingCookie.FindSubmatch(line)
+}
+
 // scanner turns Python source into tokens following CPython's tokenizer for
 // the parts launcher scripts use: physical and logical lines, implicit line
 // joining inside brackets, backslash continuation, INDENT/DEDENT with
@@ -109,6 +117,7 @@ var codingCookie = regexp.MustCompile(`^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`)
 type scanner struct {
 	filename  string
 	src       []byte
+	text      string // src as a string, which the tokens' values are cut from
 	off       int
 	line      int
 	lineStart int // offset of the current line's first byte (may be negative for sub-scans)
@@ -124,15 +133,24 @@ type scanner struct {
 // as if inside brackets, so newlines separate nothing and no Newline, Indent
 // or Dedent tokens are made.
 func tokenize(filename string, src []byte, line, col int, inner bool) ([]lexer.Token, error) {
+	return tokenizeInto(nil, filename, src, line, col, inner)
+}
+
+// tokenizeInto is tokenize appending to buf[:0].
+func tokenizeInto(buf []lexer.Token, filename string, src []byte, line, col int, inner bool) ([]lexer.Token, error) {
+	// A launcher has about one token for every six bytes.
+	if n := len(src)/6 + 4; cap(buf) < n {
+		buf = make([]lexer.Token, 0, n)
+	}
 	s := &scanner{
 		filename:  filename,
 		src:       src,
+		text:      string(src),
 		line:      line,
 		lineStart: 1 - col,
 		indents:   []int{0},
 		alt:       []int{0},
-		// A launcher has about one token for every six bytes.
-		toks: make([]lexer.Token, 0, len(src)/6+4),
+		toks:      buf[:0],
 	}
 	if !inner {
 		if err := s.checkEncoding(); err != nil {
@@ -165,7 +183,9 @@ func (s *scanner) checkEncoding() error {
 		if end < 0 {
 			end = len(rest)
 		}
-		if m := codingCookie.FindSubmatch(rest[:end]); m != nil {
+		// Only a line that says "coding" can hold the cookie: most
+		// scripts never run the regexp.
+		if m := hasCookie(rest[:end]); m != nil {
 			enc := strings.ToLower(strings.ReplaceAll(string(m[1]), "_", "-"))
 			if enc != "utf-8" && enc != "utf8" && !strings.HasPrefix(enc, "utf-8-") {
 				return s.errorf(lexer.Position{Filename: s.filename, Line: i + 1, Column: 1},
@@ -425,7 +445,7 @@ func (s *scanner) token() error {
 			}
 			end += n
 		}
-		word := string(s.src[s.off:end])
+		word := s.text[s.off:end]
 		if end < len(s.src) && (s.src[end] == '\'' || s.src[end] == '"') && isStringPrefix(word) {
 			return s.stringLiteral(pos, end)
 		}
@@ -450,14 +470,14 @@ func (s *scanner) token() error {
 			}
 			break
 		}
-		s.emit(tokNumber, string(s.src[s.off:end]), pos)
+		s.emit(tokNumber, s.text[s.off:end], pos)
 		s.off = end
 		return nil
 	case r == '\'' || r == '"':
 		return s.stringLiteral(pos, s.off)
 	}
-	for _, op := range operators {
-		if bytes.HasPrefix(s.src[s.off:], []byte(op)) {
+	for _, op := range operatorsFrom[s.src[s.off]] {
+		if strings.HasPrefix(s.text[s.off:], op) {
 			if err := s.bracket(op, pos); err != nil {
 				return err
 			}
@@ -471,6 +491,26 @@ func (s *scanner) token() error {
 	}
 	return s.errorf(pos, "invalid character "+quoteRune(r)+" in the script")
 }
+
+// closing is the bracket that closes open.
+func closing(open string) string {
+	switch open {
+	case "(":
+		return ")"
+	case "[":
+		return "]"
+	}
+	return "}"
+}
+
+// operatorsFrom are the operators by their first byte, longest first, so
+// that a token is matched against the few that can start it.
+var operatorsFrom = func() (by [256][]string) {
+	for _, op := range operators {
+		by[op[0]] = append(by[op[0]], op)
+	}
+	return by
+}()
 
 func quoteRune(r rune) string {
 	return fmt.Sprintf("%q (U+%04X)", r, r)
@@ -487,7 +527,7 @@ func (s *scanner) bracket(op string, pos lexer.Position) error {
 			return s.errorf(pos, "unmatched '"+op+"'")
 		}
 		open := s.brackets[len(s.brackets)-1]
-		if want := map[string]string{"(": ")", "[": "]", "{": "}"}[open.Value]; want != op {
+		if want := closing(open.Value); want != op {
 			return s.errorf(pos, "closing parenthesis '"+op+"' does not match opening parenthesis '"+open.Value+"' on line "+strconv.Itoa(open.Pos.Line))
 		}
 		s.brackets = s.brackets[:len(s.brackets)-1]
@@ -541,13 +581,13 @@ func (s *scanner) stringLiteral(pos lexer.Position, q int) error {
 			if !triple {
 				i++
 				s.off = i
-				s.emit(tokString, string(s.src[start:i]), pos)
+				s.emit(tokString, s.text[start:i], pos)
 				return nil
 			}
 			if i+2 < len(s.src) && s.src[i+1] == quote && s.src[i+2] == quote {
 				i += 3
 				s.off = i
-				s.emit(tokString, string(s.src[start:i]), pos)
+				s.emit(tokString, s.text[start:i], pos)
 				return nil
 			}
 		}

@@ -29,15 +29,18 @@ type parser struct {
 	toks  []lexer.Token
 	i     int
 	depth int
+	arena *arena // where nodes come from; nil: the heap
 }
 
-// parseScript parses a whole script into statements.
-func parseScript(filename string, src []byte) ([]*stmt, error) {
-	toks, err := tokenize(filename, src, 1, 1, false)
+// parseScript parses a whole script into statements, its tokens and
+// nodes in a.
+func parseScript(filename string, src []byte, a *arena) ([]*stmt, error) {
+	toks, err := tokenizeInto(a.toks, filename, src, 1, 1, false)
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks}
+	a.toks = toks
+	p := &parser{toks: toks, arena: a}
 	var stmts []*stmt
 	for p.peek().Type != lexer.EOF {
 		s, err := p.stmt()
@@ -133,7 +136,8 @@ func (p *parser) stmt() (*stmt, error) {
 	}
 	defer p.leave()
 	t := p.peek()
-	s := &stmt{Pos: t.Pos}
+	s := newNode(p, &p.arenaOr().stmts)
+	s.Pos = t.Pos
 	var err error
 	switch {
 	case t.Type == tokKeyword && t.Value == "if":
@@ -458,7 +462,8 @@ func (p *parser) tryStmt() (*tryStmt, error) {
 // separated by commas, each an expression without comparisons, so that
 // the `in` after them is not read as an operator.
 func (p *parser) targetList() (*exprList, error) {
-	l := &exprList{Pos: p.peek().Pos}
+	l := newNode(p, &p.arenaOr().exprLists)
+	l.Pos = p.peek().Pos
 	for {
 		at := p.peek().Pos
 		star := p.accept("*")
@@ -621,7 +626,7 @@ func (p *parser) suite() (*suite, error) {
 }
 
 func (p *parser) simpleLine() (*simpleLine, error) {
-	l := &simpleLine{}
+	l := newNode(p, &p.arenaOr().lines)
 	for {
 		s, err := p.smallStmt()
 		if err != nil {
@@ -645,7 +650,8 @@ var otherKeywords = map[string]bool{
 
 func (p *parser) smallStmt() (*smallStmt, error) {
 	t := p.peek()
-	s := &smallStmt{Pos: t.Pos}
+	s := newNode(p, &p.arenaOr().smalls)
+	s.Pos = t.Pos
 	var err error
 	switch {
 	case t.Type == tokKeyword && t.Value == "import":
@@ -808,7 +814,8 @@ var augOps = map[string]bool{
 }
 
 func (p *parser) exprStmt() (*exprStmt, error) {
-	s := &exprStmt{Pos: p.peek().Pos}
+	s := newNode(p, &p.arenaOr().exprStmts)
+	s.Pos = p.peek().Pos
 	var err error
 	if s.First, err = p.exprList(); err != nil {
 		return nil, err
@@ -862,7 +869,8 @@ func startsExpr(t lexer.Token) bool {
 }
 
 func (p *parser) exprList() (*exprList, error) {
-	l := &exprList{Pos: p.peek().Pos}
+	l := newNode(p, &p.arenaOr().exprLists)
+	l.Pos = p.peek().Pos
 	for {
 		at := p.peek().Pos
 		star := p.accept("*")
@@ -917,7 +925,7 @@ func (p *parser) orTest() (*expr, error) {
 		return nil, err
 	}
 	defer p.leave()
-	n := new(orNodes)
+	n := p.newOperand()
 	x := &n.or
 	x.Pos = p.peek().Pos
 	var err error
@@ -1156,7 +1164,8 @@ func (p *parser) primaryIn(n *primaryNodes) (*primary, error) {
 		if t.Type != tokOp {
 			return x, nil
 		}
-		tr := &trailer{Pos: t.Pos}
+		tr := p.newTrailer()
+		tr.Pos = t.Pos
 		switch t.Value {
 		case ".":
 			p.next()
@@ -1230,7 +1239,7 @@ func (p *parser) subscript() (*subscript, error) {
 }
 
 func (p *parser) callArgs() (*callArgs, error) {
-	c := &callArgs{}
+	c := newNode(p, &p.arenaOr().calls)
 	for !p.is(")") {
 		a, err := p.argument()
 		if err != nil {
@@ -1252,7 +1261,8 @@ func (p *parser) callArgs() (*callArgs, error) {
 
 func (p *parser) argument() (*argument, error) {
 	t := p.peek()
-	a := &argument{Pos: t.Pos}
+	a := p.newArgument()
+	a.Pos = t.Pos
 	var err error
 	switch {
 	case t.Type == tokOp && t.Value == "*":
@@ -1282,7 +1292,13 @@ func (p *parser) atomIn(a *atom) (*atom, error) {
 	switch {
 	case t.Type == tokString:
 		for p.peek().Type == tokString {
-			a.Strings = append(a.Strings, &strToken{Tok: p.next()})
+			if a.Strings == nil {
+				// Most atoms are one literal: its token is kept in the atom.
+				a.first[0] = strToken{Tok: p.next()}
+				a.Strings = a.first[:1:1]
+				continue
+			}
+			a.Strings = append(a.Strings, strToken{Tok: p.next()})
 		}
 	case t.Type == tokNumber:
 		a.Number = p.next().Value

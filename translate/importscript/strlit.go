@@ -89,6 +89,49 @@ func plainLiteral(tok lexer.Token, lit *literal, body string, off int, isRaw, is
 	return lit, true
 }
 
+// plainStr is the value of a str literal that plainLiteral would decode,
+// or an empty one, made in one allocation: most of a launcher's strings
+// are such literals, and each is evaluated every time its line runs.
+func plainStr(tok lexer.Token) (*str, bool) {
+	raw := tok.Value
+	q := strings.IndexAny(raw, `'"`)
+	if q < 0 {
+		return nil, false
+	}
+	isRaw, isF := false, false
+	for i := 0; i < q; i++ {
+		switch raw[i] {
+		case 'r', 'R':
+			isRaw = true
+		case 'f', 'F':
+			isF = true
+		default: // b: a bytes literal; u changes nothing but is rare
+			return nil, false
+		}
+	}
+	quote := 1
+	if len(raw)-q >= 6 && raw[q+1] == raw[q] && raw[q+2] == raw[q] {
+		quote = 3
+	}
+	body := raw[q+quote : len(raw)-quote]
+	if body == "" {
+		return &str{at: position(tok.Pos)}, true
+	}
+	if strings.ContainsAny(body, "\r\n") || !isRaw && strings.IndexByte(body, '\\') >= 0 || isF && strings.ContainsAny(body, "{}") {
+		return nil, false
+	}
+	l := &strWithSpan{}
+	l.span[0] = span{at: apacheconf.Position{Filename: tok.Pos.Filename, Line: tok.Pos.Line, Column: tok.Pos.Column + q + quote}, step: true}
+	l.str = str{s: body, at: position(tok.Pos), spans: l.span[:]}
+	return &l.str, true
+}
+
+// strWithSpan is a str and its one span, allocated together.
+type strWithSpan struct {
+	str  str
+	span [1]span
+}
+
 // strDecoder accumulates decoded text with positions.
 type strDecoder struct {
 	raw   string

@@ -9,7 +9,7 @@ import (
 
 // evalAssignment runs a script and returns the value bound to r.
 func evalAssignment(src string, env map[string]string) (value, apacheconf.Diagnostics) {
-	stmts, err := parseScript("t.py", []byte(src))
+	stmts, err := parseScript("t.py", []byte(src), new(arena))
 	if err != nil {
 		return nil, apacheconf.Diagnostics{syntaxDiag("t.py", err)}
 	}
