@@ -637,6 +637,9 @@ func (e *evaluator) expr(x *expr) (value, error) {
 			return e.expr(x.Else)
 		}
 	}
+	if x.lone != nil && len(x.Or) == 0 {
+		return e.primary(x.lone)
+	}
 	v, err := e.andExpr(x.Left)
 	if err != nil {
 		return nil, err

@@ -252,6 +252,9 @@ type expr struct {
 	Or     []*andExpr
 	Cond   *expr
 	Else   *expr
+	// lone is the primary that Left consists of, when it is nothing more
+	// (see parser.lone): evaluating Left is evaluating it.
+	lone *primary
 }
 
 // The levels between expr and factor keep no position of their own: each

@@ -30,6 +30,10 @@ type parser struct {
 	i     int
 	depth int
 	arena *arena // where nodes come from; nil: the heap
+	// pending is a primary lone read, from token pendingAt to pendingEnd,
+	// that the levels below it are about to reach.
+	pending               *primaryNodes
+	pendingAt, pendingEnd int
 }
 
 // parseScript parses a whole script into statements, its tokens and
@@ -928,6 +932,9 @@ func (p *parser) orTest() (*expr, error) {
 	n := p.newOperand()
 	x := &n.or
 	x.Pos = p.peek().Pos
+	if x, ok, err := p.lone(n); ok || err != nil {
+		return x, err
+	}
 	var err error
 	if x.Left, err = p.andExprIn(&n.andNodes); err != nil {
 		return nil, err
@@ -940,6 +947,74 @@ func (p *parser) orTest() (*expr, error) {
 		x.Or = append(x.Or, r)
 	}
 	return x, nil
+}
+
+// lone reads an operand that is a primary alone (a literal, a name, a
+// call: most operands), without descending through every level between
+// expr and primary: it builds the nodes that descent would and marks the
+// expression (expr.lone) so the evaluator goes straight to the primary.
+// When an operator follows the primary, it says so (ok false) and keeps
+// the primary read: the levels then read the operand as usual, and the
+// primary is not read twice (which would double for every operand nested
+// in it).
+func (p *parser) lone(n *orNodes) (*expr, bool, error) {
+	t := p.peek()
+	switch {
+	case t.Type == tokName, t.Type == tokString, t.Type == tokNumber:
+	case t.Type == tokOp && (t.Value == "(" || t.Value == "[" || t.Value == "{"):
+	case t.Type == tokKeyword && (t.Value == "None" || t.Value == "True" || t.Value == "False"):
+	default:
+		return nil, false, nil
+	}
+	// The levels that count nesting on the way down: notExpr and factor.
+	p.depth++
+	defer func() { p.depth -= 2 }()
+	if err := p.enter(); err != nil {
+		return nil, false, err
+	}
+	start := p.i
+	prim, err := p.primaryIn(&n.primaryNodes)
+	if err != nil {
+		return nil, false, err
+	}
+	if next := p.peek(); isOperandOperator(next) {
+		p.pending = &n.primaryNodes
+		p.pendingAt, p.pendingEnd = start, p.i
+		p.i = start
+		return nil, false, nil
+	}
+	x := &n.or
+	x.Left = &n.and
+	n.and.Left = &n.not
+	n.not.Pos = t.Pos
+	n.not.Cmp = &n.cmp
+	n.cmp.Left = &n.bit
+	n.bit.Left = &n.sum
+	n.sum.Left = &n.term
+	n.term.Left = &n.factor
+	n.factor.Pos = t.Pos
+	n.factor.Power = &n.power
+	n.power.Primary = prim
+	x.lone = prim
+	return x, true, nil
+}
+
+// isOperandOperator says whether t continues an operand past its primary:
+// a binary, comparison or boolean operator, or **.
+func isOperandOperator(t lexer.Token) bool {
+	switch t.Type {
+	case tokOp:
+		switch t.Value {
+		case "==", "!=", "<", ">", "<=", ">=", "|", "^", "&", "<<", ">>", "+", "-", "*", "/", "//", "%", "@", "**":
+			return true
+		}
+	case tokKeyword:
+		switch t.Value {
+		case "in", "is", "not", "and", "or":
+			return true
+		}
+	}
+	return false
 }
 
 // The nodes of an operand from one level down to its atom are allocated
@@ -1026,7 +1101,13 @@ func (p *parser) notExprIn(n *notNodes) (*notExpr, error) {
 
 // compareOps are the comparison operators other than `not in` and
 // `is not`.
-var compareOps = map[string]bool{"==": true, "!=": true, "<=": true, ">=": true, "<": true, ">": true, "in": true, "is": true}
+func isCompareOp(s string) bool {
+	switch s {
+	case "==", "!=", "<=", ">=", "<", ">", "in", "is":
+		return true
+	}
+	return false
+}
 
 func (p *parser) comparisonIn(n *cmpNodes) (*comparison, error) {
 	x := &n.cmp
@@ -1038,7 +1119,7 @@ func (p *parser) comparisonIn(n *cmpNodes) (*comparison, error) {
 		t := p.peek()
 		var op string
 		switch {
-		case (t.Type == tokOp || t.Type == tokKeyword) && compareOps[t.Value]:
+		case (t.Type == tokOp || t.Type == tokKeyword) && isCompareOp(t.Value):
 			p.next()
 			op = t.Value
 			if op == "is" && p.accept("not") {
@@ -1059,7 +1140,13 @@ func (p *parser) comparisonIn(n *cmpNodes) (*comparison, error) {
 	}
 }
 
-var bitOps = map[string]bool{"|": true, "^": true, "&": true, "<<": true, ">>": true}
+func isBitOp(s string) bool {
+	switch s {
+	case "|", "^", "&", "<<", ">>":
+		return true
+	}
+	return false
+}
 
 func (p *parser) bitExpr() (*bitExpr, error) { return p.bitExprIn(new(bitNodes)) }
 
@@ -1069,7 +1156,7 @@ func (p *parser) bitExprIn(n *bitNodes) (*bitExpr, error) {
 	if x.Left, err = p.sumIn(&n.sumNodes); err != nil {
 		return nil, err
 	}
-	for t := p.peek(); t.Type == tokOp && bitOps[t.Value]; t = p.peek() {
+	for t := p.peek(); t.Type == tokOp && isBitOp(t.Value); t = p.peek() {
 		p.next()
 		o := &binOp{Pos: t.Pos, Op: t.Value}
 		if o.Right, err = p.sum(); err != nil {
@@ -1099,7 +1186,13 @@ func (p *parser) sumIn(n *sumNodes) (*sum, error) {
 	return x, nil
 }
 
-var termOps = map[string]bool{"*": true, "/": true, "//": true, "%": true, "@": true}
+func isTermOp(s string) bool {
+	switch s {
+	case "*", "/", "//", "%", "@":
+		return true
+	}
+	return false
+}
 
 func (p *parser) term() (*term, error) { return p.termIn(new(termNodes)) }
 
@@ -1109,7 +1202,7 @@ func (p *parser) termIn(n *termNodes) (*term, error) {
 	if x.Left, err = p.factorIn(&n.factorNodes); err != nil {
 		return nil, err
 	}
-	for t := p.peek(); t.Type == tokOp && termOps[t.Value]; t = p.peek() {
+	for t := p.peek(); t.Type == tokOp && isTermOp(t.Value); t = p.peek() {
 		p.next()
 		o := &termPart{Pos: t.Pos, Op: t.Value}
 		if o.Right, err = p.factor(); err != nil {
@@ -1153,6 +1246,10 @@ func (p *parser) factorIn(n *factorNodes) (*factor, error) {
 }
 
 func (p *parser) primaryIn(n *primaryNodes) (*primary, error) {
+	if p.pending == n && p.i == p.pendingAt { // read already by lone
+		p.i, p.pending = p.pendingEnd, nil
+		return &n.primary, nil
+	}
 	x := &n.primary
 	x.Pos = p.peek().Pos
 	var err error
@@ -1161,7 +1258,7 @@ func (p *parser) primaryIn(n *primaryNodes) (*primary, error) {
 	}
 	for {
 		t := p.peek()
-		if t.Type != tokOp {
+		if t.Type != tokOp || t.Value != "." && t.Value != "(" && t.Value != "[" {
 			return x, nil
 		}
 		tr := p.newTrailer()
