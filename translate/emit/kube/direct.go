@@ -6,9 +6,11 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	netv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
 // direct writes the Deployments and Services the builder makes straight
@@ -37,6 +39,10 @@ func (w *yamlWriter) writeDirect(b *bytes.Buffer, obj runtime.Object) bool {
 		d.deployment(o)
 	case *corev1.Service:
 		d.service(o)
+	case *netv1.Ingress:
+		d.ingress(o)
+	case *gwv1.HTTPRoute:
+		d.httpRoute(o)
 	default:
 		return false
 	}
@@ -113,13 +119,18 @@ func (d *direct) strings(k string, ss []string) {
 	}
 	d.list(k)
 	for _, s := range ss {
-		writeIndent(d.b, d.indent)
-		d.b.WriteString("- ")
-		if !d.w.scalar(d.b, s, d.indent+2) {
-			d.ok = false
-		}
-		d.b.WriteByte('\n')
+		d.listStr(s)
 	}
+}
+
+// listStr writes the string item s of a sequence.
+func (d *direct) listStr(s string) {
+	writeIndent(d.b, d.indent)
+	d.b.WriteString("- ")
+	if !d.w.scalar(d.b, s, d.indent+2) {
+		d.ok = false
+	}
+	d.b.WriteByte('\n')
 }
 
 // strMap writes a map of strings under k in the library's key order;

@@ -37,11 +37,10 @@ func sameAsRender(t *testing.T, name string, objs []object) (direct int) {
 }
 
 // TestDirectIsRender: on every fixture, under every routing and option,
-// the Deployments and Services are written by writeDirect, in render's
-// bytes.
+// every object is written by writeDirect, in render's bytes.
 func TestDirectIsRender(t *testing.T) {
 	for _, c := range fixtures.All() {
-		for _, opts := range []Options{{}, {Routing: RoutingHTTPRoute}, {Namespace: "web", IngressClass: "nginx"}} {
+		for _, opts := range []Options{{}, {Routing: RoutingHTTPRoute}, {Namespace: "web", IngressClass: "nginx"}, {Routing: RoutingHTTPRoute, Gateway: "infra/edge", Namespace: "web"}} {
 			objs, _, err := buildAll(c.Spec, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -49,14 +48,14 @@ func TestDirectIsRender(t *testing.T) {
 			want := 0
 			for _, o := range objs {
 				switch o.obj.GetObjectKind().GroupVersionKind().Kind {
-				case "Deployment", "Service":
+				case "Deployment", "Service", "Ingress", "HTTPRoute":
 					want++
 				}
 			}
 			// The hostile fixture has values on several lines, which
 			// render leaves to the library.
 			if got := sameAsRender(t, c.Name, objs); got != want && c.Name != "hostile" {
-				t.Errorf("%s: writeDirect wrote %d of the %d Deployments and Services", c.Name, got, want)
+				t.Errorf("%s: writeDirect wrote %d of the %d objects", c.Name, got, want)
 			}
 		}
 	}
@@ -100,6 +99,7 @@ func TestDirectRandom(t *testing.T) {
 		return out
 	}
 	direct := 0
+	kinds := map[string]int{}
 	for i := range 300 {
 		base := fixtures.Seed().Spec
 		sp := *base
@@ -133,6 +133,9 @@ func TestDirectRandom(t *testing.T) {
 				s.Volumes = append(s.Volumes, volumesEverywhere[r.IntN(len(volumesEverywhere))])
 			}
 			s.Ports = nil
+			if r.IntN(4) > 0 { // what most routes name
+				s.Ports = append(s.Ports, spec.Port{HostPort: "8080", ContainerPort: "80"})
+			}
 			for k := range r.IntN(3) {
 				s.Ports = append(s.Ports, spec.Port{HostPort: []string{"", "8080", fmt.Sprint(9000 + k), "x"}[r.IntN(4)], ContainerPort: []string{"80", "443", "0"}[r.IntN(3)], Protocol: []string{"", "udp", "tcp", "sctp"}[r.IntN(4)]})
 			}
@@ -141,19 +144,41 @@ func TestDirectRandom(t *testing.T) {
 				s.Ready = &spec.Ready{URL: []string{"http://localhost:8080/", "https://localhost:9000/health?x=1", "http://localhost/", "ftp://x/"}[r.IntN(4)]}
 			}
 			s.Stop = spec.Stop{Signal: []string{"", "SIGINT", "SIGTERM"}[r.IntN(3)]}
+			s.Front = nil
+			for range r.IntN(4) {
+				s.Front = append(s.Front, spec.Route{
+					Directive:      []string{"ProxyPass", "ProxyPass", "ProxyPassMatch"}[r.IntN(3)],
+					Path:           []string{"/", "/api", "/a b/", "/" + pick(), "/x/../y", "relative"}[r.IntN(6)],
+					URL:            []string{"http://localhost:8080/", "http://localhost:9000/app/", "https://localhost:8080/", "http://localhost/", "http://localhost:8080/" + pick(), "ftp://x/"}[r.IntN(6)],
+					ServerName:     []string{"", "site.example.com", "Site.Example.com:8080", "10.0.0.1", "*.example.com", pick()}[r.IntN(6)],
+					ForwardedPort:  []string{"", "80", "443", pick()}[r.IntN(4)],
+					ForwardedProto: []string{"", "https", pick()}[r.IntN(3)],
+					HasReverse:     r.IntN(2) == 0,
+				})
+			}
 			s.Origin.Daemon = apacheconf.Position{Filename: "/etc/" + pick() + ".conf", Line: 1 + r.IntN(99)}
 			sp.Services = append(sp.Services, &s)
 		}
 		sp.Project = []string{"p", "httpd", "", "my project"}[r.IntN(4)]
-		opts := []Options{{}, {Namespace: "web"}, {Routing: RoutingHTTPRoute}}[r.IntN(3)]
+		opts := []Options{{}, {Namespace: "web"}, {Routing: RoutingHTTPRoute}, {IngressClass: "nginx"}, {Routing: RoutingHTTPRoute, Gateway: "infra/edge"}}[r.IntN(5)]
 		objs, _, err := buildAll(&sp, opts)
 		if err != nil {
 			continue
 		}
 		direct += sameAsRender(t, fmt.Sprint("spec ", i), objs)
+		for _, o := range objs {
+			if w := newYAMLWriter(); w.writeDirect(&bytes.Buffer{}, o.obj) {
+				kinds[o.obj.GetObjectKind().GroupVersionKind().Kind]++
+			}
+		}
 	}
 	if direct < 300 {
 		t.Errorf("writeDirect wrote only %d objects", direct)
+	}
+	for _, kind := range []string{"Ingress", "HTTPRoute"} {
+		if kinds[kind] < 50 {
+			t.Errorf("writeDirect wrote only %d objects of kind %s", kinds[kind], kind)
+		}
 	}
 }
 
