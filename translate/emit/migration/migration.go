@@ -62,10 +62,10 @@ func Write(out io.Writer, sp *spec.Spec, report *spec.Report, format string, not
 	for _, s := range sp.Services {
 		w.line("")
 		w.service(s)
-		w.items("Carried over", mapped[s.Name])
-		w.items("Not carried over", unmapped[s.Name])
-		w.items("Not expressed in the "+format+" output", actOn(noted[s.Name]))
-		w.items("Adapted for the "+format+" output", adapted(noted[s.Name]))
+		w.items("Carried over", report.Mapped, mapped[s.Name])
+		w.items("Not carried over", report.Unmapped, unmapped[s.Name])
+		w.items("Not expressed in the "+format+" output", notes, actOn(notes, noted[s.Name]))
+		w.items("Adapted for the "+format+" output", notes, adapted(notes, noted[s.Name]))
 	}
 	var rest, restNotes []spec.Item
 	for _, it := range append(append([]spec.Item{}, report.Mapped...), report.Unmapped...) {
@@ -81,16 +81,17 @@ func Write(out io.Writer, sp *spec.Spec, report *spec.Report, format string, not
 	if len(rest)+len(restNotes) > 0 {
 		w.line("")
 		w.line("## The whole configuration")
-		w.items("Found in the configuration", rest)
-		w.items("Not expressed in the "+format+" output", actOn(restNotes))
-		w.items("Adapted for the "+format+" output", adapted(restNotes))
+		w.items("Found in the configuration", rest, every(rest))
+		w.items("Not expressed in the "+format+" output", restNotes, actOn(restNotes, every(restNotes)))
+		w.items("Adapted for the "+format+" output", restNotes, adapted(restNotes, every(restNotes)))
 	}
 	w.flush(1)
 	return w.err
 }
 
 // writer holds the report's lines until they fill a few pages, then gives
-// them to out; err is the first error out returned.
+// them to out; err is the first error out returned. A line is appended a
+// piece at a time (raw, text, code, pos) and ended by end.
 type writer struct {
 	out io.Writer
 	b   []byte
@@ -101,7 +102,20 @@ type writer struct {
 const flushAt = 64 << 10
 
 func (w *writer) line(s string) {
-	w.b = append(w.b, s...)
+	w.raw(s)
+	w.end()
+}
+
+func (w *writer) raw(s string)                           { w.b = append(w.b, s...) }
+func (w *writer) text(s string)                          { w.b = appendText(w.b, s) }
+func (w *writer) code(s string)                          { w.b = appendCode(w.b, s) }
+func (w *writer) pos(p apacheconf.Position)              { w.b = appendPos(w.b, p) }
+func (w *writer) codeList(ss []string)                   { w.b = appendCodeList(w.b, ss) }
+func (w *writer) paren(p apacheconf.Position)            { w.raw(" ("); w.pos(p); w.raw(")") }
+func (w *writer) codeAt(s string, p apacheconf.Position) { w.code(s); w.paren(p) }
+
+// end ends the line.
+func (w *writer) end() {
 	w.b = append(w.b, '\n')
 	w.flush(flushAt)
 }
@@ -118,44 +132,84 @@ func (w *writer) flush(n int) {
 }
 
 func (w *writer) service(s *spec.Service) {
-	w.line("## " + text(s.Name) + " (" + string(s.Kind) + ")")
+	w.raw("## ")
+	w.text(s.Name)
+	w.raw(" (" + string(s.Kind) + ")")
+	w.end()
 	w.line("")
-	w.line("- Daemon group " + code(s.Group) + ": WSGIDaemonProcess at " + pos(s.Origin.Daemon))
+	w.raw("- Daemon group ")
+	w.code(s.Group)
+	w.raw(": WSGIDaemonProcess at ")
+	w.pos(s.Origin.Daemon)
+	w.end()
 	if s.App != nil {
 		w.app(s)
 	} else {
-		w.line("- Launcher " + code(s.Origin.Script) + ": WSGIImportScript at " + pos(s.Origin.ImportScript) + ", started at " + pos(s.Origin.Exec))
+		w.raw("- Launcher ")
+		w.code(s.Origin.Script)
+		w.raw(": WSGIImportScript at ")
+		w.pos(s.Origin.ImportScript)
+		w.raw(", started at ")
+		w.pos(s.Origin.Exec)
+		w.end()
 	}
 	if s.Kind == spec.KindProcess && s.Process != nil {
-		w.line("- Program " + code(s.Process.Program) + ", arguments " + codeList(s.Process.Args))
+		w.raw("- Program ")
+		w.code(s.Process.Program)
+		w.raw(", arguments ")
+		w.codeList(s.Process.Args)
+		w.end()
 	} else {
-		w.line("- Image " + code(s.Image) + ", container " + code(s.ContainerName) + ", engine " + code(s.Engine))
+		w.raw("- Image ")
+		w.code(s.Image)
+		w.raw(", container ")
+		w.code(s.ContainerName)
+		w.raw(", engine ")
+		w.code(s.Engine)
+		w.end()
 		if s.Entrypoint != nil {
-			w.line("- Entrypoint " + code(*s.Entrypoint))
+			w.raw("- Entrypoint ")
+			w.code(*s.Entrypoint)
+			w.end()
 		}
 		if len(s.Command) > 0 {
-			w.line("- Command " + codeList(s.Command))
+			w.raw("- Command ")
+			w.codeList(s.Command)
+			w.end()
 		}
 	}
 	for _, p := range s.Ports {
-		w.line("- Publishes " + code(p.String()) + " (" + pos(p.Source) + ")")
+		w.raw("- Publishes ")
+		w.codeAt(p.String(), p.Source)
+		w.end()
 	}
 	for _, r := range s.Front {
-		line := "- Front end: " + code(r.Directive+" "+r.Path+" "+r.URL)
+		w.raw("- Front end: ")
+		w.code(r.Directive + " " + r.Path + " " + r.URL)
 		if r.ServerName != "" {
-			line += " for " + code(r.ServerName)
+			w.raw(" for ")
+			w.code(r.ServerName)
 		}
 		for _, h := range [][2]string{{"X-Forwarded-Port", r.ForwardedPort}, {"X-Forwarded-Proto", r.ForwardedProto}} {
 			if h[1] != "" {
-				line += ", " + code(h[0]+": "+h[1])
+				w.raw(", ")
+				w.code(h[0] + ": " + h[1])
 			}
 		}
-		w.line(line + " (" + pos(r.Source) + ")")
+		w.paren(r.Source)
+		w.end()
 	}
 	if s.Ready != nil {
-		w.line("- Ready when " + code(s.Ready.URL) + " answers (" + pos(s.Ready.Source) + ")")
+		w.raw("- Ready when ")
+		w.code(s.Ready.URL)
+		w.raw(" answers")
+		w.paren(s.Ready.Source)
+		w.end()
 	}
-	w.line("- Stops with " + code(s.StopSignal()) + ", killed " + s.StopTimeout().String() + " later")
+	w.raw("- Stops with ")
+	w.code(s.StopSignal())
+	w.raw(", killed " + s.StopTimeout().String() + " later")
+	w.end()
 }
 
 // app describes a WSGI application moved into its own image: where its
@@ -181,58 +235,106 @@ func (w *writer) app(s *spec.Service) {
 		code("docker tag "+s.Image+" REGISTRY/"+s.Image+" && docker push REGISTRY/"+s.Image))
 }
 
-func (w *writer) items(title string, items []spec.Item) {
-	if len(items) == 0 {
+// items writes a section of items, each "- `what`: why (`where`)".
+func (w *writer) items(title string, items []spec.Item, which []int32) {
+	if len(which) == 0 {
 		return
 	}
 	w.line("")
 	w.line("### " + title)
 	w.line("")
-	for _, it := range items {
-		// As w.line("- " + code(it.What) + ": " + text(it.Why) + " (" +
-		// pos(it.Source) + ")"), without the strings: most of the
-		// report's lines are these.
-		w.b = append(w.b, "- "...)
-		w.b = appendCode(w.b, it.What)
-		w.b = append(w.b, ": "...)
-		w.b = appendText(w.b, it.Why)
-		w.b = append(w.b, " ("...)
-		w.b = appendPos(w.b, it.Source)
-		w.b = append(w.b, ")\n"...)
-		w.flush(flushAt)
+	for _, i := range which {
+		it := &items[i]
+		w.raw("- ")
+		w.code(it.What)
+		w.raw(": ")
+		w.text(it.Why)
+		w.paren(it.Source)
+		w.end()
 	}
 }
 
-// appendCode appends code(s).
+// markdownSpecial are the bytes text escapes: mid-line (every text
+// follows a "- " or "# " of ours), only emphasis, code spans, links, HTML,
+// tables and strikethrough can start, so those characters are
+// backslash-escaped.
+const markdownSpecial = "\\`*_[]<|~"
+
+// appendText appends s as prose kept on its line and out of Markdown's
+// reach: oneline's escapes, then markdownSpecial's backslashes (all ASCII,
+// so a byte of them is never inside a longer character).
+func appendText(b []byte, s string) []byte {
+	s = oneline.String(s)
+	for {
+		i := strings.IndexAny(s, markdownSpecial)
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(b, s[:i]...)
+		b = append(b, '\\', s[i])
+		s = s[i+1:]
+	}
+}
+
+// appendCode appends s as one inline code span, whatever backticks or
+// spaces it holds (CommonMark: a fence longer than any run inside, padded
+// when the content starts or ends with a backtick or a space).
 func appendCode(b []byte, s string) []byte {
-	if s != "" && plainCode(s) && oneline.String(s) == s {
+	s = oneline.String(s)
+	if s == "" {
+		return append(b, "(empty)"...)
+	}
+	if strings.IndexByte(s, '`') < 0 && s[0] != ' ' && s[len(s)-1] != ' ' {
 		b = append(b, '`')
 		b = append(b, s...)
 		return append(b, '`')
 	}
-	return append(b, code(s)...)
-}
-
-// plainCode reports whether code needs a single backtick around s, as it
-// is after oneline: no backtick inside, no space at either end.
-func plainCode(s string) bool {
-	return strings.IndexByte(s, '`') < 0 && s[0] != ' ' && s[len(s)-1] != ' '
-}
-
-// appendText appends text(s).
-func appendText(b []byte, s string) []byte {
-	if !strings.ContainsAny(s, "\\`*_[]<|~") && oneline.String(s) == s {
-		return append(b, s...)
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
 	}
-	return append(b, text(s)...)
+	pad := s[0] == '`' || s[len(s)-1] == '`' || s[0] == ' ' || s[len(s)-1] == ' '
+	for range longest + 1 {
+		b = append(b, '`')
+	}
+	if pad {
+		b = append(b, ' ')
+	}
+	b = append(b, s...)
+	if pad {
+		b = append(b, ' ')
+	}
+	for range longest + 1 {
+		b = append(b, '`')
+	}
+	return b
 }
 
-// appendPos appends pos(p). The position's text is the file's name with
-// digits and colons after it, which oneline keeps as they are.
+func appendCodeList(b []byte, ss []string) []byte {
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = appendCode(b, s)
+	}
+	return b
+}
+
+// appendPos appends p as a code span, or "unknown place". A file name
+// that needs no escape and no longer fence is written with its line and
+// column as they are, without building the position's text.
 func appendPos(b []byte, p apacheconf.Position) []byte {
+	if !p.IsValid() && p.Filename == "" {
+		return append(b, "unknown place"...)
+	}
 	f := p.Filename
-	if f == "" || !p.IsValid() || !plainCode(f) || oneline.String(f) != f {
-		return append(b, pos(p)...)
+	if f == "" || !p.IsValid() || strings.IndexByte(f, '`') >= 0 || f[0] == ' ' || oneline.String(f) != f {
+		return appendCode(b, p.String())
 	}
 	b = append(b, '`')
 	b = append(b, f...)
@@ -247,89 +349,48 @@ func appendPos(b []byte, p apacheconf.Position) []byte {
 
 // actOn are the notes that leave the user something to do; adapted the
 // others (Info), what wsgidock adapted by itself.
-func actOn(notes []spec.Item) []spec.Item { return byInfo(notes, false) }
+func actOn(notes []spec.Item, which []int32) []int32 { return byInfo(notes, which, false) }
 
-func adapted(notes []spec.Item) []spec.Item { return byInfo(notes, true) }
+func adapted(notes []spec.Item, which []int32) []int32 { return byInfo(notes, which, true) }
 
-func byInfo(notes []spec.Item, info bool) []spec.Item {
-	var out []spec.Item
-	for _, it := range notes {
-		if it.Info == info {
-			out = append(out, it)
+func byInfo(notes []spec.Item, which []int32, info bool) []int32 {
+	var out []int32
+	for _, i := range which {
+		if notes[i].Info == info {
+			out = append(out, i)
 		}
 	}
 	return out
 }
 
-// byService groups items by the service they are about, each group in the
-// items' order.
-func byService(items []spec.Item) map[string][]spec.Item {
-	out := map[string][]spec.Item{}
-	for _, it := range items {
-		out[it.Service] = append(out[it.Service], it)
+// byService groups items by the service they are about, as indexes into
+// items, each group in the items' order.
+func byService(items []spec.Item) map[string][]int32 {
+	out := map[string][]int32{}
+	for i := range items {
+		s := items[i].Service
+		out[s] = append(out[s], int32(i))
 	}
 	return out
 }
 
-// text keeps user-supplied prose on its line and out of Markdown's reach.
-// Mid-line (every text follows a "- " or "# " of ours), only emphasis,
-// code spans, links, HTML, tables and strikethrough can start, so those
-// characters are backslash-escaped.
-func text(s string) string {
-	if !strings.ContainsAny(s, "\\`*_[]<|~") && oneline.String(s) == s {
-		return s
+// every is the index of each of items.
+func every(items []spec.Item) []int32 {
+	out := make([]int32, len(items))
+	for i := range out {
+		out[i] = int32(i)
 	}
-	var b strings.Builder
-	for _, r := range oneline.String(s) {
-		if strings.ContainsRune("\\`*_[]<|~", r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return out
 }
 
-// code renders s as one inline code span, whatever backticks or spaces it
-// holds (CommonMark: a fence longer than any run inside, padded when the
-// content starts or ends with a backtick or a space).
-func code(s string) string {
-	s = oneline.String(s)
-	if s == "" {
-		return "(empty)"
-	}
-	if strings.IndexByte(s, '`') < 0 && s[0] != ' ' && s[len(s)-1] != ' ' {
-		return "`" + s + "`"
-	}
-	longest, run := 0, 0
-	for _, r := range s {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") {
-		s = " " + s + " "
-	}
-	return fence + s + fence
-}
+// text is s as appendText writes it.
+func text(s string) string { return string(appendText(nil, s)) }
 
-func codeList(ss []string) string {
-	parts := make([]string, len(ss))
-	for i, s := range ss {
-		parts[i] = code(s)
-	}
-	return strings.Join(parts, " ")
-}
+// code is s as appendCode writes it.
+func code(s string) string { return string(appendCode(nil, s)) }
 
-func pos(p apacheconf.Position) string {
-	if !p.IsValid() && p.Filename == "" {
-		return "unknown place"
-	}
-	return code(p.String())
-}
+// pos is p as appendPos writes it.
+func pos(p apacheconf.Position) string { return string(appendPos(nil, p)) }
 
 func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, plural1(n, one, many))

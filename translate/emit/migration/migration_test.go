@@ -79,7 +79,15 @@ func wantHeadings(sp *spec.Spec, r *spec.Report, notes []spec.Item) []string {
 	rest := len(r.Mapped) + len(r.Unmapped) + len(notes)
 	for _, s := range sp.Services {
 		h = append(h, "##")
-		for _, items := range [][]spec.Item{r.Mapped, r.Unmapped, actOn(notes), adapted(notes)} {
+		var acts, infos []spec.Item
+		for _, it := range notes {
+			if it.Info {
+				infos = append(infos, it)
+			} else {
+				acts = append(acts, it)
+			}
+		}
+		for _, items := range [][]spec.Item{r.Mapped, r.Unmapped, acts, infos} {
 			if n := count(items, s.Name); n > 0 {
 				h = append(h, "###")
 				rest -= n
@@ -157,21 +165,100 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestAppendIsString: the items' appending writers give what code, text
-// and pos give, on words of every kind they treat apart.
-func TestAppendIsString(t *testing.T) {
-	words := []string{"", "a", " a", "a ", "a`b", "``", "`a", "*x*", "_", "[l](u)", "<b>", "a|b", "~", "\\", "é", "tab\tx", "nl\nx", "\xff", "\u2028", "/etc/httpd.conf", "/srv/my site/a.conf", "c:\\x"}
-	for _, s := range words {
-		if got, want := string(appendCode(nil, s)), code(s); got != want {
-			t.Errorf("appendCode(%q) = %q, code gives %q", s, got, want)
+// TestWords: code, text and pos on words of every kind they treat apart
+// (as the writer had them when each had a second, appending copy).
+func TestWords(t *testing.T) {
+	codes := []struct{ in, want string }{
+		{"", "(empty)"},
+		{"a", "`a`"},
+		{" a", "`  a `"},
+		{"a ", "` a  `"},
+		{"a`b", "``a`b``"},
+		{"``", "``` `` ```"},
+		{"`a", "`` `a ``"},
+		{"*x*", "`*x*`"},
+		{"_", "`_`"},
+		{"[l](u)", "`[l](u)`"},
+		{"<b>", "`<b>`"},
+		{"a|b", "`a|b`"},
+		{"~", "`~`"},
+		{"\\", "`\\`"},
+		{"é", "`é`"},
+		{"tab\tx", "`tab\\tx`"},
+		{"nl\nx", "`nl\\nx`"},
+		{"\xff", "`\\xff`"},
+		{"\u2028", "`\\u2028`"},
+		{"/etc/httpd.conf", "`/etc/httpd.conf`"},
+		{"/srv/my site/a.conf", "`/srv/my site/a.conf`"},
+		{"c:\\x", "`c:\\x`"},
+	}
+	for _, tt := range codes {
+		if got := code(tt.in); got != tt.want {
+			t.Errorf("code(%q) = %q, want %q", tt.in, got, tt.want)
 		}
-		if got, want := string(appendText(nil, s)), text(s); got != want {
-			t.Errorf("appendText(%q) = %q, text gives %q", s, got, want)
+	}
+	texts := []struct{ in, want string }{
+		{"", ""},
+		{"a", "a"},
+		{" a", " a"},
+		{"a ", "a "},
+		{"a`b", "a\\`b"},
+		{"``", "\\`\\`"},
+		{"`a", "\\`a"},
+		{"*x*", "\\*x\\*"},
+		{"_", "\\_"},
+		{"[l](u)", "\\[l\\](u)"},
+		{"<b>", "\\<b>"},
+		{"a|b", "a\\|b"},
+		{"~", "\\~"},
+		{"\\", "\\\\"},
+		{"é", "é"},
+		{"tab\tx", "tab\\\\tx"},
+		{"nl\nx", "nl\\\\nx"},
+		{"\xff", "\\\\xff"},
+		{"\u2028", "\\\\u2028"},
+		{"/etc/httpd.conf", "/etc/httpd.conf"},
+		{"/srv/my site/a.conf", "/srv/my site/a.conf"},
+		{"c:\\x", "c:\\\\x"},
+	}
+	for _, tt := range texts {
+		if got := text(tt.in); got != tt.want {
+			t.Errorf("text(%q) = %q, want %q", tt.in, got, tt.want)
 		}
-		for _, p := range []apacheconf.Position{{Filename: s}, {Filename: s, Line: 3}, {Filename: s, Line: 12, Column: 7}, {Filename: s, Column: 2}, {Line: 5}} {
-			if got, want := string(appendPos(nil, p)), pos(p); got != want {
-				t.Errorf("appendPos(%#v) = %q, pos gives %q", p, got, want)
-			}
+	}
+	positions := []struct {
+		in   apacheconf.Position
+		want string
+	}{
+		{apacheconf.Position{Filename: "/etc/httpd.conf", Line: 0, Column: 0}, "`/etc/httpd.conf`"},
+		{apacheconf.Position{Filename: "/etc/httpd.conf", Line: 3, Column: 0}, "`/etc/httpd.conf:3`"},
+		{apacheconf.Position{Filename: "/etc/httpd.conf", Line: 12, Column: 7}, "`/etc/httpd.conf:12:7`"},
+		{apacheconf.Position{Filename: "/etc/httpd.conf", Line: 0, Column: 2}, "`/etc/httpd.conf`"},
+		{apacheconf.Position{Filename: "/srv/my site/a.conf", Line: 0, Column: 0}, "`/srv/my site/a.conf`"},
+		{apacheconf.Position{Filename: "/srv/my site/a.conf", Line: 3, Column: 0}, "`/srv/my site/a.conf:3`"},
+		{apacheconf.Position{Filename: "/srv/my site/a.conf", Line: 12, Column: 7}, "`/srv/my site/a.conf:12:7`"},
+		{apacheconf.Position{Filename: "/srv/my site/a.conf", Line: 0, Column: 2}, "`/srv/my site/a.conf`"},
+		{apacheconf.Position{Filename: "a`b", Line: 0, Column: 0}, "``a`b``"},
+		{apacheconf.Position{Filename: "a`b", Line: 3, Column: 0}, "``a`b:3``"},
+		{apacheconf.Position{Filename: "a`b", Line: 12, Column: 7}, "``a`b:12:7``"},
+		{apacheconf.Position{Filename: "a`b", Line: 0, Column: 2}, "``a`b``"},
+		{apacheconf.Position{Filename: " a", Line: 0, Column: 0}, "`  a `"},
+		{apacheconf.Position{Filename: " a", Line: 3, Column: 0}, "`  a:3 `"},
+		{apacheconf.Position{Filename: " a", Line: 12, Column: 7}, "`  a:12:7 `"},
+		{apacheconf.Position{Filename: " a", Line: 0, Column: 2}, "`  a `"},
+		{apacheconf.Position{Filename: "nl\nx", Line: 0, Column: 0}, "`nl\\nx`"},
+		{apacheconf.Position{Filename: "nl\nx", Line: 3, Column: 0}, "`nl\\nx:3`"},
+		{apacheconf.Position{Filename: "nl\nx", Line: 12, Column: 7}, "`nl\\nx:12:7`"},
+		{apacheconf.Position{Filename: "nl\nx", Line: 0, Column: 2}, "`nl\\nx`"},
+		{apacheconf.Position{Filename: "", Line: 0, Column: 0}, "unknown place"},
+		{apacheconf.Position{Filename: "", Line: 3, Column: 0}, "`3`"},
+		{apacheconf.Position{Filename: "", Line: 12, Column: 7}, "`12:7`"},
+		{apacheconf.Position{Filename: "", Line: 0, Column: 2}, "unknown place"},
+		{apacheconf.Position{Filename: "", Line: 5, Column: 0}, "`5`"},
+	}
+	for _, tt := range positions {
+		if got := pos(tt.in); got != tt.want {
+			t.Errorf("pos(%#v) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
