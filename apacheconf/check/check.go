@@ -123,6 +123,9 @@ type checker struct {
 	logDirs map[string]string
 	// sedScripts are mod_sed's command sets, by section.
 	sedScripts map[sedKey]*sedScript
+	// xmlAliases are the charset aliases xml2EncAlias gave libxml2, by
+	// upper-case alias.
+	xmlAliases map[string]string
 }
 
 // place is where a diagnostic about n points: httpd's line for it (the

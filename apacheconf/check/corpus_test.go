@@ -624,6 +624,12 @@ var corpus = []corpusCase{
 	{name: "sed-y-lengths", conf: lm("sed") + "<Location /app>\n  AddOutputFilter Sed html\n  OutputSed \"y/abc/xy/\"\n</Location>\n"},
 	{name: "sed-input-ok", conf: lm("sed") + "<Location /upload>\n  SetInputFilter Sed\n  InputSed \"s/\\r$//\"\n</Location>\n"},
 	{name: "sed-input-bad", conf: lm("sed") + "<Location /upload>\n  SetInputFilter Sed\n  InputSed \"d/x/\"\n</Location>\n"},
+	// mod_xml2enc: the charsets libxml2 knows, and aliases.
+	{name: "xml2enc-default-ok", conf: lm("xml2enc") + lm("proxy_html") + "<Location /app>\n  ProxyHTMLEnable On\n  xml2EncDefault ISO-8859-1\n</Location>\n<Location /jp>\n  xml2EncDefault shift_jis\n</Location>\n<Location /u>\n  xml2EncDefault utf-8\n</Location>\n"},
+	{name: "xml2enc-default-windows", conf: lm("xml2enc") + lm("proxy_html") + "<Location /app>\n  ProxyHTMLEnable On\n  xml2EncDefault windows-1252\n</Location>\n"},
+	{name: "xml2enc-default-latin9", conf: lm("xml2enc") + lm("proxy_html") + "<Location /app>\n  xml2EncDefault ISO-8859-15\n</Location>\n"},
+	{name: "xml2enc-alias-ok", conf: lm("xml2enc") + lm("proxy_html") + "xml2EncAlias ISO-8859-1 windows-1252 cp1252\n<Location /app>\n  xml2EncDefault Windows-1252\n</Location>\n"},
+	{name: "xml2enc-alias-after-use", conf: lm("xml2enc") + lm("proxy_html") + "<Location /app>\n  xml2EncDefault cp1252\n</Location>\nxml2EncAlias ISO-8859-1 cp1252\n"},
 	// mod_md, as Let's Encrypt setups write it.
 	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
 	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},

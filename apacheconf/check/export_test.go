@@ -8,3 +8,6 @@ var OutputFiltersForTest = outputFilters
 
 // SSLConfCmdsForTest is the table of OpenSSL configuration commands.
 var SSLConfCmdsForTest = sslConfCmds
+
+// LibxmlEncodingsForTest is the table of charsets libxml2 knows.
+var LibxmlEncodingsForTest = libxmlEncodings
