@@ -630,6 +630,15 @@ var corpus = []corpusCase{
 	{name: "xml2enc-default-latin9", conf: lm("xml2enc") + lm("proxy_html") + "<Location /app>\n  xml2EncDefault ISO-8859-15\n</Location>\n"},
 	{name: "xml2enc-alias-ok", conf: lm("xml2enc") + lm("proxy_html") + "xml2EncAlias ISO-8859-1 windows-1252 cp1252\n<Location /app>\n  xml2EncDefault Windows-1252\n</Location>\n"},
 	{name: "xml2enc-alias-after-use", conf: lm("xml2enc") + lm("proxy_html") + "<Location /app>\n  xml2EncDefault cp1252\n</Location>\nxml2EncAlias ISO-8859-1 cp1252\n"},
+	// mod_remoteip: addresses and subnets as apr_ipsubnet_create reads them.
+	{name: "remoteip-subnets-ok", conf: lm("remoteip") + "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 10.0.0.0/8 172.16.0.0/255.240.0.0 192.168.1.\nRemoteIPInternalProxy 127.0.0.1 ::1 fd00::/8\n"},
+	{name: "remoteip-mask-zero", conf: lm("remoteip") + "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 0.0.0.0/0\n"},
+	{name: "remoteip-short-network-mask", conf: lm("remoteip") + "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 10.0/16\n"},
+	{name: "remoteip-v4-mapped", conf: lm("remoteip") + "RemoteIPHeader X-Forwarded-For\nRemoteIPInternalProxy ::ffff:10.0.0.1\n"},
+	{name: "remoteip-name-with-subnet", conf: lm("remoteip") + "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy lb.example.com/24\n"},
+	{name: "remoteip-v6-mask-too-long", conf: lm("remoteip") + "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 2001:db8::/129\n"},
+	{name: "remoteip-proxyprotocol-exceptions", conf: lm("remoteip") + "RemoteIPProxyProtocol On\nRemoteIPProxyProtocolExceptions 10.0.0.0/8 lb.example.com\n"},
+	{name: "remoteip-proxyprotocol-exceptions-ok", conf: lm("remoteip") + "RemoteIPProxyProtocol On\nRemoteIPProxyProtocolExceptions 10.0.0.0/8 127.0.0.1\n"},
 	// mod_md, as Let's Encrypt setups write it.
 	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
 	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},

@@ -245,24 +245,6 @@ var moduleHandlers = map[string]handler{
 	"RemoteIPInternalProxyList":   checkOpenFile,
 	"SessionCryptoPassphraseFile": checkOpenFile,
 
-	// mod_remoteip's addresses, as far as they are numbers (names are
-	// resolved, which Check does not do)
-	"RemoteIPTrustedProxy":  checkRemoteIP,
-	"RemoteIPInternalProxy": checkRemoteIP,
-	"RemoteIPProxyProtocolExceptions": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-		for _, w := range n.Words() {
-			addr, _, _ := strings.Cut(w, "/")
-			switch {
-			case !strings.Contains(addr, ":") && strings.Trim(addr, "0123456789.") != "":
-				c.errorf(n, codeValue, "Give IP addresses or subnets, not host names.", "ip address '%s' appears to be invalid", w)
-				return
-			case badIPv4(addr):
-				c.errorf(n, codeValue, "", "ip address '%s' appears to be invalid: The specified IP address is invalid.", w)
-				return
-			}
-		}
-	},
-
 	// mod_cache
 	"CacheEnable":  checkCacheEnable,
 	"CacheDisable": checkCacheDisable,
@@ -1002,17 +984,6 @@ func badIPv4(addr string) bool {
 		}
 	}
 	return false
-}
-
-// checkRemoteIP is mod_remoteip's proxies_set for numeric addresses.
-func checkRemoteIP(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-	for _, w := range n.Words() {
-		addr, _, _ := strings.Cut(w, "/")
-		if badIPv4(addr) {
-			c.errorf(n, codeValue, "", "RemoteIP: Error parsing IP %s (The specified IP address is invalid. error) for %s", w, d.Name)
-			return
-		}
-	}
 }
 
 // checkOpenFile is the handlers that open a file while httpd reads the

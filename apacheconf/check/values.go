@@ -50,7 +50,7 @@ func init() {
 		"ServerName":           checkServerName,
 		"RegisterHttpMethod":   func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) { c.customMethods = true },
 	}
-	for _, more := range []map[string]handler{coreHandlers, sslHandlers, moduleHandlers, mdHandlers, cacheHandlers, dbdHandlers, ldapHandlers, luaHandlers, clusterHandlers, smallModuleHandlers, sedHandlers, xml2encHandlers} {
+	for _, more := range []map[string]handler{coreHandlers, sslHandlers, moduleHandlers, mdHandlers, cacheHandlers, dbdHandlers, ldapHandlers, luaHandlers, clusterHandlers, smallModuleHandlers, sedHandlers, xml2encHandlers, remoteIPHandlers} {
 		for name, h := range more {
 			handlers[name] = h
 		}
