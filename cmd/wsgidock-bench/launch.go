@@ -109,6 +109,7 @@ func benchStart(binaries []string, conf, project, image string, ports []int, url
 	fmt.Println("| command | median | runs |")
 	fmt.Println("|---|---:|---:|")
 	times := make([][]time.Duration, len(binaries))
+	foreground := make([][]time.Duration, len(binaries))
 	var engineCreated, engineAll []time.Duration
 	for i := 0; i < runs; i++ {
 		for _, created := range []bool{true, false} {
@@ -135,10 +136,15 @@ func benchStart(binaries []string, conf, project, image string, ports []int, url
 				return err
 			}
 			times[b] = append(times[b], d)
+			if d, err = foregroundStart(bin, conf, project, urls); err != nil {
+				return err
+			}
+			foreground[b] = append(foreground[b], d)
 		}
 	}
 	for b, bin := range binaries {
 		fmt.Printf("| `wsgidock up --detach --wait` (%s) | %s | %d |\n", bin, ms(median(times[b])), runs)
+		fmt.Printf("| `wsgidock up` (foreground, %s) until all answer | %s | %d |\n", bin, ms(median(foreground[b])), runs)
 	}
 	fmt.Printf("| engine alone: %d `docker create` at once, each started through the API once created | %s | %d |\n", services, ms(median(engineAll)), runs)
 	fmt.Printf("| engine alone: %d containers created beforehand, started at once through the API | %s | %d |\n", services, ms(median(engineCreated)), runs)
@@ -172,6 +178,26 @@ func benchStart(binaries []string, conf, project, image string, ports []int, url
 	}
 	return nil
 
+}
+
+// foregroundStart times `wsgidock up` in the foreground until every URL
+// answers (polled as compose's are), then stops it.
+func foregroundStart(bin, conf, project string, urls []string) (time.Duration, error) {
+	cmd := exec.Command(bin, "up", "--project", project, "--color", "never", conf)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	err := waitAll(urls, time.Minute)
+	d := time.Since(start)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	if werr := cmd.Wait(); err == nil && werr != nil {
+		err = fmt.Errorf("wsgidock up: %v\n%s", werr, out.String())
+	}
+	return d, err
 }
 
 // writeServices writes a front end of n daemon groups in the seed's
