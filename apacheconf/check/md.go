@@ -58,9 +58,23 @@ func mdHandler(where mdWhere, value func(c *checker, n *apacheconf.Node, d catal
 			return
 		}
 		if msg := value(c, n, d, st); msg != "" {
-			c.errorf(n, codeValue, "", "%s", msg)
+			c.errorf(n, codeValue, mdValueHelp(msg), "%s", msg)
 		}
 	}
+}
+
+// mdValueHelp says what to write instead, for the messages of mod_md's
+// value parsers.
+func mdValueHelp(msg string) string {
+	switch {
+	case msg == "unrecognized duration format", msg == "neither 'on', 'off' or a duration specified":
+		return "Give a number and a unit: d, h, mi (minutes), s or ms, such as 12h or 30mi; m alone is not a unit."
+	case strings.HasSuffix(msg, " has unrecognized format"):
+		return "Give a duration (21d, 12h) or a share of the certificate's lifetime (33%)."
+	case strings.HasPrefix(msg, "The CA name "):
+		return "Give a known CA name or the CA's ACME directory URL, such as https://acme-v02.api.letsencrypt.org/directory."
+	}
+	return ""
 }
 
 func mdLocationHelp(where mdWhere) string {
