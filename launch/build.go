@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/wsgidock/wsgidock/translate/emit/bundle"
 	"github.com/wsgidock/wsgidock/translate/spec"
@@ -216,6 +217,9 @@ func buildsPath(dir, project string) string {
 // recordBuild notes what this `up` did with a service's image. The
 // project lock is held, so nobody else writes the file meanwhile.
 func recordBuild(dir, project, service, status string) error {
+	// Images are prepared side by side: one update of the file at a time.
+	buildsMu.Lock()
+	defer buildsMu.Unlock()
 	b := readBuilds(dir, project)
 	b[service] = status
 	data, err := json.Marshal(b)
@@ -229,6 +233,8 @@ func recordBuild(dir, project, service, status string) error {
 	}
 	return os.Rename(tmp, path)
 }
+
+var buildsMu sync.Mutex
 
 // readBuilds reads what the last `up` of the project did with its images.
 func readBuilds(dir, project string) builds {

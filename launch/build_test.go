@@ -3,11 +3,15 @@ package launch
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/wsgidock/wsgidock/translate/emit/bundle"
 	"github.com/wsgidock/wsgidock/translate/spec"
@@ -115,5 +119,85 @@ func TestInputsHashSkipsVirtualenv(t *testing.T) {
 	h2, _ := InputsHash(s, files)
 	if h1 != h2 {
 		t.Error("a file in python-home changed the inputs hash")
+	}
+}
+
+// concurrentBuilder builds each image only once a second build has
+// started, counting how many run at once; a
+// build of the image in fail fails.
+type concurrentBuilder struct {
+	*fakeEngine
+	mu            sync.Mutex
+	running, most int
+	started       int
+	both          chan struct{} // closed when two builds have started
+	fail          string
+}
+
+func (b *concurrentBuilder) ImageLabel(context.Context, string, string) (string, bool, error) {
+	return "", false, nil
+}
+
+func (b *concurrentBuilder) Build(_ context.Context, _ []byte, _, tag string, _ map[string]string, out io.Writer) error {
+	b.mu.Lock()
+	b.running++
+	b.started++
+	b.most = max(b.most, b.running)
+	if b.started == 2 {
+		close(b.both)
+	}
+	b.mu.Unlock()
+	// One build at a time would wait here forever: the guard ends the
+	// wait, and the count of builds at once says what happened.
+	select {
+	case <-b.both:
+	case <-time.After(10 * time.Second):
+	}
+	b.mu.Lock()
+	b.running--
+	b.mu.Unlock()
+	if tag == b.fail {
+		io.WriteString(out, "RUN build: exit status 1\n")
+		return errors.New("exit status 1")
+	}
+	return nil
+}
+
+// TestPreflightBuildsSideBySide builds the images of independent
+// applications two at a time (each build waits for a second one to
+// start, so one at a time would never end), each once when two
+// services share an image, and gives each service its own image's
+// error.
+func TestPreflightBuildsSideBySide(t *testing.T) {
+	var services []*spec.Service
+	for _, name := range []string{"a", "b", "c", "d"} {
+		s := appService(t)
+		s.Name, s.ContainerName, s.Image = name, "buildtest-"+name, "wsgidock-test-"+name
+		s.Build.Dockerfile = "apps/" + name + "/Dockerfile"
+		services = append(services, s)
+	}
+	twin := *services[0]
+	twin.Name, twin.ContainerName = "a2", "buildtest-a2"
+	services = append(services, &twin)
+	sp := &spec.Spec{Project: "buildtest", Services: services}
+	b := &concurrentBuilder{fakeEngine: newFakeEngine(newFakeClock()), both: make(chan struct{}), fail: "wsgidock-test-c"}
+	var out bytes.Buffer
+	names := []string{"a", "b", "c", "d", "a2"}
+	con := newConsole(&out, &out, ColorNever, names)
+	_, errs := preflight(context.Background(), sp, Options{LockDir: t.TempDir(), Driver: b}, con)
+	if b.started != 4 || b.most != 2 {
+		t.Errorf("%d builds, at most %d at once; want 4 builds, 2 at once", b.started, b.most)
+	}
+	var failed []string
+	for _, e := range errs {
+		if e.Code == CodeBuild {
+			failed = append(failed, e.Service+": "+e.Summary)
+		}
+	}
+	if want := "c: cannot build image wsgidock-test-c: exit status 1"; len(failed) != 1 || !strings.HasPrefix(failed[0], want) {
+		t.Errorf("build errors %q, want one: %q", failed, want)
+	}
+	if !regexp.MustCompile(`(?m)^c +\| RUN build: exit status 1$`).MatchString(out.String()) {
+		t.Errorf("the failed build's output is not behind its prefix:\n%s", out.String())
 	}
 }

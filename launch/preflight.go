@@ -140,18 +140,30 @@ func preflight(ctx context.Context, sp *spec.Spec, o Options, con *console) (*pl
 		}
 		ps.eng = eng
 	}
-	pulled := map[string]error{}
+	// Each image once, built or pulled side by side with others
+	// (independent images: each is its own source tree); each service
+	// then gets its image's error, in the spec's order.
+	first := map[string]int{} // image key -> index in prepare
+	var prepare []*planned
+	keyOf := func(ps *planned) string { return o.engineProgram(ps.svc) + "\x00" + ps.svc.Image }
 	for _, ps := range p.services {
 		if ps.eng == nil || !reachable[o.engineProgram(ps.svc)] {
 			continue
 		}
-		key := o.engineProgram(ps.svc) + "\x00" + ps.svc.Image
-		err, done := pulled[key]
-		if !done {
-			err = prepareImage(ctx, ps.eng, sp, ps.svc, con, o)
-			pulled[key] = err
+		if _, ok := first[keyOf(ps)]; !ok {
+			first[keyOf(ps)] = len(prepare)
+			prepare = append(prepare, ps)
 		}
-		if err != nil {
+	}
+	prepared := make([]error, len(prepare))
+	eachOf(buildConcurrency, len(prepare), func(i int) {
+		prepared[i] = prepareImage(ctx, prepare[i].eng, sp, prepare[i].svc, con, o)
+	})
+	for _, ps := range p.services {
+		if ps.eng == nil || !reachable[o.engineProgram(ps.svc)] {
+			continue
+		}
+		if err := prepared[first[keyOf(ps)]]; err != nil {
 			errs = append(errs, imageError(ps.svc, err))
 		}
 	}
