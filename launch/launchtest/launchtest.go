@@ -42,7 +42,12 @@ func Require(t testing.TB) {
 }
 
 // Name returns a name no other test run uses, for containers and projects.
+// WSGIDOCK_TEST_NAME, when set, goes into every such name, so that whoever
+// shares the engine can tell whose they are.
 func Name(prefix string) string {
+	if tag := os.Getenv("WSGIDOCK_TEST_NAME"); tag != "" {
+		prefix += "-" + tag
+	}
 	b := make([]byte, 4)
 	if _, err := rand.Read(b); err != nil {
 		panic(err)
