@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,8 +50,8 @@ type appScope struct {
 	port     string
 	tls      bool
 	settings []*wsgiSetting
-	envs     []*wsgiSetting // SetEnv and UnsetEnv, value the argument text
-	access   []accessLine   // Require, Allow and Deny inside a <Directory>
+	envs     []*wsgiSetting   // SetEnv and UnsetEnv, value the argument text
+	sections []*accessSection // <Directory> and <Files>, for the access control
 	statics  []spec.Alias
 	scripts  []*scriptAlias
 	// user and group are the main server's User and Group.
@@ -106,73 +107,6 @@ func (p *planner) addSetting(n *apacheconf.Node, value string, section *apacheco
 		return
 	}
 	sc.settings = append(sc.settings, s)
-}
-
-// accessLine is one Require, Allow or Deny line inside a <Directory> (or
-// a section within one), the access control that a request to a script
-// in that directory passes under mod_wsgi.
-type accessLine struct {
-	node *apacheconf.Node
-	dir  string // the <Directory>'s path
-	open bool   // Require all granted or Allow from all: lets everyone in
-}
-
-// addAccess records n, a Require, Allow or Deny, when one of sections
-// (outermost first, as the walk holds them) is a plain <Directory>,
-// inside the innermost virtual host if any.
-func (p *planner) addAccess(n *apacheconf.Node, sections []*apacheconf.Node, w []string, sc *appScope) {
-	for i := len(sections) - 1; i >= 0; i-- {
-		sec := sections[i]
-		if sec.Is("VirtualHost") || sec.Is("DirectoryMatch") {
-			return
-		}
-		if !sec.Is("Directory") {
-			continue
-		}
-		sw := sec.Words()
-		if len(sw) != 1 {
-			return // <Directory ~ regex>, matched per request
-		}
-		open := n.Is("Require") && len(w) == 2 && strings.EqualFold(w[0], "all") && strings.EqualFold(w[1], "granted") ||
-			n.Is("Allow") && len(w) == 2 && strings.EqualFold(w[0], "from") && strings.EqualFold(w[1], "all")
-		sc.access = append(sc.access, accessLine{node: n, dir: sw[0], open: open})
-		return
-	}
-}
-
-// checkAccess warns when the <Directory> whose access control governs the
-// application's script (the longest one that holds the script and has
-// any, as mod_authz_core's sections replace one another) lets not
-// everyone in: once the front end proxies the mount point, its requests
-// walk no directory, so that control no longer applies.
-func (p *planner) checkAccess(sa *scriptAlias, app *spec.App) {
-	scriptDir := filepath.Dir(app.Script)
-	scopes := []*appScope{p.scopes[0]}
-	if sa.vhost != p.scopes[0] {
-		scopes = append(scopes, sa.vhost)
-	}
-	best := -1 // the length of the governing directory's path
-	var lines []accessLine
-	for _, sc := range scopes {
-		for _, a := range sc.access {
-			d := strings.TrimSuffix(a.dir, "/")
-			if !pathPrefix(d, scriptDir) || len(d) < best {
-				continue
-			}
-			if len(d) > best {
-				best, lines = len(d), lines[:0]
-			}
-			lines = append(lines, a)
-		}
-	}
-	for _, a := range lines {
-		if a.open {
-			continue
-		}
-		p.warnf(CodeApp, a.node.Pos(), fmt.Sprintf("Requests for %s reach the script through the front end's proxy, and proxied requests are not matched against <Directory> sections; put the same access control in a <Location %s> of the front-end config, not in the container, where every request comes from the front end.", app.MountPoint, app.MountPoint),
-			"%s in <Directory %s> no longer protects the application at %s once it is proxied", a.node.Name, a.dir, app.MountPoint)
-		return
-	}
 }
 
 // addAccount records the main server's User or Group, the account a
@@ -257,6 +191,32 @@ func matchMount(re, script string) (string, bool) {
 	return m, true
 }
 
+// regexMount is the longest URL path that every URL a
+// WSGIScriptAliasMatch expression matches starts with, up to a slash:
+// "/" unless the expression starts with ^ and literal characters.
+func regexMount(re string) string {
+	if !strings.HasPrefix(re, "^/") || strings.Contains(re, "|") {
+		return "/"
+	}
+	lit := "/"
+	for i := 1; i < len(re); i++ {
+		c := re[i]
+		if c == '\\' && i+1 < len(re) && (re[i+1] == '.' || re[i+1] == '-' || re[i+1] == '/') {
+			c = re[i+1]
+			i++
+		} else if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/' || c == '_' || c == '-' || c == '~') {
+			break
+		}
+		if i+1 < len(re) && strings.IndexByte("?*{", re[i+1]) >= 0 {
+			break // the character is optional or repeated
+		}
+		if c == '/' && i > 1 {
+			lit = strings.NewReplacer("\\.", ".", "\\-", "-", "\\/", "/").Replace(re[1:i])
+		}
+	}
+	return lit
+}
+
 // pathPrefix reports whether prefix is p or a parent of it, by path
 // segments.
 func pathPrefix(prefix, p string) bool {
@@ -304,7 +264,9 @@ func (p *planner) appServices(sp *spec.Spec) {
 				if p.sameApp(other, sa) {
 					continue
 				}
-				p.unmapped(other.Name, "WSGIScriptAlias "+sa.url, fmt.Sprintf("a second application of group %s; one container serves one application (the one at %s): give this one its own WSGIDaemonProcess", d.name, other.App.Directives[0]), sa.node.Pos())
+				if why := p.addMount(other, sa); why != "" {
+					p.unmapped(other.Name, "WSGIScriptAlias "+sa.url, fmt.Sprintf("a second application of group %s, whose container serves the one at %s: %s", d.name, other.App.Directives[0], why), sa.node.Pos())
+				}
 				continue
 			}
 			if svc := p.appService(sp, sa, d, gnode); svc != nil {
@@ -328,17 +290,13 @@ func (p *planner) sameApp(svc *spec.Service, sa *scriptAlias) bool {
 	if !filepath.IsAbs(script) {
 		script = filepath.Join(p.tree.ServerRoot, script)
 	}
-	mount := sa.url
+	mount, match := sa.url, ""
 	if sa.match {
-		m, ok := matchMount(sa.url, sa.script)
-		if !ok {
-			return false
-		}
-		mount = m
+		mount, match = regexMount(sa.url), sa.url
 	}
 	ag, agNode := p.resolve(sa, "wsgiapplicationgroup", "application-group", "%{RESOURCE}")
 	cb, cbNode := p.resolve(sa, "wsgicallableobject", "callable-object", "application")
-	if script != app.Script || mount != app.MountPoint || ag != app.ApplicationGroup || cb != app.Callable {
+	if script != app.Script || mount != app.MountPoint || match != app.MountMatch || ag != app.ApplicationGroup || cb != app.Callable {
 		return false
 	}
 	sa.svc = svc
@@ -363,6 +321,52 @@ func (p *planner) sameApp(svc *spec.Service, sa *scriptAlias) bool {
 	return true
 }
 
+// addMount makes the container of svc serve sa too, a further script
+// alias of the same daemon group: with the debian base, its httpd mounts
+// each script as the front end did, in the one group. It returns why not
+// when it cannot.
+func (p *planner) addMount(svc *spec.Service, sa *scriptAlias) string {
+	app := svc.App
+	if svc.Build == nil || svc.Build.Base != spec.BaseDebian {
+		return "mod_wsgi-express mounts one script; give this one its own WSGIDaemonProcess, or use --base debian, whose httpd mounts each"
+	}
+	m := spec.Mount{Script: sa.script, MountPoint: sa.url, Source: sa.node.Pos()}
+	if !filepath.IsAbs(m.Script) {
+		m.Script = filepath.Join(p.tree.ServerRoot, m.Script)
+	}
+	if sa.match {
+		m.MountPoint, m.MountMatch = regexMount(sa.url), sa.url
+	}
+	dir := (&spec.App{Script: m.Script, MountMatch: m.MountMatch}).ScriptDir()
+	if !pathPrefix(svc.Build.Context, dir) {
+		return fmt.Sprintf("its script's directory %s is outside the image's source tree %s; give it its own WSGIDaemonProcess", dir, svc.Build.Context)
+	}
+	var agNode, cbNode *apacheconf.Node
+	m.ApplicationGroup, agNode = p.resolve(sa, "wsgiapplicationgroup", "application-group", "%{RESOURCE}")
+	m.Callable, cbNode = p.resolve(sa, "wsgicallableobject", "callable-object", "application")
+	_, gnode := p.resolve(sa, "wsgiprocessgroup", "process-group", "%{GLOBAL}")
+	for _, n := range []*apacheconf.Node{sa.node, gnode, agNode, cbNode} {
+		if n != nil && !slices.Contains(app.Directives, n.Pos()) {
+			app.Directives = append(app.Directives, n.Pos())
+		}
+	}
+	app.Mounts = append(app.Mounts, m)
+	sa.svc = svc
+	p.mapped(svc.Name, "WSGIScriptAlias "+sa.url+" "+sa.script, fmt.Sprintf("another script of group %s: the container's httpd mounts it too, in the same daemon processes", app.ProcessGroup), sa.node.Pos())
+	return ""
+}
+
+// mountOf is the mount point, expression and script of the script alias
+// sa of the service's container: one of its further mounts, or its own.
+func mountOf(app *spec.App, sa *scriptAlias) (mount, match, script string) {
+	for _, m := range app.Mounts {
+		if m.Source == sa.node.Pos() {
+			return m.MountPoint, m.MountMatch, m.Script
+		}
+	}
+	return app.MountPoint, app.MountMatch, app.Script
+}
+
 func (p *planner) daemonNamed(name string) *daemon {
 	if p.daemonIndex == nil {
 		p.daemonIndex = make(map[string]*daemon, len(p.daemons))
@@ -376,19 +380,25 @@ func (p *planner) daemonNamed(name string) *daemon {
 // appService builds the service of one application.
 func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *apacheconf.Node) *spec.Service {
 	name := safeName(d.name)
-	mount := sa.url
+	mount, match := sa.url, ""
 	if sa.match {
-		m, ok := matchMount(sa.url, sa.script)
-		if !ok {
-			p.errorf(CodeApp, sa.node.Pos(), "Write a WSGIScriptAlias for the application's mount point: express mounts one script at one URL path. wsgidock maps WSGIScriptAliasMatch only as ^/PATH with a script that uses no $N.",
+		// The front end proxies what the expression matches
+		// (ProxyPassMatch), and the container's mod_wsgi matches it again
+		// and splits SCRIPT_NAME from PATH_INFO as it did.
+		mount, match = regexMount(sa.url), sa.url
+		m, literal := matchMount(sa.url, sa.script)
+		if p.opts.Base != spec.BaseDebian && !literal {
+			p.errorf(CodeApp, sa.node.Pos(), "Write a WSGIScriptAlias for the application's mount point, or use --base debian, whose httpd keeps the WSGIScriptAliasMatch: express mounts one script at one URL path, so wsgidock maps WSGIScriptAliasMatch for it only as ^/PATH with a script that uses no $N.",
 				"WSGIScriptAliasMatch %s cannot be moved into a container", sa.url)
 			return nil
 		}
-		mount = m
-		p.mapped(name, "WSGIScriptAliasMatch "+sa.url, "matches the URL path prefix "+m+", which becomes SCRIPT_NAME as for WSGIScriptAlias "+m, sa.node.Pos())
+		if literal {
+			mount = m
+		}
+		p.mapped(name, "WSGIScriptAliasMatch "+sa.url, "the front end proxies the URLs the expression matches (ProxyPassMatch); the container's mod_wsgi matches them again, so that SCRIPT_NAME is the matched text and PATH_INFO the rest, as before", sa.node.Pos())
 	}
 	app := &spec.App{
-		Script: sa.script, MountPoint: mount, ProcessGroup: d.name,
+		Script: sa.script, MountPoint: mount, MountMatch: match, ProcessGroup: d.name,
 		ServerName: serverNameOf(&vhost{serverName: sa.vhost.name}, p.global), ServerAliases: sa.vhost.aliases,
 		TLS: sa.vhost.tls, ForwardedPort: sa.vhost.port, User: "app", Group: "app",
 		Directives: []apacheconf.Position{sa.node.Pos(), d.node.Pos()},
@@ -422,7 +432,6 @@ func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *a
 		p.mapped(name, "WSGIPassAuthorization On", "the front end passes the Authorization header on and the container's mod_wsgi gives it to the application as HTTP_AUTHORIZATION", n.Pos())
 	}
 	p.requestEnv(name, sa, app)
-	p.checkAccess(sa, app)
 	svc := &spec.Service{
 		Name: name, Kind: spec.KindContainer, Group: d.name, Engine: "docker",
 		Origin: spec.Origin{Daemon: d.node.Pos()},
@@ -447,6 +456,7 @@ func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *a
 		app.ExpressArgs = append(app.ExpressArgs, "--application-group", app.ApplicationGroup)
 	}
 	p.mapAppOptions(svc, d)
+	p.carryEnvvars(svc)
 	if app.ServerName != "" {
 		// No --server-name: it would make express refuse the readiness
 		// probe's Host; the front end already selects the host.
@@ -459,6 +469,9 @@ func (p *planner) appService(sp *spec.Spec, sa *scriptAlias, d *daemon, gnode *a
 		p.mapped(name, "Alias "+sc.URL+" "+sc.Path, "static files served by the container (--url-alias); the front end proxies them with the application", sc.Source)
 	}
 	app.ExpressArgs = append(app.ExpressArgs, "--trust-proxy-header", "X-Forwarded-For", "--trust-proxy-header", "X-Forwarded-Port", "--trust-proxy-header", "X-Forwarded-Proto")
+	// What express has no flag for: the user the front end authenticated,
+	// the Authorization header, UnsetEnv and SetEnv of a <Location>.
+	app.ExpressArgs = append(app.ExpressArgs, "--include-file", spec.ExpressConfPath)
 	// httpd stops at once on SIGTERM, after its daemons' shutdown-timeout.
 	svc.Stop.Signal = "SIGTERM"
 	if svc.Stop.Timeout == 0 {
@@ -482,7 +495,7 @@ func (p *planner) requestEnv(svc string, sa *scriptAlias, app *spec.App) {
 	if sa.vhost != p.scopes[0] {
 		scopes = append(scopes, sa.vhost)
 	}
-	scriptDir := filepath.Dir(app.Script)
+	scriptDir := app.ScriptDir()
 	var top, dirs, locs []*wsgiSetting
 	for _, sc := range scopes {
 		for _, e := range sc.envs {
@@ -602,6 +615,50 @@ func (p *planner) mapAppOptions(svc *spec.Service, d *daemon) {
 	app.ExpressArgs = append(app.ExpressArgs, "--user", app.User, "--group", app.Group)
 }
 
+// carryEnvvars gives the container the environment the envvars file gave
+// httpd, and with it the daemon processes: the variables it set, but for
+// those the group's lang= and locale= set after it, and unset what it
+// unset.
+func (p *planner) carryEnvvars(svc *spec.Service) {
+	e := p.opts.Envvars
+	if e == nil {
+		return
+	}
+	pos := apacheconf.Position{Filename: e.File}
+	own := map[string]bool{}
+	for _, v := range svc.Env {
+		own[v.Name] = true
+	}
+	names := make([]string, 0, len(e.Set))
+	for k := range e.Set {
+		if !own[k] {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	vars := make([]spec.EnvVar, 0, len(names)+len(svc.Env))
+	for _, k := range names {
+		vars = append(vars, spec.EnvVar{Name: k, Value: e.Set[k], HasValue: true, Source: pos})
+	}
+	svc.Env = append(vars, svc.Env...)
+	for _, k := range e.Unset {
+		if !own[k] {
+			svc.App.UnsetEnv = append(svc.App.UnsetEnv, k)
+		}
+	}
+	if len(names)+len(svc.App.UnsetEnv) > 0 {
+		p.mapped(svc.Name, "environment of "+e.File, fmt.Sprintf("set in the container as apache2ctl set it for httpd, whose daemon processes inherit it: %s", strings.Join(append(names, prefixAll("unset ", svc.App.UnsetEnv)...), ", ")), pos)
+	}
+}
+
+func prefixAll(prefix string, ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = prefix + s
+	}
+	return out
+}
+
 // quoteOption writes an option value so that httpd reads it back as is.
 func quoteOption(v string) string {
 	if v != "" && !strings.ContainsAny(v, " \t\"'\\") {
@@ -636,7 +693,7 @@ var systemDirs = map[string]bool{
 // the base image.
 func (p *planner) appBuild(svc *spec.Service, d *daemon) bool {
 	app := svc.App
-	dirs := []string{filepath.Dir(app.Script)}
+	dirs := []string{app.ScriptDir()}
 	if app.Home != "" {
 		dirs = append(dirs, app.Home)
 	}
@@ -828,23 +885,29 @@ func (p *planner) entries(s *spec.Service) []*scriptAlias {
 func (p *planner) entryRoutes(s *spec.Service, sa *scriptAlias, backend string) []spec.Route {
 	app := s.App
 	pos := sa.node.Pos()
-	paths := []string{app.MountPoint}
-	if app.MountPoint != "/" {
+	mount, match, _ := mountOf(app, sa)
+	paths := []string{mount}
+	if mount != "/" {
 		for _, a := range sa.vhost.statics {
-			if !pathPrefix(app.MountPoint, a.URL) {
+			if !pathPrefix(mount, a.URL) {
 				paths = append(paths, a.URL)
 			}
 		}
 	}
 	if main := p.scopes[0]; sa.vhost != main {
 		for _, a := range main.statics {
-			if pathPrefix(app.MountPoint, strings.TrimSuffix(a.URL, "/")) && a.URL != app.MountPoint {
+			if pathPrefix(mount, strings.TrimSuffix(a.URL, "/")) && a.URL != mount {
 				app.Excluded = append(app.Excluded, spec.Alias{URL: a.URL, Path: a.Path, Source: pos})
-				p.mapped(s.Name, "Alias "+a.URL+" "+a.Path, fmt.Sprintf("a server-level Alias, which httpd applies before WSGIScriptAlias %s: the front end keeps serving it (ProxyPass %s !)", app.MountPoint, a.URL), a.Source)
+				p.mapped(s.Name, "Alias "+a.URL+" "+a.Path, fmt.Sprintf("a server-level Alias, which httpd applies before WSGIScriptAlias %s: the front end keeps serving it (ProxyPass %s !)", mount, a.URL), a.Source)
 			}
 		}
 	}
 	var routes []spec.Route
+	if match != "" {
+		routes = append(routes, spec.Route{Directive: "ProxyPassMatch", Path: match, URL: backend, ServerName: serverNameOf(&vhost{serverName: sa.vhost.name}, p.global),
+			ForwardedPort: sa.vhost.port, ForwardedProto: map[bool]string{true: "https"}[sa.vhost.tls], HasReverse: true, Source: pos})
+		paths = paths[1:]
+	}
 	for _, pth := range paths {
 		routes = append(routes, spec.Route{Directive: "ProxyPass", Path: pth, URL: backend + pth, ServerName: serverNameOf(&vhost{serverName: sa.vhost.name}, p.global),
 			ForwardedPort: sa.vhost.port, ForwardedProto: map[bool]string{true: "https"}[sa.vhost.tls], HasReverse: true, Source: pos})
@@ -898,9 +961,17 @@ func (p *planner) appPorts(sp *spec.Spec) {
 		s.Ports = append(s.Ports, spec.Port{HostIP: "127.0.0.1", HostPort: hp, ContainerPort: "80", Source: pos})
 		backend := "http://127.0.0.1:" + hp
 		s.Ready = &spec.Ready{URL: backend + s.App.MountPoint, Source: pos}
-		for _, sa := range p.entries(s) {
-			s.Front = append(s.Front, p.entryRoutes(s, sa, backend)...)
+		entries := p.entries(s)
+		routed := map[string]bool{} // a virtual host's static Alias is routed once
+		for _, sa := range entries {
+			for _, r := range p.entryRoutes(s, sa, backend) {
+				if k := r.ServerName + "\x00" + r.ForwardedPort + "\x00" + r.Path; !routed[k] {
+					routed[k] = true
+					s.Front = append(s.Front, r)
+				}
+			}
 		}
+		p.carryAccess(s, entries)
 		p.mapped(s.Name, "port "+hp, "published on 127.0.0.1 for the front end, which proxies "+s.App.MountPoint+" to it; the service is ready when "+s.Ready.URL+" answers", pos)
 	}
 }

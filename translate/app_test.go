@@ -530,42 +530,199 @@ func TestAppDebianKeeps(t *testing.T) {
 	}
 }
 
-// TestAppDirectoryAccess warns where the <Directory> access control that
-// governs the application's script would stop applying once the front end
-// proxies it, and stays quiet where it lets everyone in or where a
-// <Location> (which proxied requests do pass) holds it.
+// TestAppDirectoryAccess carries the access control of the <Directory>
+// and <Files> sections that govern the application's script to the front
+// end, as <Location> sections of the application's URLs in httpd's merge
+// order, and carries nothing where the chain lets everyone in or where a
+// <Location> (which proxied requests still pass) holds it.
 func TestAppDirectoryAccess(t *testing.T) {
-	const want = "no longer protects the application"
 	cases := []struct {
 		name, body string
-		line       int // of the warning; 0: none
+		want       [][]string // the lines of each carried section
 	}{
-		{"require ip", "<Directory @DIR@/app>\nRequire ip 10.0.0.0/8\n</Directory>", 11},
-		{"granted", "<Directory @DIR@/app>\nRequire all granted\n</Directory>", 0},
-		{"longest wins", "<Directory @DIR@>\nRequire ip 10.0.0.0/8\n</Directory>\n<Directory @DIR@/app/>\nRequire all granted\n</Directory>", 0},
-		{"outer restricts", "<Directory @DIR@/app>\nRequire all granted\n</Directory>\n<Directory @DIR@>\nRequire ip 10.0.0.0/8\n</Directory>", 0},
-		{"all lines of the longest", "<Directory @DIR@/app>\nRequire all granted\nRequire valid-user\n</Directory>", 12},
-		{"inside RequireAny", "<Directory @DIR@/app>\n<RequireAny>\nRequire ip 10.0.0.0/8\nRequire host example.org\n</RequireAny>\n</Directory>", 12},
-		{"legacy deny", "<Directory @DIR@/app>\nOrder deny,allow\nDeny from all\nAllow from 10.0.0.0/8\n</Directory>", 12},
-		{"other directory", "<Directory /srv/other>\nRequire ip 10.0.0.0/8\n</Directory>", 0},
-		{"location", "<Location />\nRequire ip 10.0.0.0/8\n</Location>", 0},
+		{"require ip", "<Directory @DIR@/app>\nRequire ip 10.0.0.0/8\n</Directory>", [][]string{{"Require ip 10.0.0.0/8"}}},
+		{"granted", "<Directory @DIR@/app>\nRequire all granted\n</Directory>", nil},
+		{"longest wins", "<Directory @DIR@>\nRequire ip 10.0.0.0/8\n</Directory>\n<Directory @DIR@/app/>\nRequire all granted\n</Directory>", nil},
+		{"outer restricts", "<Directory @DIR@/app>\nRequire all granted\n</Directory>\n<Directory @DIR@>\nRequire ip 10.0.0.0/8\n</Directory>", nil},
+		{"inner restricts", "<Directory @DIR@/app>\nRequire ip 10.0.0.0/8\n</Directory>\n<Directory @DIR@>\nRequire all granted\n</Directory>", [][]string{{"Require ip 10.0.0.0/8"}}},
+		{"all lines of the longest", "<Directory @DIR@/app>\nRequire all granted\nRequire valid-user\n</Directory>", [][]string{{"Require all granted", "Require valid-user"}}},
+		{"inside RequireAny", "<Directory @DIR@/app>\n<RequireAny>\nRequire ip 10.0.0.0/8\nRequire host example.org\n</RequireAny>\n</Directory>",
+			[][]string{{"<RequireAny>", "    Require ip 10.0.0.0/8", "    Require host example.org", "</RequireAny>"}}},
+		{"legacy deny", "<Directory @DIR@/app>\nOrder deny,allow\nDeny from all\nAllow from 10.0.0.0/8\n</Directory>", [][]string{{"Order deny,allow", "Deny from all", "Allow from 10.0.0.0/8"}}},
+		{"basic auth over a grant", "<Directory @DIR@>\nRequire all granted\n</Directory>\n<Directory @DIR@/app>\nAuthType Basic\nAuthName \"Staff only\"\nAuthUserFile @DIR@/htpasswd\nRequire valid-user\n</Directory>",
+			[][]string{{"AuthType Basic", "AuthName \"Staff only\"", "AuthUserFile @DIR@/htpasswd", "Require valid-user"}}},
+		{"files of the script", "<Directory @DIR@/app>\nRequire all denied\n<Files wsgi.py>\nRequire ip 127.0.0.1\n</Files>\n</Directory>", [][]string{{"Require ip 127.0.0.1"}}},
+		{"files of another name", "<Directory @DIR@/app>\nRequire all granted\n<Files other.py>\nRequire ip 127.0.0.1\n</Files>\n</Directory>", nil},
+		{"files denied", "<Directory @DIR@/app>\n<Files wsgi.py>\nRequire all denied\n</Files>\n</Directory>", [][]string{{"Require all denied"}}},
+		{"other directory", "<Directory /srv/other>\nRequire ip 10.0.0.0/8\n</Directory>", nil},
+		{"location", "<Location />\nRequire ip 10.0.0.0/8\n</Location>", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			conf := appHead + "LoadModule access_compat_module /usr/lib/apache2/modules/mod_access_compat.so\n<VirtualHost *:80>\nServerName x.example\nWSGIDaemonProcess a home=@DIR@/app\nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n" + c.body + "\n</VirtualHost>\n"
-			_, _, diags, dir := planText(t, conf, map[string]string{"app/wsgi.py": ""})
-			var got []string
+			sp, _, diags, dir := planText(t, conf, map[string]string{"app/wsgi.py": "", "htpasswd": ""})
+			s := onlyApp(t, sp, diags)
 			for _, d := range diags {
-				if strings.Contains(d.Summary, want) {
-					got = append(got, strings.TrimPrefix(d.Error(), dir+"/"))
+				if d.Code == translate.CodeApp {
+					t.Errorf("warned: %s", d.Error())
 				}
 			}
-			switch {
-			case c.line == 0 && len(got) > 0:
-				t.Errorf("warned: %s", strings.Join(got, "\n"))
-			case c.line > 0 && (len(got) != 1 || !strings.HasPrefix(got[0], fmt.Sprintf("httpd.conf:%d:", c.line))):
-				t.Errorf("warnings %q; want one at line %d", got, c.line)
+			var got [][]string
+			for _, a := range s.App.Access {
+				got = append(got, a.Lines)
+				if a.Open != "Location /" {
+					t.Errorf("carried in <%s>, want <Location />", a.Open)
+				}
+			}
+			var want [][]string
+			for _, w := range c.want {
+				var lines []string
+				for _, l := range w {
+					lines = append(lines, strings.ReplaceAll(l, "@DIR@", dir))
+				}
+				want = append(want, lines)
+			}
+			if !slices.EqualFunc(got, want, slices.Equal) {
+				t.Errorf("carried %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// planTextWith is planText with planner options.
+func planTextWith(t testing.TB, conf string, files map[string]string, opts translate.Options) (*spec.Spec, apacheconf.Diagnostics, string) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(conf, "@DIR@", dir)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sp, _, diags := planConf(t, path, opts)
+	return sp, diags, dir
+}
+
+// TestAppScriptAliasMatchRoutes proxies what a WSGIScriptAliasMatch matches by
+// the same expression, with the literal path it starts with as the
+// mount point; a script chosen by $N moves with the debian base only.
+func TestAppScriptAliasMatchRoutes(t *testing.T) {
+	cases := []struct {
+		re, script string
+		base       spec.Base
+		mount      string
+		refused    bool
+	}{
+		{"^/app", "@DIR@/app/wsgi.py", spec.BaseExpress, "/app", false},
+		{"^/api/v[0-9]+", "@DIR@/app/wsgi.py", spec.BaseDebian, "/api", false},
+		{"^/a/b|^/c", "@DIR@/app/wsgi.py", spec.BaseDebian, "/", false},
+		{"^/files\\.d/x?", "@DIR@/app/wsgi.py", spec.BaseDebian, "/files.d", false},
+		{"^/([^/]+)", "@DIR@/app/$1.wsgi", spec.BaseDebian, "/", false},
+		{"^/([^/]+)", "@DIR@/app/$1.wsgi", spec.BaseExpress, "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.re+" "+string(c.base), func(t *testing.T) {
+			conf := appHead + "WSGIDaemonProcess a home=@DIR@/app\nWSGIProcessGroup a\nWSGIScriptAliasMatch " + c.re + " " + c.script + "\n"
+			sp, diags, dir := planTextWith(t, conf, map[string]string{"app/wsgi.py": ""}, translate.Options{Base: c.base})
+			if c.refused {
+				if !diags.HasErrors() {
+					t.Fatalf("planned, want refused: %v", diags)
+				}
+				return
+			}
+			s := onlyApp(t, sp, diags)
+			if s.App.MountMatch != c.re || s.App.MountPoint != c.mount {
+				t.Errorf("mount %q match %q, want %q %q", s.App.MountPoint, s.App.MountMatch, c.mount, c.re)
+			}
+			if len(s.Front) != 1 || s.Front[0].Directive != "ProxyPassMatch" || s.Front[0].Path != c.re || s.Front[0].URL != "http://127.0.0.1:8000" {
+				t.Errorf("routes %+v, want one ProxyPassMatch %s http://127.0.0.1:8000", s.Front, c.re)
+			}
+			if s.Build.Context != dir+"/app" {
+				t.Errorf("build context %s, want %s/app", s.Build.Context, dir)
+			}
+		})
+	}
+}
+
+// TestAppFilesOfDirectory carries a <Files> over a directory of scripts
+// (WSGIScriptAlias to a directory) as a <LocationMatch> of the URLs of
+// that name, followed by PATH_INFO, and warns of one it cannot write so.
+func TestAppFilesOfDirectory(t *testing.T) {
+	conf := appHead + "<Directory />\nRequire all denied\n</Directory>\nWSGIDaemonProcess a\nWSGIProcessGroup a\nWSGIScriptAlias /tools/ @DIR@/tools/\n<Directory @DIR@/tools>\nRequire ip 127.0.0.1\n<Files \"old-*.wsgi\">\nRequire all denied\n</Files>\n<FilesMatch \"^legacy-\">\nRequire ip 10.0.0.0/8\n</FilesMatch>\n<FilesMatch \"(a|b)\\.wsgi$\">\nRequire all denied\n</FilesMatch>\n</Directory>\n"
+	sp, diags, _ := planTextWith(t, conf, map[string]string{"tools/x.wsgi": ""}, translate.Options{Base: spec.BaseDebian})
+	s := onlyApp(t, sp, diags)
+	var got []string
+	for _, a := range s.App.Access {
+		got = append(got, a.Open+": "+strings.Join(a.Lines, "; "))
+	}
+	want := []string{
+		"Location /tools/: Require ip 127.0.0.1",
+		`LocationMatch "^/tools/(?:.*/)?old-[^/]*\\.wsgi(?:/|$)": Require all denied`,
+		`LocationMatch ^/tools/(?:.*/)?legacy-[^/]*(?:/|$): Require ip 10.0.0.0/8`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("carried\n\t%s\nwant\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+	}
+	warned := false
+	for _, d := range diags {
+		warned = warned || d.Code == translate.CodeApp && strings.Contains(d.Summary, `(a|b)\.wsgi$`) && d.Pos().Line == 18
+	}
+	if !warned {
+		t.Errorf("no warning at line 18 for the FilesMatch it cannot carry: %v", diags)
+	}
+}
+
+// TestAppEnvvars gives the application's container what the envvars file
+// did to httpd's environment, lang= winning over the file's LANG.
+func TestAppEnvvars(t *testing.T) {
+	conf := appHead + "WSGIDaemonProcess a home=@DIR@/app lang=C.UTF-8\nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n"
+	ev := &translate.Envvars{File: "/etc/apache2/envvars", Set: map[string]string{"LANG": "C", "APACHE_RUN_USER": "www-data", "DJANGO_SETTINGS_MODULE": "site.settings"}, Unset: []string{"HOME"}}
+	sp, diags, _ := planTextWith(t, conf, map[string]string{"app/wsgi.py": ""}, translate.Options{Base: spec.BaseDebian, Envvars: ev})
+	s := onlyApp(t, sp, diags)
+	var got []string
+	for _, e := range s.Env {
+		got = append(got, e.Name+"="+e.Value)
+	}
+	if want := []string{"APACHE_RUN_USER=www-data", "DJANGO_SETTINGS_MODULE=site.settings", "LANG=C.UTF-8"}; !slices.Equal(got, want) {
+		t.Errorf("environment %q, want %q", got, want)
+	}
+	if !slices.Equal(s.App.UnsetEnv, []string{"HOME"}) {
+		t.Errorf("unset %q, want HOME", s.App.UnsetEnv)
+	}
+}
+
+// TestAppMounts serves a group's further script aliases from its one
+// container with the debian base (each proxied where it was), and
+// reports them with express, which mounts one script.
+func TestAppMounts(t *testing.T) {
+	conf := appHead + "<VirtualHost *:80>\nServerName x.example\nWSGIDaemonProcess a home=@DIR@/app\nWSGIProcessGroup a\nWSGIScriptAlias /api @DIR@/app/api.wsgi\nWSGIScriptAlias /admin @DIR@/app/admin.wsgi application-group=admin\nWSGIScriptAliasMatch ^/v[0-9]+/ @DIR@/app/api.wsgi\n</VirtualHost>\n"
+	files := map[string]string{"app/api.wsgi": "", "app/admin.wsgi": ""}
+	sp, diags, dir := planTextWith(t, conf, files, translate.Options{Base: spec.BaseDebian})
+	s := onlyApp(t, sp, diags)
+	var mounts, routes []string
+	for _, m := range s.App.Mounts {
+		mounts = append(mounts, m.MountPoint+" "+m.MountMatch+" "+strings.TrimPrefix(m.Script, dir)+" "+m.ApplicationGroup)
+	}
+	for _, r := range s.Front {
+		routes = append(routes, r.Directive+" "+r.Path+" "+r.URL)
+	}
+	if want := []string{"/admin  /app/admin.wsgi admin", "/ ^/v[0-9]+/ /app/api.wsgi %{RESOURCE}"}; !slices.Equal(mounts, want) {
+		t.Errorf("mounts %q, want %q", mounts, want)
+	}
+	if want := []string{"ProxyPass /api http://127.0.0.1:8000/api", "ProxyPass /admin http://127.0.0.1:8000/admin", "ProxyPassMatch ^/v[0-9]+/ http://127.0.0.1:8000"}; !slices.Equal(routes, want) {
+		t.Errorf("routes %q, want %q", routes, want)
+	}
+	sp, _, _ = planTextWith(t, conf, files, translate.Options{Base: spec.BaseExpress})
+	for _, s := range sp.Services {
+		if s.App != nil && len(s.App.Mounts) > 0 {
+			t.Errorf("express mounts %v, want none", s.App.Mounts)
+		}
 	}
 }

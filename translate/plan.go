@@ -54,6 +54,18 @@ type Options struct {
 	// AppPort is the first loopback port tried for the applications'
 	// containers (8000 when zero).
 	AppPort int
+	// Envvars is what the envvars file apache2ctl sources before httpd
+	// (--envvars) does to httpd's environment, which mod_wsgi's daemon
+	// processes inherit: the variables it exports (set or changed) and
+	// those it unsets. An application's container gets the same.
+	Envvars *Envvars
+}
+
+// Envvars is the effect of an envvars file on the environment.
+type Envvars struct {
+	File  string
+	Set   map[string]string
+	Unset []string
 }
 
 // Diagnostic codes of the planner.
@@ -83,9 +95,13 @@ type planner struct {
 	apps         map[string]apacheconf.Position // groups that serve a WSGI application
 	scopes       []*appScope                    // the main server and virtual hosts, for the apps
 	daemonIndex  map[string]*daemon             // the daemons by name, made by daemonNamed
-	diags        apacheconf.Diagnostics
-	report       spec.Report
-	lintOnly     bool // planning for Lint: no hashes, no report (plan)
+	// accessOf and accessOrder are the <Directory> and <Files> sections
+	// (addAccessSection), by node and in the order httpd read them.
+	accessOf    map[*apacheconf.Node]*accessSection
+	accessOrder []*accessSection
+	diags       apacheconf.Diagnostics
+	report      spec.Report
+	lintOnly    bool // planning for Lint: no hashes, no report (plan)
 	// lint, when set, is filled by the planner's walk with what lint's own
 	// checks read (Lint).
 	lint *linter
@@ -306,6 +322,8 @@ func (p *planner) collect(l *linter) {
 		switch {
 		case isSection && n.Is("VirtualHost"):
 			// Made above, for the directives inside.
+		case isSection && (n.Is("Directory") || n.Is("DirectoryMatch") || n.Is("Files") || n.Is("FilesMatch")):
+			p.addAccessSection(n, ancestors[:depth], scope)
 		case n.Is("ServerName"):
 			if w := split(n); len(w) > 0 {
 				if cur != nil {
@@ -370,8 +388,6 @@ func (p *planner) collect(l *linter) {
 			if len(split(n)) > 0 {
 				p.addSetting(n, n.ArgText(), section, scope)
 			}
-		case !isSection && section != nil && (n.Is("Require") || n.Is("Allow") || n.Is("Deny")):
-			p.addAccess(n, ancestors[:depth], split(n), scope)
 		case (n.Is("User") || n.Is("Group")) && scope == main && section == nil:
 			p.addAccount(n, split(n))
 		case n.Is("WSGIProcessGroup"), n.Is("WSGIApplicationGroup"), n.Is("WSGICallableObject"), n.Is("WSGIPassAuthorization"):

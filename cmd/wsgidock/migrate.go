@@ -100,6 +100,9 @@ func (c *planFlags) plan(stderr io.Writer) (*apacheconf.Tree, *spec.Spec, *spec.
 	}
 	popts := translate.Options{Project: c.Project, FS: opts.FS, LookupEnv: lookup,
 		Base: spec.Base(c.Base), BaseImage: c.BaseImage, AppPort: c.AppPort}
+	if popts.Envvars, err = c.envvarsEffect(); err != nil {
+		return nil, nil, nil, err
+	}
 	if popts.Evaluate, err = c.evaluator(&c.readFlags); err != nil {
 		return nil, nil, nil, err
 	}
@@ -144,6 +147,47 @@ func (c *readFlags) daemonEnv() ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// envvarsEffect is what the --envvars file does to the environment
+// apache2ctl starts httpd with, which the applications' daemon processes
+// see: the variables it exports with a value other than the one they had,
+// and those it unsets. Nil without --envvars.
+func (c *readFlags) envvarsEffect() (*translate.Envvars, error) {
+	if c.Envvars == "" {
+		return nil, nil
+	}
+	env := os.Environ()
+	if os.Getenv("APACHE_CONFDIR") == "" {
+		env = append(env, "APACHE_CONFDIR="+dirOf(c.Envvars))
+	}
+	vars, err := envvars.Read(c.Envvars, env)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, msg: "reading --envvars: " + err.Error()}
+	}
+	before := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		before[k] = v
+	}
+	e := &translate.Envvars{File: c.Envvars, Set: map[string]string{}}
+	for k, v := range vars {
+		if old, ok := before[k]; (!ok || old != v) && !shellOwn[k] {
+			e.Set[k] = v
+		}
+	}
+	for k := range before {
+		if _, ok := vars[k]; !ok && !shellOwn[k] {
+			e.Unset = append(e.Unset, k)
+		}
+	}
+	sort.Strings(e.Unset)
+	return e, nil
+}
+
+// shellOwn are the variables a shell keeps itself, which say where and
+// how the shell that read the envvars file ran, not what the file set.
+var shellOwn = map[string]bool{"PWD": true, "OLDPWD": true, "SHLVL": true, "_": true, "PPID": true,
+	"UID": true, "EUID": true, "GID": true, "IFS": true, "OPTIND": true, "PS1": true, "PS2": true, "PS4": true}
 
 func hasKey(m map[string]string, k string) bool {
 	_, ok := m[k]

@@ -1,6 +1,11 @@
 package spec
 
-import "github.com/wsgidock/wsgidock/apacheconf"
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/wsgidock/wsgidock/apacheconf"
+)
 
 // Label wsgidock puts on every image it builds: the hash of the build's
 // inputs, so that a later run rebuilds only when they changed.
@@ -27,8 +32,13 @@ const (
 type App struct {
 	// Script is the WSGI script file (WSGIScriptAlias's second argument).
 	Script string `json:"script"`
-	// MountPoint is the URL path the application is mounted at.
+	// MountPoint is the URL path the application is mounted at; for a
+	// WSGIScriptAliasMatch, the literal path its expression starts with.
 	MountPoint string `json:"mountPoint"`
+	// MountMatch is the expression of a WSGIScriptAliasMatch, whose
+	// matched text is SCRIPT_NAME: the front end proxies what it matches
+	// and the container's httpd mounts the script with it again.
+	MountMatch string `json:"mountMatch,omitempty"`
 	// Callable is the WSGICallableObject ("application" by default).
 	Callable string `json:"callable"`
 	// ProcessGroup and ApplicationGroup are the groups the script runs in,
@@ -81,6 +91,56 @@ type App struct {
 	// script alias): ProxyPass PATH ! before the application's ProxyPass,
 	// at the route of the same Source.
 	Excluded []Alias `json:"excluded,omitempty"`
+	// Access is the access control of the <Directory> and <Files>
+	// sections that governed the application's files under mod_wsgi,
+	// which the front end applies to the proxied requests instead.
+	Access []AccessSection `json:"access,omitempty"`
+	// Mounts are the further script aliases of the same daemon group
+	// that the container's httpd mounts too (the debian base).
+	Mounts []Mount `json:"mounts,omitempty"`
+	// UnsetEnv are variables of the container's environment that httpd's
+	// had not (the envvars file unset them): the start script unsets them
+	// before it starts the server.
+	UnsetEnv []string `json:"unsetEnv,omitempty"`
+}
+
+// Mount is one further script alias of an application's daemon group.
+type Mount struct {
+	Script           string              `json:"script"`
+	MountPoint       string              `json:"mountPoint"`
+	MountMatch       string              `json:"mountMatch,omitempty"`
+	Callable         string              `json:"callable"`
+	ApplicationGroup string              `json:"applicationGroup"`
+	Source           apacheconf.Position `json:"source"`
+}
+
+// AccessSection is the access control of one <Directory> or <Files>
+// section of the front end, for a <Location> of the application's URLs.
+type AccessSection struct {
+	// Open is the <Location> or <LocationMatch> line without its
+	// brackets: `Location /app`.
+	Open string `json:"open"`
+	// Lines are the directives, as httpd read them.
+	Lines []string `json:"lines"`
+	// From is the section; Before the line of the front end the
+	// <Location> goes before (the virtual host's first).
+	From   apacheconf.Position `json:"from"`
+	Before apacheconf.Position `json:"before"`
+}
+
+// ScriptDir is the directory that holds the application's scripts: the
+// script's, that of the text before the first $N of a
+// WSGIScriptAliasMatch's script, or the directory a script alias names
+// (written with a trailing slash).
+func (a *App) ScriptDir() string {
+	script := a.Script
+	if i := strings.IndexByte(script, '$'); i >= 0 && a.MountMatch != "" {
+		return filepath.Dir(script[:i] + "x")
+	}
+	if strings.HasSuffix(script, "/") {
+		return filepath.Clean(script)
+	}
+	return filepath.Dir(script)
 }
 
 // RequestEnv is one SetEnv (or UnsetEnv when Unset) for an app's
@@ -132,6 +192,10 @@ type Requirements struct {
 	// Pinned is the generated requirements.txt for "python-home".
 	Pinned []string `json:"pinned,omitempty"`
 }
+
+// ExpressConfPath is where the express base's image has the httpd
+// configuration it adds to mod_wsgi-express's (--include-file).
+const ExpressConfPath = "/etc/wsgidock/express.conf"
 
 // The request headers the rewritten front end sends an app's container
 // the user it authenticated in, and how; the container's httpd takes them

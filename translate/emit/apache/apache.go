@@ -42,6 +42,13 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 		proxy bool
 	}
 	targets := map[apacheconf.Position]target{}
+	// access are the <Location> sections of the applications' access
+	// control, by the line they go before.
+	type accessOf struct {
+		svc *spec.Service
+		sec spec.AccessSection
+	}
+	access := map[apacheconf.Position][]accessOf{}
 	key := func(p apacheconf.Position) apacheconf.Position {
 		return apacheconf.Position{Filename: p.Filename, Line: p.Line}
 	}
@@ -54,6 +61,9 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 			// Each script alias the container serves (one for each
 			// virtual host) gets the proxy directives of its routes.
 			targets[key(s.App.Directives[0])] = target{svc: s, proxy: true}
+			for _, a := range s.App.Access {
+				access[key(a.Before)] = append(access[key(a.Before)], accessOf{s, a})
+			}
 			for _, r := range s.Front {
 				targets[key(r.Source)] = target{svc: s, proxy: true}
 			}
@@ -74,6 +84,22 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 		walk = func(ns []*apacheconf.Node) error {
 			for _, n := range ns {
 				walk(n.Children)
+				if as := access[key(n.Pos())]; len(as) > 0 && n.Active {
+					ed := editors[f.Name]
+					if ed == nil {
+						ed = apacheconf.NewEditor(f)
+						editors[f.Name] = ed
+						order = append(order, f.Name)
+					}
+					var text strings.Builder
+					for _, a := range as {
+						text.WriteString(accessLines(f.Src, n, a.svc, a.sec))
+					}
+					if err := ed.InsertBefore(n, text.String()); err != nil {
+						return err
+					}
+					delete(access, key(n.Pos()))
+				}
 				t, ok := targets[key(n.Pos())]
 				if !ok || !n.Active || t.what != "" && !n.Is(t.what) || found[key(n.Pos())] {
 					continue
@@ -121,6 +147,9 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 		}
 	}
 	var missing []string
+	for p := range access {
+		missing = append(missing, p.String())
+	}
 	for p := range targets {
 		if !found[p] {
 			missing = append(missing, p.String())
@@ -180,6 +209,13 @@ func proxyLines(src string, n *apacheconf.Node, s *spec.Service) string {
 	// client wrote it (REQUEST_URI unchanged, %7E not made ~) and decodes
 	// it itself, as the front end's mod_wsgi did.
 	for _, r := range routes {
+		if r.Directive == "ProxyPassMatch" {
+			// The expression as httpd matched it for WSGIScriptAliasMatch,
+			// against the decoded path; the backend gets the whole path.
+			fmt.Fprintf(b, "%sProxyPassMatch %s %s nocanon\n", indent, quote(r.Path), quote(r.URL))
+			fmt.Fprintf(b, "%sProxyPassReverse / %s\n", indent, quote(r.URL+"/"))
+			continue
+		}
 		fmt.Fprintf(b, "%sProxyPass %s %s nocanon\n", indent, quote(r.Path), quote(r.URL))
 		fmt.Fprintf(b, "%sProxyPassReverse %s %s\n", indent, quote(r.Path), quote(r.URL))
 	}
@@ -195,6 +231,35 @@ func proxyLines(src string, n *apacheconf.Node, s *spec.Service) string {
 	fmt.Fprintf(b, "%sRequestHeader set %s \"expr=%%{REMOTE_USER}\"\n", indent, spec.HeaderRemoteUser)
 	fmt.Fprintf(b, "%sRequestHeader set %s \"expr=%%{AUTH_TYPE}\"\n", indent, spec.HeaderAuthType)
 	return b.String()
+}
+
+// accessLines is the <Location> section that carries the access control
+// of one of an application's <Directory> and <Files> sections, indented
+// as the line it goes before.
+func accessLines(src string, n *apacheconf.Node, s *spec.Service, a spec.AccessSection) string {
+	indent := indentOf(src, n)
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "%s#%saccess control for %s of the section at %s, which governed these requests under mod_wsgi\n", indent, Marker, s.Name, a.From)
+	fmt.Fprintf(b, "%s<%s>\n", indent, a.Open)
+	for _, l := range a.Lines {
+		fmt.Fprintf(b, "%s    %s\n", indent, l)
+	}
+	fmt.Fprintf(b, "%s</%s>\n", indent, strings.Fields(a.Open)[0])
+	return b.String()
+}
+
+// indentOf is the white space that starts n's line, or "" when n does
+// not start its line.
+func indentOf(src string, n *apacheconf.Node) string {
+	start := strings.LastIndexByte(src[:n.Offset], '\n') + 1
+	i := start
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i != n.Offset {
+		return ""
+	}
+	return src[start:i]
 }
 
 // quote writes an argument so that ap_getword_conf reads it back as is.

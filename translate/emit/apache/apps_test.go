@@ -154,8 +154,9 @@ func commentedLines(n *apacheconf.Node, line int, out map[int]bool) {
 	}
 }
 
-// TestRewriteScriptAliasMatch proxies an application mounted with the
-// prefix form of WSGIScriptAliasMatch.
+// TestRewriteScriptAliasMatch proxies what a WSGIScriptAliasMatch
+// matched, by the same expression (^/shop matches /shopping too, as
+// httpd's does).
 func TestRewriteScriptAliasMatch(t *testing.T) {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "httpd.conf")
@@ -176,7 +177,7 @@ func TestRewriteScriptAliasMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := string(files[0].Data)
-	for _, want := range []string{"ProxyPass /shop http://127.0.0.1:8000/shop nocanon\n", "#" + apache.Marker + "WSGIScriptAliasMatch ^/shop"} {
+	for _, want := range []string{"ProxyPassMatch ^/shop http://127.0.0.1:8000 nocanon\n", "ProxyPassReverse / http://127.0.0.1:8000/\n", "#" + apache.Marker + "WSGIScriptAliasMatch ^/shop"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rewritten config lacks %q:\n%s", want, got)
 		}

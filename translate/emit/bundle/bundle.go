@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -27,10 +26,13 @@ const ModWSGIVersion = "6.0.5"
 
 // Paths inside the image.
 const (
-	StartPath        = "/usr/local/bin/wsgidock-start"
-	BuildPath        = "/usr/local/bin/wsgidock-build"
-	ShellPath        = "/usr/local/bin/wsgidock-shell"
-	HTTPDConfPath    = "/etc/wsgidock/httpd.conf"
+	StartPath     = "/usr/local/bin/wsgidock-start"
+	BuildPath     = "/usr/local/bin/wsgidock-build"
+	ShellPath     = "/usr/local/bin/wsgidock-shell"
+	HTTPDConfPath = "/etc/wsgidock/httpd.conf"
+	// ExpressConfPath is the httpd configuration the express base adds
+	// to mod_wsgi-express's own (--include-file).
+	ExpressConfPath  = spec.ExpressConfPath
 	RequirementsPath = "/etc/wsgidock/requirements.txt"
 	// HooksDir is where the action hooks are, relative to the source tree,
 	// as in the seed's mod_wsgi-docker.
@@ -77,6 +79,8 @@ func App(s *spec.Service) ([]File, error) {
 	var extra []File
 	if s.Build.Base == spec.BaseDebian {
 		extra = append(extra, File{Name: path.Join(dir, "httpd.conf"), Data: []byte(HTTPDConf(s))})
+	} else {
+		extra = append(extra, File{Name: path.Join(dir, "express.conf"), Data: []byte(ExpressConf(s))})
 	}
 	if s.Build.Requirements.Kind == "python-home" {
 		extra = append(extra, File{Name: path.Join(dir, "requirements.txt"), Data: []byte(strings.Join(s.Build.Requirements.Pinned, "\n") + "\n")})
@@ -101,6 +105,8 @@ func Embedded(s *spec.Service) map[string]string {
 	}
 	if s.Build.Base == spec.BaseDebian {
 		m[HTTPDConfPath] = path.Join(dir, "httpd.conf")
+	} else {
+		m[ExpressConfPath] = path.Join(dir, "express.conf")
 	}
 	if s.Build.Requirements.Kind == "python-home" {
 		m[RequirementsPath] = path.Join(dir, "requirements.txt")
@@ -317,6 +323,14 @@ while read -r _ dest gw _; do
 	fi
 done </proc/net/route
 `)
+	// The environment the server starts with is the one httpd had on the
+	// server: not this script's own variable nor the cd's OLDPWD, nor what
+	// envvars unset.
+	b.WriteString("\nunset WSGIDOCK_APP OLDPWD")
+	for _, k := range s.App.UnsetEnv {
+		b.WriteString(" " + sh(k))
+	}
+	b.WriteString("\n")
 	if s.Build.Base == spec.BaseDebian {
 		b.WriteString(`
 # The debian image runs the distribution's apache2 with the generated
@@ -349,6 +363,9 @@ trust=()
 if [ -n "$gateway" ]; then
 	trust=(--trust-proxy "$gateway")
 fi
+# express.conf trusts the user the front end authenticated from it alone;
+# with no gateway, from nobody.
+export WSGIDOCK_TRUSTED_PROXY=${gateway:-255.255.255.255}
 exec mod_wsgi-express start-server --log-to-terminal --startup-log --port 80 "${trust[@]}" "$@"
 `)
 	}
@@ -442,28 +459,13 @@ func HTTPDConf(s *spec.Service) string {
 	b.WriteString("WSGIRestrictEmbedded On\nWSGISocketPrefix /tmp/wsgi\n")
 	b.WriteString("WSGITrustedProxyHeaders X-Forwarded-For X-Forwarded-Port X-Forwarded-Proto\n")
 	b.WriteString("<IfDefine WSGIDOCK_TRUSTED_PROXY>\n    WSGITrustedProxies ${WSGIDOCK_TRUSTED_PROXY}\n")
-	// The user the front end authenticated, from the gateway only (not
-	// by mod_rewrite, which would add SCRIPT_URL and SCRIPT_URI to every
-	// request's environ).
-	for _, h := range []struct{ header, env string }{{spec.HeaderRemoteUser, "REMOTE_USER"}, {spec.HeaderAuthType, "AUTH_TYPE"}} {
-		fmt.Fprintf(b, "    SetEnvIfExpr \"-R '${WSGIDOCK_TRUSTED_PROXY}' && req('%s') =~ /(.+)/\" %s=$1\n", h.header, h.env)
-	}
+	userFromProxy(b, "    ")
 	b.WriteString("</IfDefine>\n")
 	fmt.Fprintf(b, "RequestHeader unset %s\nRequestHeader unset %s\n", spec.HeaderRemoteUser, spec.HeaderAuthType)
 	if app.PassAuthorization {
 		b.WriteString("WSGIPassAuthorization On\n")
 	}
-	for _, e := range app.RequestEnv {
-		line := "SetEnv " + quoteConf(e.Name) + " " + quoteConf(e.Value)
-		if e.Unset {
-			line = "UnsetEnv " + quoteConf(e.Name)
-		}
-		if e.Location != "" {
-			fmt.Fprintf(b, "<Location %s>\n    %s\n</Location>\n", quoteConf(e.Location), line)
-		} else {
-			b.WriteString(line + "\n")
-		}
-	}
+	requestEnv(b, app, false)
 	opts := append([]string{}, app.DaemonOptions...)
 	opts = append(opts, "user="+app.User, "group="+app.Group)
 	fmt.Fprintf(b, "WSGIDaemonProcess %s %s\n", quoteConf(app.ProcessGroup), strings.Join(opts, " "))
@@ -474,8 +476,74 @@ func HTTPDConf(s *spec.Service) string {
 		fmt.Fprintf(b, "Alias %s %s\n", quoteConf(a.URL), quoteConf(a.Path))
 		fmt.Fprintf(b, "<Directory %s>\n    Require all granted\n</Directory>\n", quoteConf(strings.TrimSuffix(a.Path, "/")))
 	}
-	fmt.Fprintf(b, "WSGIScriptAlias %s %s\n", quoteConf(app.MountPoint), quoteConf(app.Script))
-	fmt.Fprintf(b, "<Directory %s>\n    Require all granted\n</Directory>\n", quoteConf(filepath.Dir(app.Script)))
+	if app.MountMatch != "" {
+		fmt.Fprintf(b, "WSGIScriptAliasMatch %s %s\n", quoteConf(app.MountMatch), quoteConf(app.Script))
+	} else {
+		fmt.Fprintf(b, "WSGIScriptAlias %s %s\n", quoteConf(app.MountPoint), quoteConf(app.Script))
+	}
+	fmt.Fprintf(b, "<Directory %s>\n    Require all granted\n</Directory>\n", quoteConf(app.ScriptDir()))
+	// The group's further scripts, each as the front end mounted it.
+	for _, m := range app.Mounts {
+		alias := "WSGIScriptAlias " + quoteConf(m.MountPoint)
+		if m.MountMatch != "" {
+			alias = "WSGIScriptAliasMatch " + quoteConf(m.MountMatch)
+		}
+		fmt.Fprintf(b, "%s %s application-group=%s callable-object=%s\n", alias, quoteConf(m.Script), quoteConf(m.ApplicationGroup), quoteConf(m.Callable))
+		if d := (&spec.App{Script: m.Script, MountMatch: m.MountMatch}).ScriptDir(); d != app.ScriptDir() {
+			fmt.Fprintf(b, "<Directory %s>\n    Require all granted\n</Directory>\n", quoteConf(d))
+		}
+	}
+	return b.String()
+}
+
+// userFromProxy writes the lines that give the application the user the
+// front end authenticated (REMOTE_USER, AUTH_TYPE, sent as request
+// headers), from the trusted proxy only, whose address is the
+// configuration variable WSGIDOCK_TRUSTED_PROXY. Not by mod_rewrite,
+// which would add SCRIPT_URL and SCRIPT_URI to every request's environ.
+func userFromProxy(b *strings.Builder, indent string) {
+	for _, h := range []struct{ header, env string }{{spec.HeaderRemoteUser, "REMOTE_USER"}, {spec.HeaderAuthType, "AUTH_TYPE"}} {
+		fmt.Fprintf(b, "%sSetEnvIfExpr \"-R '${WSGIDOCK_TRUSTED_PROXY}' && req('%s') =~ /(.+)/\" %s=$1\n", indent, h.header, h.env)
+	}
+}
+
+// requestEnv writes the SetEnv and UnsetEnv of the application's
+// requests; with expressSet, those express sets itself (--setenv) are
+// left out.
+func requestEnv(b *strings.Builder, app *spec.App, expressSet bool) {
+	for _, e := range app.RequestEnv {
+		line := "SetEnv " + quoteConf(e.Name) + " " + quoteConf(e.Value)
+		if e.Unset {
+			line = "UnsetEnv " + quoteConf(e.Name)
+		} else if expressSet && e.Location == "" {
+			continue
+		}
+		if e.Location != "" {
+			fmt.Fprintf(b, "<Location %s>\n    %s\n</Location>\n", quoteConf(e.Location), line)
+		} else {
+			b.WriteString(line + "\n")
+		}
+	}
+}
+
+// ExpressConf is what the express base adds to the configuration
+// mod_wsgi-express generates: what the debian base's httpd.conf has
+// beyond the daemon group and the mount, for which express has no flag.
+func ExpressConf(s *spec.Service) string {
+	app := s.App
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "# Added to mod_wsgi-express's configuration of %s (--include-file),\n", oneLine(s.Name))
+	b.WriteString("# generated by wsgidock. The start script exports WSGIDOCK_TRUSTED_PROXY\n")
+	b.WriteString("# (the bridge's gateway, which the front end's requests come from).\n")
+	for _, m := range []string{"env", "headers", "setenvif"} {
+		fmt.Fprintf(b, "<IfModule !%[1]s_module>\n    LoadModule %[1]s_module /usr/lib/apache2/modules/mod_%[1]s.so\n</IfModule>\n", m)
+	}
+	userFromProxy(b, "")
+	fmt.Fprintf(b, "RequestHeader unset %s\nRequestHeader unset %s\n", spec.HeaderRemoteUser, spec.HeaderAuthType)
+	if app.PassAuthorization {
+		b.WriteString("WSGIPassAuthorization On\n")
+	}
+	requestEnv(b, app, true)
 	return b.String()
 }
 

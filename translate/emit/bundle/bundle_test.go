@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,6 +17,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
+	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
 	"github.com/wsgidock/wsgidock/translate"
 	"github.com/wsgidock/wsgidock/translate/emit/bundle"
 	"github.com/wsgidock/wsgidock/translate/emit/internal/golden"
@@ -258,5 +260,37 @@ func TestSpecJSONKeepsBuild(t *testing.T) {
 	}
 	if back.Services[0].Build == nil || back.Services[0].Build.Base != spec.BaseDebian || back.Services[0].App.Script == "" {
 		t.Errorf("round trip lost the build: %+v", back.Services[0].Build)
+	}
+}
+
+// TestExpressConfAccepted checks, with the real httpd, the configuration
+// the express base adds to mod_wsgi-express's: the user from the trusted
+// proxy, the headers taken away, WSGIPassAuthorization, UnsetEnv and a
+// <Location>'s SetEnv.
+func TestExpressConfAccepted(t *testing.T) {
+	sp, dir := planFixture(t, "hello", spec.BaseExpress)
+	s := sp.Services[0]
+	s.App.PassAuthorization = true
+	s.App.RequestEnv = append(s.App.RequestEnv, spec.RequestEnv{Name: "APP_GONE", Unset: true}, spec.RequestEnv{Name: "APP_PART", Value: "a b", Location: "/part"})
+	conf := bundle.ExpressConf(s)
+	for _, want := range []string{"REMOTE_USER=$1", "AUTH_TYPE=$1", "RequestHeader unset " + spec.HeaderRemoteUser, "WSGIPassAuthorization On", "UnsetEnv APP_GONE", "<Location /part>\n    SetEnv APP_PART \"a b\"\n</Location>"} {
+		if !strings.Contains(conf, want) {
+			t.Errorf("express.conf lacks %q:\n%s", want, conf)
+		}
+	}
+	if !slices.Contains(s.App.ExpressArgs, spec.ExpressConfPath) {
+		t.Errorf("express arguments %q do not include %s", s.App.ExpressArgs, spec.ExpressConfPath)
+	}
+	inc := filepath.Join(dir, "express.conf")
+	main := filepath.Join(dir, "main.conf")
+	if err := os.WriteFile(inc, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(main, []byte(httpdtest.LoadModule("mpm_event_module")+"\n"+httpdtest.LoadModule("authz_core_module")+"\n"+httpdtest.LoadModule("wsgi_module")+
+		"\nServerName localhost\nErrorLog /dev/null\nInclude "+inc+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := httpdtest.Run(t, []string{"WSGIDOCK_TRUSTED_PROXY=172.17.0.1"}, "-f", main); !res.OK {
+		t.Fatalf("httpd refuses express.conf:\n%s\n%s", res.Stderr, conf)
 	}
 }
