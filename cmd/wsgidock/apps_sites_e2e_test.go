@@ -75,6 +75,8 @@ var siteRequests = []siteRequest{
 	{scheme: "http", host: "legacy.example.com", path: "/app"},
 	{scheme: "http", host: "legacy.example.com", path: "/app/page/7"},
 	{scheme: "http", host: "legacy.example.com", path: "/"},
+	{scheme: "http", host: "legacy.example.com", path: "/apple"},
+	{scheme: "http", host: "legacy.example.com", path: "/app.json"},
 	// TLS only.
 	{scheme: "http", host: "intranet.example.com", path: "/portal/"},
 	{scheme: "https", host: "intranet.example.com", path: "/portal/"},
@@ -87,6 +89,23 @@ var siteRequests = []siteRequest{
 	{scheme: "http", host: "blog.example.com", path: "/blog/admin/login/?next=/blog/admin/"},
 	{scheme: "http", host: "blog.example.com", path: "/blog/static/admin/css/base.css"},
 	{scheme: "http", host: "blog.example.com", path: "/blog/nowhere"},
+	// Basic authentication on the script's directory, its static files
+	// open; a mount point with a trailing slash.
+	{scheme: "http", host: "staff.example.com", path: "/staff/"},
+	{scheme: "http", host: "staff.example.com", path: "/staff/people/7", user: "alice", password: "wonderland"},
+	{scheme: "http", host: "staff.example.com", path: "/staff/people/7", user: "alice", password: "wrong"},
+	{scheme: "http", host: "staff.example.com", path: "/staff", user: "alice", password: "wonderland"},
+	{scheme: "http", host: "staff.example.com", path: "/staff/static/site.css"},
+	// A directory of scripts, closed and opened by <Files>, one in
+	// httpd 2.2's words; a name written encoded.
+	{scheme: "http", host: "tools.example.com", path: "/tools/report.wsgi"},
+	{scheme: "http", host: "tools.example.com", path: "/tools/report.wsgi/daily?fmt=csv"},
+	{scheme: "http", host: "tools.example.com", path: "/tools/retired.wsgi"},
+	{scheme: "http", host: "tools.example.com", path: "/tools/office-stats.wsgi/today"},
+	{scheme: "http", host: "tools.example.com", path: "/tools/legacy-export.wsgi"},
+	{scheme: "http", host: "tools.example.com", path: "/tools/%72etired.wsgi"},
+	{scheme: "http", host: "tools.example.com", path: "/tools/missing.wsgi"},
+	{scheme: "http", host: "tools.example.com", path: "/tools/"},
 }
 
 // siteAnswer is what one request got: the status, the headers that
@@ -116,9 +135,11 @@ var knownDifferences = map[string]string{
 	// headers do not change.
 	"environ.REQUEST_SCHEME":  "httpd's scheme of the connection to the container (wsgi.url_scheme and HTTPS follow X-Forwarded-Proto)",
 	"environ.PATH_TRANSLATED": "PATH_INFO mapped by the container's httpd, which has none of the front end's DocumentRoot and aliases",
-	// The environment Debian's envvars gives httpd (LANG=C) is the front
-	// end's; the container's httpd has the image's.
-	"os_environ.LANG": "the front end's httpd environment (envvars) is not the container's",
+	// The machine's own name, and the directory of the shell that
+	// started httpd (bash exports it; the container's start script does
+	// not).
+	"os_environ.HOSTNAME": "the container's host name",
+	"os_environ.PWD":      "the directory of the shell that started httpd",
 	// What the front end adds as a proxy: the request headers of mod_proxy.
 	"environ.HTTP_X_FORWARDED_FOR":    "added by the front end's mod_proxy",
 	"environ.HTTP_X_FORWARDED_HOST":   "added by the front end's mod_proxy",
@@ -228,7 +249,7 @@ func sitesTree(t *testing.T, fixture, root string, httpPort, httpsPort int, base
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"hello", "shop/lib", "api", "www", "legacy", "intranet"} {
+	for _, dir := range []string{"hello", "shop/lib", "api", "www", "legacy", "intranet", "staff", "tools"} {
 		// shop/lib holds nothing but this file, so git keeps no such directory.
 		if err := os.MkdirAll(filepath.Join(root, "srv", dir), 0o755); err != nil {
 			t.Fatal(err)
