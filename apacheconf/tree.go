@@ -86,6 +86,10 @@ const (
 // Node is one directive or section as written in a file.
 type Node struct {
 	Kind Kind
+	// Active is false inside a false conditional branch: httpd skipped the
+	// line, checking only how sections nest.
+	Active bool
+	Flags  Flags
 	// Name is the directive or section name as written, without the angle
 	// brackets of a section: "ServerName", "VirtualHost".
 	Name string
@@ -93,11 +97,7 @@ type Node struct {
 	// substitution for active nodes; for sections it still ends with the
 	// closing '>' and anything after it, as httpd keeps it.
 	Args string
-	// Active is false inside a false conditional branch: httpd skipped the
-	// line, checking only how sections nest.
-	Active bool
-	Flags  Flags
-	File   *File
+	File *File
 	// Line is httpd's line number for the node: the last physical line of
 	// its (opening) logical line. StartLine is the first; Column is the byte
 	// column of the name on StartLine.

@@ -56,13 +56,33 @@ func GetwordConf(line string) (word, rest string) {
 			end++ // the closing quote
 		}
 	} else {
-		for end < len(s) && !isSpace(s[end]) {
+		// One pass finds the end of the word and whether it holds a
+		// backslash, the only byte unescapeConf could change.
+		escaped := false
+		for end < len(s) {
+			if k := wordByte[s[end]]; k != 0 {
+				if k == byteSpace {
+					break
+				}
+				escaped = true
+			}
 			end++
 		}
-		word = unescapeConf(s[:end], 0)
+		word = s[:end]
+		if escaped {
+			word = unescapeConf(word, 0)
+		}
 	}
 	return word, skipSpace(s[end:])
 }
+
+// Classes of the bytes an unquoted word's scan stops at or notes.
+const (
+	byteSpace     = 1
+	byteBackslash = 2
+)
+
+var wordByte = [256]uint8{' ': byteSpace, '\t': byteSpace, '\n': byteSpace, '\v': byteSpace, '\f': byteSpace, '\r': byteSpace, '\\': byteBackslash}
 
 // unescapeConf is substring_conf: a backslash before another backslash, or
 // before the quote the word is in, is dropped.

@@ -70,6 +70,10 @@ type state struct {
 	// ancestors are all of them, innermost last.
 	parent    *apacheconf.Node
 	ancestors []*apacheconf.Node
+	// within has the notIn* bit of each kind of section among ancestors
+	// (notInDirectory for a <Directory> or <DirectoryMatch>, ...), so that
+	// checkContext looks through them only for a kind that is there.
+	within uint8
 	// srv is the enclosing <VirtualHost>'s server, nil outside one.
 	srv *server
 }
@@ -206,7 +210,7 @@ func (c *checker) node(n *apacheconf.Node, st state, sc *scope) {
 		c.errorf(n, codeContext, contextHelp(d), "%s", msg)
 		return
 	}
-	if msg := arity(d, n.Args); msg != "" {
+	if msg := arity(&d, n.Args); msg != "" {
 		c.errorf(n, codeArgs, substitutionHint(n), "%s", msg)
 		return
 	}
@@ -306,6 +310,9 @@ func checkContext(name string, forbidden uint8, st state) string {
 		}
 		return ""
 	}
+	if forbidden&st.within&(notInDirLocFile|notInProxy) == 0 {
+		return ""
+	}
 	var found string
 	if forbidden&notInDirectory != 0 {
 		found = find("Directory", "DirectoryMatch")
@@ -325,15 +332,44 @@ func checkContext(name string, forbidden uint8, st state) string {
 	return ""
 }
 
+// sectionKinds are the notIn* bits that name the kind of a section, for
+// state.within.
+func sectionKinds(name string) uint8 {
+	for _, k := range [...]struct {
+		bit   uint8
+		names []string
+	}{
+		{notInDirectory, []string{"Directory", "DirectoryMatch"}},
+		{notInLocation, []string{"Location", "LocationMatch"}},
+		{notInFiles, []string{"Files", "FilesMatch", "If", "ElseIf", "Else"}},
+		{notInProxy, []string{"Proxy", "ProxyMatch"}},
+	} {
+		for _, s := range k.names {
+			if strings.EqualFold(name, s) {
+				return k.bit
+			}
+		}
+	}
+	return 0
+}
+
 // arity is invoke_cmd's check of the argument count for d's args_how.
-func arity(d catalog.Directive, args string) string {
-	usage := usageSuffix(d)
-	w, rest := apacheconf.GetwordConf(args)
+func arity(d *catalog.Directive, args string) string {
 	switch d.ArgsHow {
 	case catalog.NoArgs:
 		if args != "" {
 			return d.Name + " takes no arguments"
 		}
+		return ""
+	case catalog.Take1, catalog.Take2, catalog.Take12, catalog.Take3, catalog.Take23, catalog.Take123,
+		catalog.Take13, catalog.Iterate, catalog.Iterate2, catalog.Flag:
+	default:
+		// RAW_ARGS and the others: the handler reads the text itself.
+		return ""
+	}
+	usage := usageSuffix(d.Usage)
+	w, rest := apacheconf.GetwordConf(args)
+	switch d.ArgsHow {
 	case catalog.Take1:
 		if w == "" || rest != "" {
 			return d.Name + " takes one argument" + usage.String()
@@ -418,13 +454,13 @@ func substitutionHint(n *apacheconf.Node) string {
 
 // usageSuffix is what invoke_cmd appends to a count error: ", " and the
 // module's usage text, built only for an error.
-type usageSuffix catalog.Directive
+type usageSuffix string
 
 func (u usageSuffix) String() string {
-	if u.Usage == "" {
+	if u == "" {
 		return ""
 	}
-	return ", " + u.Usage
+	return ", " + string(u)
 }
 
 // errorf records an error about n, placed where the user can see it: a

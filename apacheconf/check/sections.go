@@ -19,6 +19,7 @@ func (c *checker) section(n *apacheconf.Node, d catalog.Directive, st state, sc 
 	child := st
 	child.parent = n
 	child.ancestors = append(st.ancestors[:len(st.ancestors):len(st.ancestors)], n)
+	child.within |= sectionKinds(n.Name)
 	childScope := sc
 	var rest string // what a core section leaves after its one argument
 	kind := c.lowerName(d.Name)

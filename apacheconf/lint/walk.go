@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wsgidock/wsgidock/apacheconf"
 )
@@ -355,8 +356,20 @@ func (c *checker) proxySlash(p proxyPass) {
 // isWebSocket reports whether a ProxyPass URL is a WebSocket one, whose
 // responses are not redirects a ProxyPassReverse would rewrite.
 func isWebSocket(u string) bool {
-	u = strings.ToLower(u)
-	return strings.HasPrefix(u, "ws://") || strings.HasPrefix(u, "wss://")
+	return hasPrefixFold(u, "ws://") || hasPrefixFold(u, "wss://")
+}
+
+// hasPrefixFold is strings.HasPrefix(strings.ToLower(s), prefix) for a
+// lower-case ASCII prefix, without the lower-case copy of a whole URL when
+// s starts with ASCII (where ToLower maps byte to byte).
+func hasPrefixFold(s, prefix string) bool {
+	n := min(len(s), len(prefix))
+	for i := 0; i < n; i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.HasPrefix(strings.ToLower(s), prefix)
+		}
+	}
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // hasReverse reports whether a ProxyPassReverse for the same path and URL
@@ -365,7 +378,7 @@ func isWebSocket(u string) bool {
 // which is what the backend's redirects name.
 func hasReverse(s *scope, p proxyPass) bool {
 	norm := func(x string) string {
-		if strings.HasPrefix(strings.ToLower(x), "unix:") {
+		if hasPrefixFold(x, "unix:") {
 			if _, after, ok := strings.Cut(x, "|"); ok {
 				x = after
 			}
