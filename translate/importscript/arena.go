@@ -22,6 +22,8 @@ type arena struct {
 	exprStmts slab[exprStmt]
 	exprLists slab[exprList]
 	calls     slab[callArgs]
+	argStack  []*argument // the parser's (see parser.callArgs)
+	strs      slab[strWithSpan]
 }
 
 // slab hands out zeroed T from chunks it keeps; reset zeroes what was
@@ -84,6 +86,8 @@ func (a *arena) release() {
 	keep = a.exprStmts.reset() && keep
 	keep = a.exprLists.reset() && keep
 	keep = a.calls.reset() && keep
+	keep = a.strs.reset() && keep
+	clear(a.argStack[:cap(a.argStack)])
 	if keep && cap(a.toks) <= maxKeptTokens {
 		arenas.Put(a)
 	}

@@ -22,8 +22,10 @@ type evaluator struct {
 	lookupEnv func(string) (string, bool)
 	names     map[string]value
 	environ   *dict
-	dir       *str  // set by os.chdir
-	argv      *list // sys.argv, once the script uses it
+	dir       *str   // set by os.chdir
+	argv      *list  // sys.argv, once the script uses it
+	eqDepth   int    // equal() calls nested, for objects that contain themselves
+	arena     *arena // where the literals\' strs come from (nil: the heap); they die with Parse
 	// unsetFor holds, per command, the daemon's variables its environment
 	// lacks (see checkUnset).
 	unsetFor   map[*Command]map[string]apacheconf.Position
@@ -1061,7 +1063,7 @@ func (e *evaluator) setDisplay(d *dictDisplay, at apacheconf.Position) (value, e
 // strings evaluates adjacent string literals, f-strings included.
 func (e *evaluator) strings(toks []strToken) (value, error) {
 	if len(toks) == 1 {
-		if s, ok := plainStr(toks[0].Tok); ok {
+		if s, ok := plainStr(toks[0].Tok, e.arena); ok {
 			return s, nil
 		}
 	}

@@ -44,7 +44,27 @@ func (b *strBuilder) done() (*str, error) {
 }
 
 // reprOf is repr(v) for the values whose repr is known.
-func reprOf(v value) (string, bool) {
+func reprOf(v value) (string, bool) { return reprIn(v, nil) }
+
+// reprIn is repr(v) inside the reprs of the containers in open: a list or
+// dict that contains itself is [...] or {...} there, as in Python.
+func reprIn(v value, open []value) (string, bool) {
+	for _, o := range open {
+		if o == v {
+			switch v := v.(type) {
+			case *dict:
+				return "{...}", true
+			case *list:
+				switch {
+				case v.nt != nil: // a named tuple's repr recurses until RecursionError
+					return "", false
+				case v.tuple:
+					return "(...)", true
+				}
+			}
+			return "[...]", true
+		}
+	}
 	switch v := v.(type) {
 	case *str:
 		return pyRepr(v.s), true
@@ -65,11 +85,11 @@ func reprOf(v value) (string, bool) {
 		return "PosixPath(" + pyRepr(v.p.s) + ")", true
 	case *list:
 		if v.nt != nil {
-			return namedTupleRepr(v)
+			return namedTupleRepr(v, open)
 		}
 		parts := make([]string, len(v.items))
 		for i, it := range v.items {
-			r, ok := reprOf(it)
+			r, ok := reprIn(it, append(open, v))
 			if !ok {
 				return "", false
 			}
@@ -88,7 +108,7 @@ func reprOf(v value) (string, bool) {
 		}
 		parts := make([]string, len(v.keys))
 		for i, k := range v.keys {
-			r, ok := reprOf(v.vals[k])
+			r, ok := reprIn(v.vals[k], append(open, v))
 			if !ok {
 				return "", false
 			}

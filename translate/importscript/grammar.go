@@ -339,6 +339,7 @@ type primary struct {
 	Pos      lexer.Position
 	Atom     *atom
 	Trailers []*trailer
+	inline   [3]*trailer // Trailers' storage up to os.path.join(...)
 }
 
 type trailer struct {
@@ -361,8 +362,9 @@ type subscript struct {
 }
 
 type callArgs struct {
-	Args []*argument
-	Gen  *comprehension // f(x for x in y): the sole argument is a generator
+	Args   []*argument
+	inline [8]*argument   // Args' storage for most calls
+	Gen    *comprehension // f(x for x in y): the sole argument is a generator
 }
 
 type argument struct {

@@ -126,6 +126,7 @@ func Parse(filename string, src []byte, lookupEnv func(string) (string, bool)) (
 		return nil, apacheconf.Diagnostics{syntaxDiag(filename, err)}
 	}
 	e := newEvaluator(filename, lookupEnv)
+	e.arena = a
 	e.block(stmts)
 	return e.finish()
 }

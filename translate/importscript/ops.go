@@ -246,6 +246,14 @@ func order(op string, c int) bool {
 
 // equal is a == b for the values whose equality is known.
 func (e *evaluator) equal(a, b value, at lexer.Position) (bool, error) {
+	// Objects that contain themselves compare without end: Python stops
+	// at its recursion limit.
+	e.eqDepth++
+	defer func() { e.eqDepth-- }()
+	if e.eqDepth > maxDepth*8 {
+		return false, runtimeError(position(at), "maximum recursion depth exceeded in comparison: Python stops with RecursionError",
+			"Compare objects that do not contain themselves.")
+	}
 	if x, _, ok := numOf(a); ok {
 		if y, _, ok := numOf(b); ok {
 			return x == y, nil
@@ -299,6 +307,9 @@ func (e *evaluator) equal(a, b value, at lexer.Position) (bool, error) {
 			return false, nil
 		}
 		for i := range x.items {
+			if x.items[i] == y.items[i] {
+				continue // Python compares items by identity first
+			}
 			eq, err := e.equal(x.items[i], y.items[i], at)
 			if err != nil || !eq {
 				return false, err
@@ -315,6 +326,9 @@ func (e *evaluator) equal(a, b value, at lexer.Position) (bool, error) {
 				w, ok := y.vals[k]
 				if !ok {
 					return false, nil
+				}
+				if x.vals[k] == w {
+					continue // identity first, as for list items
 				}
 				if eq, err := e.equal(x.vals[k], w, at); err != nil || !eq {
 					return false, err

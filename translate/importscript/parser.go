@@ -34,6 +34,7 @@ type parser struct {
 	// that the levels below it are about to reach.
 	pending               *primaryNodes
 	pendingAt, pendingEnd int
+	argStack              []*argument // the arguments of the calls being read
 }
 
 // parseScript parses a whole script into statements, its tokens and
@@ -44,7 +45,8 @@ func parseScript(filename string, src []byte, a *arena) ([]*stmt, error) {
 		return nil, err
 	}
 	a.toks = toks
-	p := &parser{toks: toks, arena: a}
+	p := &parser{toks: toks, arena: a, argStack: a.argStack[:0]}
+	defer func() { a.argStack = p.argStack[:0] }()
 	var stmts []*stmt
 	for p.peek().Type != lexer.EOF {
 		s, err := p.stmt()
@@ -1290,6 +1292,9 @@ func (p *parser) primaryIn(n *primaryNodes) (*primary, error) {
 		default:
 			return x, nil
 		}
+		if x.Trailers == nil {
+			x.Trailers = x.inline[:0:len(x.inline)]
+		}
 		x.Trailers = append(x.Trailers, tr)
 	}
 }
@@ -1337,13 +1342,17 @@ func (p *parser) subscript() (*subscript, error) {
 
 func (p *parser) callArgs() (*callArgs, error) {
 	c := newNode(p, &p.arenaOr().calls)
+	// The arguments gather on the parser's stack (calls nest) and are
+	// copied out once: one allocation instead of one per doubling.
+	base := len(p.argStack)
+	defer func() { p.argStack = p.argStack[:base] }()
 	for !p.is(")") {
 		a, err := p.argument()
 		if err != nil {
 			return nil, err
 		}
-		c.Args = append(c.Args, a)
-		if len(c.Args) == 1 && a.Value != nil && a.Keyword == "" && p.is("for") {
+		p.argStack = append(p.argStack, a)
+		if len(p.argStack) == base+1 && a.Value != nil && a.Keyword == "" && p.is("for") {
 			if c.Gen, err = p.comprehension(); err != nil {
 				return nil, err
 			}
@@ -1352,6 +1361,11 @@ func (p *parser) callArgs() (*callArgs, error) {
 		if !p.accept(",") {
 			break
 		}
+	}
+	if n := len(p.argStack) - base; n > len(c.inline) {
+		c.Args = append(make([]*argument, 0, n), p.argStack[base:]...)
+	} else if n > 0 {
+		c.Args = append(c.inline[:0:n], p.argStack[base:]...)
 	}
 	return c, nil
 }

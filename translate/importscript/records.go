@@ -772,13 +772,13 @@ func (e *evaluator) namedTupleMethod(t *list, name string, args *arguments, at l
 }
 
 // namedTupleRepr is Point(x=1, y=2).
-func namedTupleRepr(t *list) (string, bool) {
+func namedTupleRepr(t *list, open []value) (string, bool) {
 	if _, own := t.nt.attrs["__repr__"]; own {
 		return "", false
 	}
 	parts := make([]string, len(t.items))
 	for i, it := range t.items {
-		r, ok := reprOf(it)
+		r, ok := reprIn(it, append(open, t))
 		if !ok || i >= len(t.nt.data.fields) {
 			return "", false
 		}

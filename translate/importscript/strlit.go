@@ -92,7 +92,7 @@ func plainLiteral(tok lexer.Token, lit *literal, body string, off int, isRaw, is
 // plainStr is the value of a str literal that plainLiteral would decode,
 // or an empty one, made in one allocation: most of a launcher's strings
 // are such literals, and each is evaluated every time its line runs.
-func plainStr(tok lexer.Token) (*str, bool) {
+func plainStr(tok lexer.Token, a *arena) (*str, bool) {
 	raw := tok.Value
 	q := strings.IndexAny(raw, `'"`)
 	if q < 0 {
@@ -120,7 +120,12 @@ func plainStr(tok lexer.Token) (*str, bool) {
 	if strings.ContainsAny(body, "\r\n") || !isRaw && strings.IndexByte(body, '\\') >= 0 || isF && strings.ContainsAny(body, "{}") {
 		return nil, false
 	}
-	l := &strWithSpan{}
+	var l *strWithSpan
+	if a != nil {
+		l = a.strs.new()
+	} else {
+		l = new(strWithSpan)
+	}
 	l.span[0] = span{at: apacheconf.Position{Filename: tok.Pos.Filename, Line: tok.Pos.Line, Column: tok.Pos.Column + q + quote}, step: true}
 	l.str = str{s: body, at: position(tok.Pos), spans: l.span[:]}
 	return &l.str, true

@@ -215,12 +215,15 @@ func (d *dict) describe() string {
 }
 
 func newDict(at apacheconf.Position, inherits bool) *dict {
-	return &dict{inherits: inherits, vals: map[string]value{}, keyPos: map[string]apacheconf.Position{}, at: at}
+	return &dict{inherits: inherits, at: at} // its maps come with its first key
 }
 
 func (d *dict) set(k string, v value, at apacheconf.Position) {
 	if d.unset != nil {
 		delete(d.unset, k)
+	}
+	if d.vals == nil {
+		d.vals, d.keyPos = map[string]value{}, map[string]apacheconf.Position{}
 	}
 	if _, ok := d.vals[k]; !ok {
 		d.keys = append(d.keys, k)
