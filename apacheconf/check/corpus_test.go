@@ -668,6 +668,14 @@ var corpus = []corpusCase{
 	{name: "parser-ssl-26", conf: lm("md") + lm("ssl") + "MDPortMap 80:70000\n"},
 	{name: "parser-ssl-27", conf: lm("md") + lm("ssl") + "MDPortMap https:80 http:443\n"},
 	{name: "parser-ssl-28", conf: lm("md") + lm("ssl") + "MDPrivateKeys secp256r1 SECP256R1\n"},
+	// RewriteMap's DBM maps and ProxyPass to a Unix socket.
+	{name: "rewritemap-dbm-missing", conf: lm("rewrite") + "RewriteMap users dbm=gdbm:/etc/apache2/users.map\n"},
+	{name: "rewritemap-sdbm-dir-file", conf: lm("rewrite") + "RewriteMap users dbm=sdbm:/etc/apache2/users\n"},
+	{name: "rewritemap-dbm-type-unknown", conf: lm("rewrite") + "RewriteMap users dbm=ndbm:/etc/apache2/users.map\n"},
+	{name: "rewritemap-dbm-no-file", conf: lm("rewrite") + "RewriteMap users dbm=gdbm\n"},
+	{name: "proxypass-unix-no-pipe", conf: "ProxyPass /app unix:/run/gunicorn.sock\n"},
+	{name: "proxypass-unix-no-scheme", conf: "ProxyPass /app unix:/run/gunicorn.sock|http\n"},
+	{name: "proxypass-unix-ok", conf: "ProxyPass /app/ unix:/run/gunicorn.sock|http://localhost/app/\nProxyPass /ws/ unix:/run/daphne.sock|ws://\n"},
 	// mod_md, as Let's Encrypt setups write it.
 	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
 	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},

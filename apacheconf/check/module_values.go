@@ -865,7 +865,28 @@ func checkRewriteMap(c *checker, n *apacheconf.Node, d catalog.Directive, st sta
 	case strings.HasPrefix(lower, "txt:"), strings.HasPrefix(lower, "rnd:"):
 		file = spec[4:]
 	case strings.HasPrefix(lower, "dbm"):
-		return
+		// dbm:FILE or dbm=TYPE:FILE; APR-util (as Debian builds it) has
+		// the sdbm, gdbm and db types, and sdbm's file is FILE.dir.
+		typ, f, ok := "default", "", false
+		switch {
+		case len(spec) > 3 && spec[3] == ':':
+			f, ok = spec[4:], true
+		case len(spec) > 3 && spec[3] == '=':
+			typ, f, ok = strings.Cut(spec[4:], ":")
+		}
+		if !ok {
+			c.errorf(n, codeValue, "Write dbm:FILE or dbm=TYPE:FILE, such as dbm=gdbm:/etc/apache2/map.db.", "RewriteMap: bad map:%s", spec)
+			return
+		}
+		switch strings.ToLower(typ) {
+		case "default", "gdbm", "db":
+			file = f
+		case "sdbm":
+			file = f + ".dir"
+		default:
+			c.errorf(n, codeValue, "The DBM types are sdbm, gdbm and db.", "RewriteMap: dbm type %s is invalid", typ)
+			return
+		}
 	case strings.HasPrefix(lower, "dbd:"), strings.HasPrefix(lower, "fastdbd:"):
 		if !c.hasModule("dbd_module") {
 			c.errorf(n, codeValue, "Load mod_dbd (LoadModule dbd_module).", "RewriteMap types dbd and fastdbd require mod_dbd!")

@@ -401,8 +401,18 @@ func checkProxyPass(c *checker, n *apacheconf.Node, d catalog.Directive, st stat
 	} else if r != "!" {
 		c.server(st).proxyWorkers = true
 	}
-	if r == "!" || strings.HasPrefix(strings.ToLower(r), "balancer://") || strings.HasPrefix(strings.ToLower(r), "unix:") {
+	if r == "!" || strings.HasPrefix(strings.ToLower(r), "balancer://") {
 		return
+	}
+	// ap_proxy_de_socketfy: unix:PATH|URL, the URL with a scheme; a
+	// unix: URL without '|' is an ordinary one (and not absolute).
+	if len(r) >= 5 && strings.EqualFold(r[:5], "unix:") {
+		if k := strings.IndexByte(r[5:], '|'); k >= 0 {
+			if !strings.Contains(r[5+k+1:], ":") {
+				c.errorf(n, codeValue, "Write a socket URL as unix:/path/to.sock|http://localhost/.", "ProxyPass|ProxyPassMatch uses an invalid \"unix:\" URL")
+			}
+			return
+		}
 	}
 	if !absoluteURL(r) {
 		c.errorf(n, codeValue, "Give the backend as an absolute URL, such as http://127.0.0.1:8000/.", "ProxyPass URL must be absolute!: %s", r)
