@@ -29,7 +29,11 @@ const maxRules = 16
 // routes reads the front routes of every workload, noting those neither
 // routing object can carry.
 func (b *builder) routes(ws []*workload) []route {
-	var out []route
+	n := 0
+	for _, w := range ws {
+		n += len(w.svc.Front)
+	}
+	out := make([]route, 0, n)
 	for _, w := range ws {
 		for _, r := range w.svc.Front {
 			if rt, ok := b.route(w, r); ok {
@@ -61,7 +65,7 @@ func (b *builder) route(w *workload, r spec.Route) (route, bool) {
 	if port == "" {
 		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	}
-	svcPort, found := w.servicePorts[port]
+	svcPort, found := w.servicePort(port)
 	if !found {
 		b.note(s, what, "port "+port+" of the backend URL is not a port the container publishes, so no Service port stands for it", r.Source)
 		return route{}, false
@@ -132,14 +136,15 @@ func routeHost(serverName string) (string, bool) {
 	return host, true
 }
 
-// hosts groups routes by host, in the order hosts first appear.
-func hosts(rs []route) (order []string, by map[string][]route) {
-	by = map[string][]route{}
-	for _, r := range rs {
+// hosts groups routes by host, in the order hosts first appear, as
+// indexes into rs.
+func hosts(rs []route) (order []string, by map[string][]int) {
+	by = map[string][]int{}
+	for i, r := range rs {
 		if _, ok := by[r.host]; !ok {
 			order = append(order, r.host)
 		}
-		by[r.host] = append(by[r.host], r)
+		by[r.host] = append(by[r.host], i)
 	}
 	return order, by
 }
@@ -159,7 +164,8 @@ func (b *builder) ingress(rs []route, name string) *netv1.Ingress {
 	prefix := netv1.PathTypePrefix
 	for _, h := range order {
 		rule := netv1.IngressRule{Host: h, IngressRuleValue: netv1.IngressRuleValue{HTTP: &netv1.HTTPIngressRuleValue{}}}
-		for _, r := range by[h] {
+		for _, i := range by[h] {
+			r := &rs[i]
 			rule.HTTP.Paths = append(rule.HTTP.Paths, netv1.HTTPIngressPath{
 				Path:     r.path,
 				PathType: &prefix,
@@ -169,7 +175,7 @@ func (b *builder) ingress(rs []route, name string) *netv1.Ingress {
 			})
 			s := r.w.svc
 			what := r.r.Directive + " " + r.r.Path + " " + r.r.URL
-			if rewrites(r) {
+			if rewrites(*r) {
 				b.note(s, what, "an Ingress passes "+r.path+"... on unchanged where Apache sent "+r.backendPath+"...; use HTTPRoutes (URLRewrite) or your controller's rewrite annotation", r.r.Source)
 			}
 			for _, h := range forwardedHeaders(r.r) {
@@ -219,8 +225,8 @@ func (b *builder) httpRoutes(rs []route, taken names) []*gwv1.HTTPRoute {
 			if h != "" {
 				hr.Spec.Hostnames = []gwv1.Hostname{gwv1.Hostname(h)}
 			}
-			for _, r := range group[start:min(len(group), start+maxRules)] {
-				hr.Spec.Rules = append(hr.Spec.Rules, b.httpRule(r))
+			for _, i := range group[start:min(len(group), start+maxRules)] {
+				hr.Spec.Rules = append(hr.Spec.Rules, b.httpRule(rs[i]))
 			}
 			out = append(out, hr)
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,10 +34,31 @@ type workload struct {
 	name       string
 	deployment *appsv1.Deployment
 	service    *corev1.Service // nil without published ports
-	// servicePorts maps a published host port (or the container port when
-	// none is published) to the Service port that stands for it, so
-	// routes and probes naming the old URL find their port.
-	servicePorts map[string]int32
+	// servicePorts are the Service's ports by the published host port
+	// (or the container port when none is published) each stands for,
+	// so routes and probes naming the old URL find their port.
+	servicePorts []servicePort
+	// meta and selector are shared by the Deployment and the Service,
+	// which have the same; nothing changes them once made.
+	meta     metav1.ObjectMeta
+	selector map[string]string
+}
+
+// servicePort is one Service port, by the port number in the URLs that
+// name it.
+type servicePort struct {
+	published string
+	port      int32
+}
+
+// servicePort is the Service port that stands for the URL port published.
+func (w *workload) servicePort(published string) (int32, bool) {
+	for _, p := range w.servicePorts {
+		if p.published == published {
+			return p.port, true
+		}
+	}
+	return 0, false
 }
 
 type builder struct {
@@ -80,7 +102,7 @@ func (b *builder) selector(name string) map[string]string {
 }
 
 func (b *builder) workload(s *spec.Service, name string) *workload {
-	w := &workload{svc: s, name: name, servicePorts: map[string]int32{}}
+	w := &workload{svc: s, name: name, meta: b.meta(name, s), selector: b.selector(name)}
 	at := check.Where(s)
 	c := corev1.Container{
 		Name:       name,
@@ -126,14 +148,14 @@ func (b *builder) workload(s *spec.Service, name string) *workload {
 	}
 	pod.Containers = []corev1.Container{c}
 
-	podMeta := metav1.ObjectMeta{Labels: b.selector(name), Annotations: b.podAnnotations(s)}
+	podMeta := metav1.ObjectMeta{Labels: w.selector, Annotations: b.podAnnotations(s)}
 	replicas := int32(1)
 	w.deployment = &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: b.meta(name, s),
+		ObjectMeta: w.meta,
 		Spec: appsv1.DeploymentSpec{
 			Replicas: &replicas,
-			Selector: &metav1.LabelSelector{MatchLabels: b.selector(name)},
+			Selector: &metav1.LabelSelector{MatchLabels: w.selector},
 			Template: corev1.PodTemplateSpec{ObjectMeta: podMeta, Spec: pod},
 		},
 	}
@@ -164,10 +186,16 @@ func (b *builder) ports(w *workload, c *corev1.Container) {
 	s := w.svc
 	svc := &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: b.meta(w.name, s),
-		Spec:       corev1.ServiceSpec{Selector: b.selector(w.name)},
+		ObjectMeta: w.meta,
+		Spec:       corev1.ServiceSpec{Selector: w.selector},
 	}
-	seen := map[string]bool{}
+	// The container ports listed, by the text of the port and the
+	// protocol.
+	type listed struct {
+		port  string
+		proto corev1.Protocol
+	}
+	var seen []listed
 	for _, p := range s.Ports {
 		target, err1 := strconv.ParseInt(p.ContainerPort, 10, 32)
 		port := target
@@ -187,9 +215,8 @@ func (b *builder) ports(w *workload, c *corev1.Container) {
 			b.note(s, "--publish "+p.String(), "protocol "+p.Protocol+" is not TCP, UDP or SCTP", p.Source)
 			continue
 		}
-		key := p.ContainerPort + "/" + string(proto)
-		if !seen[key] {
-			seen[key] = true
+		if key := (listed{p.ContainerPort, proto}); !slices.Contains(seen, key) {
+			seen = append(seen, key)
 			c.Ports = append(c.Ports, corev1.ContainerPort{ContainerPort: int32(target), Protocol: proto})
 		}
 		name := strings.ToLower(string(proto)) + "-" + strconv.FormatInt(port, 10)
@@ -204,7 +231,7 @@ func (b *builder) ports(w *workload, c *corev1.Container) {
 		svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{
 			Name: name, Port: int32(port), TargetPort: intstr.FromInt32(int32(target)), Protocol: proto,
 		})
-		w.servicePorts[strconv.FormatInt(port, 10)] = int32(port)
+		w.servicePorts = append(w.servicePorts, servicePort{strconv.FormatInt(port, 10), int32(port)})
 	}
 	if len(svc.Spec.Ports) > 0 {
 		w.service = svc
