@@ -252,6 +252,9 @@ func quoteForComment(argv []string) string {
 // every byte but the quote itself whatever the locale, and the rest of the
 // word is quoted by syntax.Quote.
 func quote(word string) (string, error) {
+	if ascii(word) {
+		return quoteWord(word) // most words, unquoted, not even copied
+	}
 	var b strings.Builder
 	rest := word
 	for i := 0; i < len(rest); {
@@ -277,10 +280,26 @@ func quote(word string) (string, error) {
 }
 
 func quoteTo(b *strings.Builder, s string) error {
+	q, err := quoteWord(s)
+	b.WriteString(q)
+	return err
+}
+
+// quoteWord is s quoted by syntax.Quote, which gives a word that needs no
+// quotes as it is.
+func quoteWord(s string) (string, error) {
 	q, err := syntax.Quote(s, syntax.LangBash)
 	if err != nil {
-		return fmt.Errorf("cannot be written as a shell word (%v); remove the character from the configuration", err)
+		return "", fmt.Errorf("cannot be written as a shell word (%v); remove the character from the configuration", err)
 	}
-	b.WriteString(q)
-	return nil
+	return q, nil
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
