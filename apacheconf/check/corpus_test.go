@@ -676,6 +676,15 @@ var corpus = []corpusCase{
 	{name: "proxypass-unix-no-pipe", conf: "ProxyPass /app unix:/run/gunicorn.sock\n"},
 	{name: "proxypass-unix-no-scheme", conf: "ProxyPass /app unix:/run/gunicorn.sock|http\n"},
 	{name: "proxypass-unix-ok", conf: "ProxyPass /app/ unix:/run/gunicorn.sock|http://localhost/app/\nProxyPass /ws/ unix:/run/daphne.sock|ws://\n"},
+	// WSGIDaemonProcess's sizes, umask, home and flags.
+	{name: "wsgi-daemon-buffers-ok", conf: "WSGIDaemonProcess app processes=2 threads=15 header-buffer-size=32768 response-buffer-size=1048576 send-buffer-size=0 umask=0022 home=/srv/app stack-size=524288 server-metrics=On memory-limit=1073741824\n"},
+	{name: "wsgi-daemon-response-buffer-small", conf: "WSGIDaemonProcess app response-buffer-size=16384\n"},
+	{name: "wsgi-daemon-header-buffer-unit", conf: "WSGIDaemonProcess app header-buffer-size=8k\n"},
+	{name: "wsgi-daemon-umask-decimal", conf: "WSGIDaemonProcess app umask=18\nWSGIDaemonProcess app2 umask=0089\n"},
+	{name: "wsgi-daemon-home-relative", conf: "WSGIDaemonProcess app home=srv/app\n"},
+	{name: "wsgi-daemon-threads-too-many", conf: "WSGIDaemonProcess app threads=100000\n"},
+	{name: "wsgi-daemon-server-metrics-yes", conf: "WSGIDaemonProcess app server-metrics=yes\n"},
+	{name: "wsgi-daemon-cpu-time-negative", conf: "WSGIDaemonProcess app cpu-time-limit=-1\n"},
 	// mod_md, as Let's Encrypt setups write it.
 	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
 	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},

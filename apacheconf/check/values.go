@@ -401,7 +401,7 @@ func checkProxyPass(c *checker, n *apacheconf.Node, d catalog.Directive, st stat
 	} else if r != "!" {
 		c.server(st).proxyWorkers = true
 	}
-	if r == "!" || strings.HasPrefix(strings.ToLower(r), "balancer://") {
+	if r == "!" || len(r) >= 11 && strings.EqualFold(r[:11], "balancer://") {
 		return
 	}
 	// ap_proxy_de_socketfy: unix:PATH|URL, the URL with a scheme; a

@@ -105,15 +105,53 @@ var daemonNumeric = map[string]string{
 	"graceful-timeout": "graceful timeout", "eviction-timeout": "eviction timeout", "restart-interval": "restart interval",
 	"connect-timeout": "connect timeout", "socket-timeout": "socket timeout", "queue-timeout": "queue timeout",
 	"listen-backlog": "listen backlog", "response-socket-timeout": "response socket timeout",
+	"cpu-time-limit": "CPU time limit",
+}
+
+// daemonBuffers are WSGIDaemonProcess's buffer sizes: the words of their
+// message, the least size (0 is the default) and what mod_wsgi says of a
+// smaller one.
+var daemonBuffers = map[string]struct {
+	what     string
+	min      int64
+	tooSmall string
+}{
+	"send-buffer-size":     {"send buffer size", 512, "Send buffer size must be >= 512 bytes, or 0 for system default."},
+	"receive-buffer-size":  {"receive buffer size", 512, "Receive buffer size must be >= 512 bytes, or 0 for system default."},
+	"header-buffer-size":   {"header buffer size", 8192, "Header buffer size must be >= 8192 bytes, or 0 for default."},
+	"response-buffer-size": {"response buffer size", 65536, "Response buffer size must be >= 65536 bytes, or 0 for default."},
+}
+
+// wsgiUmask reports whether mod_wsgi takes value as a umask: strtol in
+// base 8 reads all of it, without overflow, and it is not negative.
+func wsgiUmask(value string) bool {
+	s := strings.TrimLeft(value, " \t\n\v\f\r")
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if s == "" || strings.Trim(s, "01234567") != "" {
+		return false
+	}
+	v := uint64(0)
+	for i := 0; i < len(s); i++ {
+		d := uint64(s[i] - '0')
+		if v > (1<<63-1-d)/8 {
+			return false // ERANGE
+		}
+		v = v*8 + d
+	}
+	return !neg || v == 0
 }
 
 // daemonOther are WSGIDaemonProcess's other options, checked only for a
 // value where mod_wsgi requires one.
 var daemonOther = map[string]string{
 	"user": "user", "group": "group", "supplementary-groups": "", "umask": "", "chroot": "", "home": "",
-	"lang": "", "locale": "", "python-home": "", "python-path": "", "python-eggs": "", "stack-size": "",
+	"lang": "", "locale": "", "python-home": "", "python-path": "", "python-eggs": "",
 	"display-name": "", "send-buffer-size": "", "receive-buffer-size": "", "header-buffer-size": "",
-	"response-buffer-size": "", "socket-user": "", "script-user": "", "script-group": "", "cpu-time-limit": "",
+	"response-buffer-size": "", "socket-user": "", "script-user": "", "script-group": "",
 	"cpu-priority": "", "memory-limit": "", "virtual-memory-limit": "", "server-metrics": "",
 	"newrelic-config-file": "", "newrelic-environment": "",
 }
@@ -164,8 +202,41 @@ func checkWSGIDaemonProcess(c *checker, n *apacheconf.Node, d catalog.Directive,
 				return "Invalid process count for WSGI daemon process."
 			}
 		case "threads":
-			if v := atoi(value); value == "" || v < 0 {
+			if v := atoi(value); value == "" || v < 0 || v >= 0xffff-1 {
 				return "Invalid thread count for WSGI daemon process."
+			}
+		case "umask":
+			// strtol in base 8, the whole value, not negative
+			if !wsgiUmask(value) {
+				return "Invalid umask for WSGI daemon process."
+			}
+		case "home":
+			if !strings.HasPrefix(value, "/") {
+				return "Invalid home directory for WSGI daemon process."
+			}
+		case "stack-size":
+			if value == "" || cAtoi(value) <= 0 {
+				return "Invalid stack size for WSGI daemon process."
+			}
+		case "send-buffer-size", "receive-buffer-size", "header-buffer-size", "response-buffer-size":
+			b := daemonBuffers[opt]
+			if value == "" {
+				return "Invalid " + b.what + " for WSGI daemon process."
+			}
+			if v := cAtoi(value); v < b.min && v != 0 {
+				return b.tooSmall
+			}
+		case "cpu-priority":
+			if value == "" {
+				return "Invalid CPU priority for WSGI daemon process."
+			}
+		case "memory-limit", "virtual-memory-limit":
+			if v, _, _ := strtol(value); value == "" || v < 0 {
+				return "Invalid " + strings.ReplaceAll(opt, "-", " ") + " for WSGI daemon process."
+			}
+		case "server-metrics":
+			if !strings.EqualFold(value, "on") && !strings.EqualFold(value, "off") {
+				return "Invalid server metrics flag for WSGI daemon process."
 			}
 		case "user":
 			if value == "" {
