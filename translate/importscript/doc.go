@@ -87,7 +87,9 @@
 //     with_suffix, relative_to), os.path.relpath, os.sep, os.devnull.
 //   - floats as CPython computes them: literals, true division, the
 //     arithmetic operators (// and % floored, ** with an integral
-//     exponent or 0.5, rounded once), comparisons and equality with
+//     exponent or 0.5, rounded once, and with a fractional one as glibc's
+//     pow gives it, except within 0.03 ULP of half-way, where its last
+//     bit is not certain), comparisons and equality with
 //     integers (1 == 1.0, one dict key), repr and str (the shortest
 //     digits, exponent notation past 16 digits), %-conversions e f g
 //     (and d of a float, truncated), format specs e f g % n and none,

@@ -341,15 +341,27 @@ func floatDivMod(vx, wx float64) (float64, float64) {
 }
 
 // floatPow is x ** y where the result is a float: an integral exponent
-// computed exactly and rounded once (as a correctly rounded pow does),
-// and a square root; other fractional powers are not worked out, since
-// the last digit of the C library's pow may differ.
+// computed exactly and rounded once (as a correctly rounded pow does), a
+// square root, and other fractional powers where the C library's last
+// digit is certain (see fractionalPow).
 func floatPow(x, y float64, at lexer.Position) (value, error) {
 	if x == 0 && y < 0 {
 		return nil, runtimeError(position(at), "0.0 cannot be raised to a negative power: Python stops with ZeroDivisionError", "Raise a number other than 0.")
 	}
 	if y == 0.5 && x >= 0 {
 		return floatResult(math.Sqrt(x), at)
+	}
+	if y != math.Trunc(y) && !math.IsInf(y, 0) && !math.IsNaN(y) && !math.IsInf(x, 0) {
+		switch {
+		case x < 0:
+			return nil, unsupported(at, "a negative number raised to a fractional power (Python gives a complex number)")
+		case x == 0:
+			return floatResult(0, at)
+		}
+		if f, ok := fractionalPow(x, y); ok {
+			return floatResult(f, at)
+		}
+		return nil, unsupported(at, "a float raised to this power (its last digit depends on the C library's pow)")
 	}
 	if y != math.Trunc(y) || math.Abs(y) > 64 {
 		return nil, unsupported(at, "a float raised to this power")
