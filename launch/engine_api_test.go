@@ -97,7 +97,7 @@ func TestRealAPIRunIsTheCLIRun(t *testing.T) {
 	u := &containerUnit{eng: api, sp: sp, svc: svc, abort: context.Background(), helpers: context.Background()}
 	open := make(chan struct{})
 	close(open)
-	u.makeSpare(0, open, nil)
+	u.makeSpare(0, open)
 	spare := <-u.takeSpare(1)
 	if spare.err != nil {
 		t.Fatal(spare.err)

@@ -102,11 +102,6 @@ type containerUnit struct {
 	// helpers lives until Up returns: removing ended runs in the
 	// background.
 	helpers context.Context
-	// fleetStarted, when set, is closed once every service of up's first
-	// start has settled: spares are made only then (or once the run they
-	// follow has ended), so that their creation does not compete with
-	// the other services' starts.
-	fleetStarted <-chan struct{}
 	// stopping, when set, is closed once the service is to stop: no
 	// spare is made after that.
 	stopping <-chan struct{}
@@ -249,7 +244,7 @@ func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
 			<-gate
 			close(settled)
 		}()
-		u.makeSpare(run, gate, cr.done)
+		u.makeSpare(run, gate)
 		return cr, nil
 	}
 	// The previous run's container, exited, still holds the name.
@@ -261,7 +256,7 @@ func (u *containerUnit) start(ctx context.Context, run int) (instance, error) {
 		return nil, err
 	}
 	cr := u.follow(ctx, id)
-	u.makeSpare(run, settle(cr), cr.done)
+	u.makeSpare(run, settle(cr))
 	return cr, nil
 }
 
@@ -387,10 +382,9 @@ func (u *containerUnit) prepare(ended instance, run int, tr *restartTrace) bool 
 // run, under a spare name (the spec's argv with only --name's value
 // different; the restart gives it the service's name), so that a restart
 // has only its start left to do. The gate keeps the creation (a docker
-// program, run on the host) off the current run's start; fleetStarted
-// keeps it off the other services' first starts, unless the run ends
-// (ended is closed) and its restart is waiting for the spare.
-func (u *containerUnit) makeSpare(run int, gate, ended <-chan struct{}) {
+// program, run on the host) off the current run's start. None is made
+// once the service is stopping.
+func (u *containerUnit) makeSpare(run int, gate <-chan struct{}) {
 	p, ok := u.eng.(preparer)
 	if !ok {
 		return
@@ -408,20 +402,14 @@ func (u *containerUnit) makeSpare(run int, gate, ended <-chan struct{}) {
 	sp := &spareRun{run: run + 1, ch: make(chan preparedRun, 1), cancel: make(chan struct{})}
 	u.spare = sp
 	go func() {
-		for _, wait := range []<-chan struct{}{gate, u.fleetStarted} {
-			if wait == nil {
-				continue
-			}
-			select {
-			case <-wait:
-			case <-ended:
-			case <-sp.cancel:
-				sp.ch <- preparedRun{err: errSpareDropped}
-				return
-			}
+		select {
+		case <-gate:
+		case <-sp.cancel:
+			sp.ch <- preparedRun{err: errSpareDropped}
+			return
 		}
-		// A run ended by a stop wants no next run. The stop comes before
-		// the run's end, so this sees it.
+		// A run ended by a stop (which closes the gate) wants no next
+		// run. The stop comes before the run's end, so this sees it.
 		select {
 		case <-u.stopping:
 			sp.ch <- preparedRun{err: errSpareDropped}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -169,65 +168,18 @@ func sameKeys(a, b map[string]string) bool {
 	return true
 }
 
-// TestSparesWaitForTheFleetsStart: the containers made ahead of the next
-// runs are made once every service of the first start has settled, not
-// while others are still starting, since making one competes with their
-// starts on the engine; a service whose run ends before then is
-// restarted without waiting for the others.
-func TestSparesWaitForTheFleetsStart(t *testing.T) {
-	f := newFixture(t)
-	e := &preparingEngine{fakeEngine: f.engine}
-	f.opts.Driver = e
-	f.opts.Timeout = time.Minute
-	var answering atomic.Bool
-	f.opts.probe = func(context.Context, string) error {
-		if !answering.Load() {
-			return errors.New("connection refused")
-		}
-		return nil
-	}
-	f.up(testSpec(service("fast"), withReady(service("slow"), "http://127.0.0.1:8002/")))
-	f.until("fast ready", func() bool {
-		return strings.Contains(f.stderr.String(), "fast: running") && len(f.engine.matching("run slow ")) == 1
-	})
-	// fast is ready at once (no readiness URL); slow does not answer.
-	time.Sleep(200 * time.Millisecond)
-	if got := f.engine.spares("fast"); len(got) != 0 {
-		t.Fatalf("fast's spare was made while slow was still starting:\n%s", strings.Join(f.engine.log(), "\n"))
-	}
-	// A run that ends meanwhile is restarted all the same.
-	f.engine.exit(t, "fast", 1)
-	f.drive("fast's restart", func() bool {
-		return f.engine.label("fast", LabelRun) == "2" && len(f.engine.running()) == 2
-	})
-	if len(f.engine.running()) != 2 {
-		t.Fatalf("running: %q", f.engine.running())
-	}
-	answering.Store(true)
-	f.drive("both spares", func() bool {
-		return len(f.engine.spares("fast")) == 1 && len(f.engine.spares("slow")) == 1
-	})
-	f.sigs <- syscall.SIGTERM
-	if err := f.result(); err != nil {
-		t.Fatalf("Up: %v\nstderr:\n%s", err, f.stderr.String())
-	}
-	if n := f.engine.count(); n != 0 {
-		t.Errorf("%d containers left:\n%s", n, strings.Join(f.engine.log(), "\n"))
-	}
-}
-
-// TestNoSpareIsMadeForAStop: a stop that comes while services are still
-// starting makes no spare for those already ready; nothing is left.
+// TestNoSpareIsMadeForAStop: a stop that comes while a service is still
+// starting (its run not ready, so its spare not made yet) makes none: the
+// stop ends the run, which would otherwise let the spare's creation go
+// ahead; nothing is left.
 func TestNoSpareIsMadeForAStop(t *testing.T) {
 	f := newFixture(t)
 	e := &preparingEngine{fakeEngine: f.engine}
 	f.opts.Driver = e
 	f.opts.Timeout = time.Minute
 	f.opts.probe = func(context.Context, string) error { return errors.New("connection refused") }
-	f.up(testSpec(service("fast"), withReady(service("slow"), "http://127.0.0.1:8002/")))
-	f.until("fast ready", func() bool {
-		return strings.Contains(f.stderr.String(), "fast: running") && len(f.engine.matching("run slow ")) == 1
-	})
+	f.up(testSpec(withReady(service("slow"), "http://127.0.0.1:8002/")))
+	f.until("slow started", func() bool { return strings.Contains(f.stderr.String(), "slow: started") })
 	f.sigs <- syscall.SIGTERM
 	if err := f.result(); err != nil {
 		t.Fatalf("Up: %v\nstderr:\n%s", err, f.stderr.String())

@@ -218,8 +218,7 @@ func upForeground(helpers context.Context, sp *spec.Spec, o Options, p *plan, co
 	if st.requested() {
 		return nil
 	}
-	started := make(chan struct{})
-	f := &fleet{helpers: helpers, o: o, con: con, st: st, sp: sp, engines: p.engines, members: map[string]*member{}, started: started}
+	f := &fleet{helpers: helpers, o: o, con: con, st: st, sp: sp, engines: p.engines, members: map[string]*member{}}
 	var sups []*supervisor
 	f.mu.Lock()
 	for _, ps := range p.services {
@@ -227,13 +226,7 @@ func upForeground(helpers context.Context, sp *spec.Spec, o Options, p *plan, co
 		sups = append(sups, m.s)
 	}
 	f.mu.Unlock()
-	go func() {
-		endLiveView(sups, o.Timeout, con, st)
-		// Stopping is no start: spares wait on, until dropped.
-		if !st.requested() {
-			close(started)
-		}
-	}()
+	go endLiveView(sups, o.Timeout, con, st)
 	// The reloader counts among the fleet: while a reload replaces the
 	// last service, the fleet is not done.
 	f.wg.Add(1)
@@ -271,11 +264,6 @@ type fleet struct {
 	members map[string]*member // the supervisors running, by service
 	all     []*supervisor      // every supervisor started, for the errors
 	wg      sync.WaitGroup
-	// started is closed once every service of the first start has
-	// settled (or the timeout passed), unless a stop came first: the
-	// containers made ahead of the next runs wait for it
-	// (containerUnit.fleetStarted).
-	started <-chan struct{}
 }
 
 // member is one supervisor of the fleet, which a reload can stop alone.
@@ -303,7 +291,7 @@ func (f *fleet) add(sp *spec.Spec, ps *planned, first bool) *member {
 	s := newSupervisor(f.helpers, sp, f.o, ps, f.con, f.st)
 	s.stop = stop
 	if cu, ok := s.unit.(*containerUnit); ok {
-		cu.fleetStarted, cu.stopping = f.started, stop
+		cu.stopping = stop
 	}
 	if first {
 		s.onFirst = func(e *Error) {
