@@ -12,6 +12,7 @@ package expr
 import (
 	"errors"
 	"io"
+	"sync"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -147,20 +148,28 @@ func (l *tokenLexer) Next() (lexer.Token, error) {
 	return tok, nil
 }
 
+// The parsers are built on first use: building them takes longer than
+// reading a large configuration that has no expression.
 var (
-	boolParser   = participle.MustBuild[orExpr](participle.Lexer(tokenDef{}))
-	stringParser = participle.MustBuild[strString](participle.Lexer(tokenDef{}))
+	boolParser = sync.OnceValue(func() *participle.Parser[orExpr] {
+		return participle.MustBuild[orExpr](participle.Lexer(tokenDef{}))
+	})
+	stringParser = sync.OnceValue(func() *participle.Parser[strString] {
+		return participle.MustBuild[strString](participle.Lexer(tokenDef{}))
+	})
 	// The parsers of the groups that follow a token (':' in a variable,
 	// ',' in a list, '.', "||", "&&"), for finding where inside such a
 	// group the tokens go wrong: participle reports a group that fails
 	// after its first token at that token.
-	subParsers = map[kind]func(*lexer.PeekingLexer) error{
-		tColon:    prefixParser[strString](),
-		tComma:    prefixParser[word](),
-		tOpConcat: prefixParser[word](),
-		tOpOr:     prefixParser[andExpr](),
-		tOpAnd:    prefixParser[notExpr](),
-	}
+	subParsers = sync.OnceValue(func() map[kind]func(*lexer.PeekingLexer) error {
+		return map[kind]func(*lexer.PeekingLexer) error{
+			tColon:    prefixParser[strString](),
+			tComma:    prefixParser[word](),
+			tOpConcat: prefixParser[word](),
+			tOpOr:     prefixParser[andExpr](),
+			tOpAnd:    prefixParser[notExpr](),
+		}
+	})
 )
 
 func prefixParser[G any]() func(*lexer.PeekingLexer) error {
@@ -179,9 +188,9 @@ func grammarError(toks []token, stringResult bool) int {
 		return 0
 	}
 	if stringResult {
-		_, err = stringParser.ParseFromLexer(pl)
+		_, err = stringParser().ParseFromLexer(pl)
 	} else {
-		_, err = boolParser.ParseFromLexer(pl)
+		_, err = boolParser().ParseFromLexer(pl)
 	}
 	if err == nil {
 		return -1
@@ -194,7 +203,7 @@ func grammarError(toks []token, stringResult bool) int {
 func (a *analysis) deepen(k int) int {
 	toks := a.toks
 	for k > 0 && k < len(toks) {
-		sub, ok := subParsers[toks[k].kind]
+		sub, ok := subParsers()[toks[k].kind]
 		if !ok || !a.leads(k) {
 			return k
 		}

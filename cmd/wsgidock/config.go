@@ -104,9 +104,9 @@ func unwrapPathError(err error) error {
 // configuration into a tree it keeps to the end, and returns the function
 // that restores the settings: percent is GOGC (0 leaves it alone), limit
 // the soft memory limit in bytes. Collecting while the tree is built finds
-// almost no garbage but scans every node, so parse collects less often and
-// lint (percent -1: off) only near its memory limit. GOGC and GOMEMLIMIT
-// in the environment win.
+// almost no garbage but scans every node, so parse and lint (percent -1:
+// off) collect only near their memory limit. GOGC and GOMEMLIMIT in the
+// environment win.
 func paceGC(percent int, limit int64) (restore func()) {
 	oldPercent, memLimit := -2, int64(-1)
 	if os.Getenv("GOGC") == "" && percent != 0 {
