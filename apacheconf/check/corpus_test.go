@@ -685,6 +685,13 @@ var corpus = []corpusCase{
 	{name: "wsgi-daemon-threads-too-many", conf: "WSGIDaemonProcess app threads=100000\n"},
 	{name: "wsgi-daemon-server-metrics-yes", conf: "WSGIDaemonProcess app server-metrics=yes\n"},
 	{name: "wsgi-daemon-cpu-time-negative", conf: "WSGIDaemonProcess app cpu-time-limit=-1\n"},
+	// The socache providers' arguments (shmcb's file and size, memcache's servers).
+	{name: "socache-shmcb-size-ok", conf: lm("ssl") + lm("socache_shmcb") + "SSLSessionCache shmcb:${APACHE_RUN_DIR}/ssl_scache(512000)\nSSLSessionCacheTimeout 300\n"},
+	{name: "socache-shmcb-size-units", conf: lm("ssl") + lm("socache_shmcb") + "SSLSessionCache shmcb:/var/run/apache2/ssl_scache(512k)\n"},
+	{name: "socache-shmcb-size-small", conf: lm("ssl") + lm("socache_shmcb") + "SSLUseStapling On\nSSLStaplingCache shmcb:/var/run/apache2/stapling(4096)\n"},
+	{name: "socache-shmcb-paren-open", conf: lm("ssl") + lm("socache_shmcb") + "SSLSessionCache shmcb:/var/run/apache2/ssl_scache(512000\n"},
+	{name: "socache-memcache-no-servers", conf: lm("ssl") + lm("socache_memcache") + "SSLSessionCache memcache:\n"},
+	{name: "socache-authn-cache-size", conf: lm("authn_socache") + lm("socache_shmcb") + "AuthnCacheSOCache shmcb:/var/run/apache2/authn(1000)\n"},
 	// mod_md, as Let's Encrypt setups write it.
 	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
 	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},

@@ -534,8 +534,11 @@ func checkSSLCache(name string) handler {
 		if name == "SSLSessionCache" && (strings.EqualFold(arg, "none") || strings.EqualFold(arg, "nonenotnull")) {
 			return
 		}
-		prov, _, _ := strings.Cut(arg, ":")
+		prov, args, hasArgs := strings.Cut(arg, ":")
 		if mod, ok := socacheProviders[prov]; ok && c.hasModule(mod) {
+			if msg := c.socacheCreateError(prov, args, hasArgs); msg != "" {
+				c.errorf(n, codeValue, "Give the cache's file and size as shmcb:/path/to/file(512000), or a server list for memcache and redis.", "%s: %s", name, msg)
+			}
 			return
 		}
 		help := "Load the module of the cache: shmcb is mod_socache_shmcb (LoadModule socache_shmcb_module)."

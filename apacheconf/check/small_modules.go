@@ -112,8 +112,11 @@ var smallModuleHandlers = map[string]handler{
 	"AuthnzFcgiCheckAuthnProvider": checkAuthnzFcgiCheckAuthn,
 	"AuthnCacheSOCache": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 		w, _ := apacheconf.GetwordConf(n.Args)
-		name, _, _ := strings.Cut(w, ":")
+		name, args, hasArgs := strings.Cut(w, ":")
 		if mod, ok := socacheProviders[name]; ok && c.hasModule(mod) {
+			if msg := c.socacheCreateError(name, args, hasArgs); msg != "" {
+				c.errorf(n, codeValue, "Give the cache's file and size as shmcb:/path/to/file(512000), or a server list for memcache and redis.", "AuthnCacheSOCache: %s", msg)
+			}
 			return
 		}
 		c.errorf(n, codeValue, "Load the module of the cache: shmcb is mod_socache_shmcb (LoadModule socache_shmcb_module).",
