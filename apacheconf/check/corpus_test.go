@@ -692,6 +692,13 @@ var corpus = []corpusCase{
 	{name: "socache-shmcb-paren-open", conf: lm("ssl") + lm("socache_shmcb") + "SSLSessionCache shmcb:/var/run/apache2/ssl_scache(512000\n"},
 	{name: "socache-memcache-no-servers", conf: lm("ssl") + lm("socache_memcache") + "SSLSessionCache memcache:\n"},
 	{name: "socache-authn-cache-size", conf: lm("authn_socache") + lm("socache_shmcb") + "AuthnCacheSOCache shmcb:/var/run/apache2/authn(1000)\n"},
+	// Require lines the providers parse as string expressions; MDRequireHttps outside <MDomain>.
+	{name: "require-ldap-group-unclosed-var", conf: lm("ldap") + lm("authnz_ldap") + "<Directory /srv>\n  Require ldap-group cn=%{GROUP,ou=Groups,dc=example,dc=com\n</Directory>\n"},
+	{name: "require-ldap-group-ok", conf: lm("ldap") + lm("authnz_ldap") + "<Directory /srv>\n  Require ldap-group \"cn=Web Admins,ou=Groups,dc=example,dc=com\"\n  Require ldap-attribute employeeType=active\n</Directory>\n"},
+	{name: "require-user-empty-ok", conf: lm("authz_user") + "<Directory /srv>\n  Require user\n</Directory>\n"},
+	{name: "require-host-unknown-function", conf: "<Directory /srv>\n  Require host %{nofunc:x}\n</Directory>\n"},
+	{name: "md-requirehttps-in-directory", conf: lm("md") + lm("ssl") + "<Directory /var/www/html>\n  MDRequireHttps permanent\n</Directory>\n"},
+	{name: "md-requirehttps-in-files-ok", conf: lm("md") + lm("ssl") + "<Files index.html>\n  MDRequireHttps temporary\n</Files>\n<VirtualHost *:443>\n  MDRequireHttps permanent\n</VirtualHost>\n"},
 	// mod_md, as Let's Encrypt setups write it.
 	{name: "md-ok", conf: lm("md") + lm("ssl") + "MDRenewMode Always\nMDChallengeDns01Version 2\nMDStapling on\n<MDomain example.com>\n  MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n  MDCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n</MDomain>\n"},
 	{name: "md-certificatefile-outside", conf: lm("md") + lm("ssl") + "MDCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"},

@@ -54,6 +54,10 @@ func mdHandler(where mdWhere, value func(c *checker, n *apacheconf.Node, d catal
 			c.errorf(n, codeContext, mdLocationHelp(where), "%s", msg)
 			return
 		}
+		if msg := mdOutsideDirs(d, st, where); msg != "" {
+			c.errorf(n, codeContext, "Give it at server level or in a <VirtualHost>.", "%s", msg)
+			return
+		}
 		if value == nil {
 			return
 		}
@@ -75,6 +79,16 @@ func mdValueHelp(msg string) string {
 		return "Give a known CA name or the CA's ACME directory URL, such as https://acme-v02.api.letsencrypt.org/directory."
 	}
 	return ""
+}
+
+// mdOutsideDirs is the end of md_conf_check_location: outside an
+// <MDomain>, ap_check_cmd_context(NOT_IN_DIRECTORY|NOT_IN_LOCATION), which
+// only MDRequireHttps (also allowed in per-directory sections) can meet.
+func mdOutsideDirs(d catalog.Directive, st state, where mdWhere) string {
+	if where == mdInside || where == mdAnywhere && inMDomain(st) {
+		return ""
+	}
+	return checkContext(d.Name, notInDirectory|notInLocation, st)
 }
 
 func mdLocationHelp(where mdWhere) string {
@@ -528,6 +542,10 @@ func checkMDRenewMode(c *checker, n *apacheconf.Node, d catalog.Directive, st st
 	case "auto", "automatic", "always", "manual", "stick":
 	default:
 		c.errorf(n, codeValue, "The modes are auto, always and manual.", "unknown MDDriveMode %s", w)
+		return
+	}
+	if msg := mdOutsideDirs(d, st, mdAnywhere); msg != "" {
+		c.errorf(n, codeContext, "Give it at server level or in a <VirtualHost>.", "%s", msg)
 	}
 }
 

@@ -299,6 +299,17 @@ func checkRequire(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 				return
 			}
 		}
+	case "user", "host", "forward-dns", "group", "dbm-group", "dbd-group",
+		"ldap-user", "ldap-group", "ldap-dn", "ldap-attribute", "ldap-filter":
+		// Their parse_config functions read the line as a string
+		// expression (names with %{...} in them); an empty one is taken.
+		if args == "" {
+			break
+		}
+		if msg := c.exprError(args, true); msg != "" {
+			c.errorf(n, codeExpr, "", "Cannot parse expression in require line: %s", msg)
+			return
+		}
 	case "expr":
 		e := args
 		if len(e) >= 2 && e[0] == '"' && e[len(e)-1] == '"' {
