@@ -67,6 +67,24 @@ var moduleAttrs = map[string]func(e *evaluator, at apacheconf.Position) value{
 	"subprocess.STDOUT": func(_ *evaluator, at apacheconf.Position) value { return &opaque{what: "subprocess.STDOUT", at: at} },
 }
 
+// python2Only are module members that Python 3 removed, which launchers
+// of the Python 2 era still use, with what to write instead.
+var python2Only = map[string]string{
+	"string.join": "' '.join(words)", "string.joinfields": "' '.join(words)", "string.split": "s.split()",
+	"string.splitfields": "s.split(sep)", "string.replace": "s.replace(old, new)", "string.strip": "s.strip()",
+	"string.lstrip": "s.lstrip()", "string.rstrip": "s.rstrip()", "string.lower": "s.lower()", "string.upper": "s.upper()",
+	"string.find": "s.find(sub)", "string.atoi": "int(s)", "string.atof": "float(s)", "string.zfill": "s.zfill(width)",
+	"string.letters": "string.ascii_letters", "string.lowercase": "string.ascii_lowercase",
+	"string.uppercase": "string.ascii_uppercase", "string.maketrans": "str.maketrans",
+	"os.getcwdu": "os.getcwd()", "sys.maxint": "sys.maxsize",
+}
+
+// python2DictMethods are the dict methods Python 3 removed.
+var python2DictMethods = map[string]string{
+	"has_key": "key in d", "iteritems": "d.items()", "iterkeys": "d.keys()", "itervalues": "d.values()",
+	"viewitems": "d.items()", "viewkeys": "d.keys()", "viewvalues": "d.values()",
+}
+
 // runtimeAttrs are members whose value exists only when the script runs;
 // the reason says what they would be under mod_wsgi.
 var runtimeAttrs = map[string]string{
@@ -93,11 +111,19 @@ func (e *evaluator) attr(v value, name string, at lexer.Position) (value, error)
 		if f, ok := moduleAttrs[q]; ok {
 			return f(e, position(at)), nil
 		}
+		if instead, ok := python2Only[q]; ok {
+			return nil, runtimeError(position(at), fmt.Sprintf("module %s has no attribute %s in Python 3: Python stops with AttributeError", pyRepr(v.name), pyRepr(name)),
+				"It was Python 2's; write "+instead+".")
+		}
 		if why, ok := runtimeAttrs[q]; ok {
 			return nil, newDiag(CodeUnresolved, position(at), q+" is known only when the script runs: "+why, subsetHelp)
 		}
 		return &function{name: q}, nil
 	case *dict:
+		if instead, ok := python2DictMethods[name]; ok {
+			return nil, runtimeError(position(at), fmt.Sprintf("%s has no attribute %s in Python 3: Python stops with AttributeError", v.describe(), pyRepr(name)),
+				"It was Python 2's; write "+instead+".")
+		}
 		switch name {
 		case "get", "copy", "setdefault", "update", "pop":
 			return &method{recv: v, name: name}, nil

@@ -142,6 +142,11 @@
 //     ends there; code after them or after os.exec* is reported
 //     unreachable (a warning).
 //
+// Python 2 habits that Python 3 refuses (the print statement, print
+// >>stream, dict.has_key/iteritems, string.join and the string module's
+// other removed functions, sys.maxint) are the error Python 3 stops with,
+// naming what to write instead.
+//
 // What depends on the run (open(), the clock, randomness, the network,
 // the file system, os.getpid(), an unset variable without a
 // default) is a script-unresolved diagnostic at its line and column.

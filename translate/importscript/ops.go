@@ -541,8 +541,11 @@ func (e *evaluator) arith(op string, a, b value, at lexer.Position) (value, erro
 		}
 		return &opaque{what: "a value computed from " + what, at: position(at)}, nil
 	}
-	return nil, runtimeError(position(at), fmt.Sprintf("unsupported operand types for %s: %s and %s: Python stops with TypeError", op, a.describe(), b.describe()),
-		"Use numbers, or a string or list and a number for *.")
+	detail := "Use numbers, or a string or list and a number for *."
+	if f, ok := a.(*function); ok && f.name == "print" && op == ">>" {
+		detail = "This is Python 2's print statement (print >>stream, ...); in Python 3 write print(..., file=stream)."
+	}
+	return nil, runtimeError(position(at), fmt.Sprintf("unsupported operand types for %s: %s and %s: Python stops with TypeError", op, a.describe(), b.describe()), detail)
 }
 
 // assignDisplay unpacks v into a parenthesised or bracketed target list.

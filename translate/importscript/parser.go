@@ -660,6 +660,9 @@ func (p *parser) smallStmt() (*smallStmt, error) {
 	s.Pos = t.Pos
 	var err error
 	switch {
+	case t.Type == tokName && t.Value == "print" && isPython2Print(p.peekAt(1)):
+		// Python 2's print statement, in a launcher of that era.
+		return nil, &lexer.Error{Msg: "Missing parentheses in call to 'print'. Did you mean print(...)? (Python 2's print statement)", Pos: t.Pos}
 	case t.Type == tokKeyword && t.Value == "import":
 		s.Import, err = p.importStmt()
 	case t.Type == tokKeyword && t.Value == "from":
@@ -1515,4 +1518,11 @@ func (p *parser) dictDisplay() (*dictDisplay, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// isPython2Print says whether t, after a statement's first word print,
+// makes it Python 2's print statement (print "x", print name), which
+// Python 3 refuses to compile.
+func isPython2Print(t lexer.Token) bool {
+	return t.Type == tokString || t.Type == tokName || t.Type == tokNumber
 }
