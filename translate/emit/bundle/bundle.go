@@ -119,14 +119,6 @@ func jsonArray(words []string) string {
 	return string(b)
 }
 
-// workdir is where the application runs: home=, else the source tree.
-func workdir(s *spec.Service) string {
-	if s.App.Home != "" {
-		return s.App.Home
-	}
-	return s.Build.Context
-}
-
 func dockerfile(s *spec.Service, scripts, extra []File) ([]byte, error) {
 	b := &bytes.Buffer{}
 	app, bld := s.App, s.Build
@@ -182,7 +174,6 @@ func dockerfile(s *spec.Service, scripts, extra []File) ([]byte, error) {
 		}
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(b, "ENV WSGIDOCK_APP=%s\n", dockerfileWord(bld.Context))
 	fmt.Fprintf(b, "COPY . %s\n", dockerfileWord(bld.Context))
 	if app.PythonHome != "" && strings.HasPrefix(app.PythonHome, bld.Context+"/") {
 		fmt.Fprintf(b, "# The virtualenv of python-home= is rebuilt from the requirements, not used.\n")
@@ -190,9 +181,10 @@ func dockerfile(s *spec.Service, scripts, extra []File) ([]byte, error) {
 	} else {
 		fmt.Fprintf(b, "RUN [%q]\n", BuildPath)
 	}
-	fmt.Fprintf(b, "WORKDIR %s\n", dockerfileWord(workdir(s)))
+	// No ENV, WORKDIR or STOPSIGNAL (the engine's default, SIGTERM, is
+	// httpd's): the scripts know the tree's path, and each step of the
+	// classic builder is a container of its own.
 	b.WriteString("EXPOSE 80\n")
-	b.WriteString("STOPSIGNAL SIGTERM\n")
 	fmt.Fprintf(b, "ENTRYPOINT [%q]\n", StartPath)
 	if bld.Base == spec.BaseDebian {
 		b.WriteString("CMD [\"--port\", \"80\"]\n")
@@ -246,6 +238,7 @@ func startScript(s *spec.Service) string {
 	b.WriteString("# The arguments (CMD, or what follows the image on `docker run`) go to\n")
 	b.WriteString("# the server. A failing deploy hook is logged and the start goes on.\n")
 	b.WriteString("set -u\n")
+	appDir(b, s)
 	b.WriteString("cd \"$WSGIDOCK_APP\" || exit 1\n")
 	if s.App.Umask != "" {
 		fmt.Fprintf(b, "umask %s\n", sh(s.App.Umask))
@@ -379,6 +372,7 @@ func buildScript(s *spec.Service) string {
 	b.WriteString("# hook, the application's dependencies, the build hook. Any failure fails\n")
 	b.WriteString("# the build.\n")
 	b.WriteString("set -eo pipefail\n")
+	appDir(b, s)
 	b.WriteString("cd \"$WSGIDOCK_APP\"\n")
 	fmt.Fprintf(b, "hooks=%s\n", HooksDir)
 	b.WriteString(`if [ -x "$hooks/pre-build" ]; then
@@ -422,13 +416,21 @@ fi
 }
 
 func shellScript(s *spec.Service) string {
-	return fmt.Sprintf(`#!/usr/bin/env bash
+	b := &strings.Builder{}
+	fmt.Fprintf(b, `#!/usr/bin/env bash
 # Shell entry point of %s: ignores its arguments (the image's CMD) and
 # gives an interactive shell in the application's directory:
 #   docker run -it --entrypoint %s %s
-cd "$WSGIDOCK_APP" || exit 1
-exec bash
 `, oneLine(s.Name), ShellPath, s.Image)
+	appDir(b, s)
+	b.WriteString("cd \"$WSGIDOCK_APP\" || exit 1\nexec bash\n")
+	return b.String()
+}
+
+// appDir sets WSGIDOCK_APP, the source tree's path in the image, for the
+// script and the hooks it runs, unless the environment names another.
+func appDir(b *strings.Builder, s *spec.Service) {
+	fmt.Fprintf(b, "export WSGIDOCK_APP=${WSGIDOCK_APP:-%s}\n", sh(s.Build.Context))
 }
 
 // HTTPDConf is the container-side httpd configuration of the debian
