@@ -422,9 +422,11 @@ func (p *planner) carryAccess(s *spec.Service, entries []*scriptAlias) {
 	app := s.App
 	type block struct {
 		entry *scriptAlias
+		base  string // the URL path of its target
 		open  string
 		sec   *accessSection
 		lines []string
+		opens bool // lets everyone in
 	}
 	var blocks []block
 	restricted := false
@@ -482,19 +484,39 @@ func (p *planner) carryAccess(s *spec.Service, entries []*scriptAlias) {
 				if !openAccess(lines) {
 					restricted = true
 				}
-				blocks = append(blocks, block{entry: sa, open: open, sec: sec, lines: lines})
+				blocks = append(blocks, block{entry: sa, base: t.base, open: open, sec: sec, lines: lines, opens: openAccess(lines)})
 			}
 		}
 	}
 	if !restricted {
 		return
 	}
+	// A section that lets everyone in is written only to undo a wider
+	// restricting one before it: on its own it changes nothing for a
+	// proxied request, and a <Location> granting all would replace the
+	// Require of a server-level <Location> (mod_status's, say) that httpd
+	// merged after the directories.
+	var kept []block
 	for _, b := range blocks {
+		needed := !b.opens
+		for _, k := range kept {
+			needed = needed || !k.opens && k.entry == b.entry && pathPrefix(strings.TrimSuffix(k.base, "/"), strings.TrimSuffix(b.base, "/"))
+		}
+		if needed {
+			kept = append(kept, b)
+		}
+	}
+	for _, b := range kept {
 		// Before the virtual host's own <Location> sections, which httpd
 		// merged after the directories and files.
 		before := b.entry.node.Pos()
-		if v := b.entry.vhost.node; v != nil && len(v.Children) > 0 {
-			before = v.Children[0].Pos()
+		if v := b.entry.vhost.node; v != nil {
+			for _, c := range v.Children {
+				if c.Active {
+					before = c.Pos()
+					break
+				}
+			}
 		}
 		app.Access = append(app.Access, spec.AccessSection{Open: b.open, Lines: b.lines, From: b.sec.node.Pos(), Before: before})
 		p.mapped(s.Name, fmt.Sprintf("<%s%s>", b.sec.node.Name, sectionArgs(b.sec.node)),

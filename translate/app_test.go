@@ -726,3 +726,21 @@ func TestAppMounts(t *testing.T) {
 		}
 	}
 }
+
+// TestAppAccessOnlyWhatRestricts writes, for Debian's <FilesMatch "^\.ht">
+// over a Django project's static files, that one section only: the
+// sections that let everyone in change nothing for a proxied request, and
+// a <Location /> granting all would undo a server-level <Location>'s
+// Require (mod_status's) that httpd merged after them.
+func TestAppAccessOnlyWhatRestricts(t *testing.T) {
+	conf := appHead + "<Directory />\nRequire all denied\n</Directory>\n<FilesMatch \"^\\.ht\">\nRequire all denied\n</FilesMatch>\n<VirtualHost *:80>\nServerName blog.example\nWSGIDaemonProcess blog python-path=@DIR@/site\nWSGIProcessGroup blog\nWSGIScriptAlias / @DIR@/site/mysite/wsgi.py\n<Directory @DIR@/site/mysite>\n<Files wsgi.py>\nRequire all granted\n</Files>\n</Directory>\nAlias /static/ @DIR@/site/static/\n<Directory @DIR@/site/static>\nRequire all granted\n</Directory>\n</VirtualHost>\n"
+	sp, diags, _ := planTextWith(t, conf, map[string]string{"site/mysite/wsgi.py": "", "site/static/x.css": ""}, translate.Options{Base: spec.BaseDebian})
+	s := onlyApp(t, sp, diags)
+	var got []string
+	for _, a := range s.App.Access {
+		got = append(got, a.Open+": "+strings.Join(a.Lines, "; "))
+	}
+	if want := []string{`LocationMatch "^/static/(?:.*/)?\\.ht[^/]*$": Require all denied`}; !slices.Equal(got, want) {
+		t.Errorf("carried %q, want %q", got, want)
+	}
+}
