@@ -171,15 +171,7 @@ func Rewrite(tree *apacheconf.Tree, sp *spec.Spec) ([]File, []spec.Item, error) 
 // proxyLines are the directives that send an app's requests to its
 // container, indented as the WSGIScriptAlias they replace.
 func proxyLines(src string, n *apacheconf.Node, s *spec.Service) string {
-	indent := ""
-	start := strings.LastIndexByte(src[:n.Offset], '\n') + 1
-	for i := start; i < len(src) && (src[i] == ' ' || src[i] == '\t'); i++ {
-		indent += string(src[i])
-	}
-	if start != n.Offset {
-		// The node does not start its line; n.Offset is where it starts.
-		indent = ""
-	}
+	indent := indentOf(src, n)
 	at := apacheconf.Position{Filename: n.Pos().Filename, Line: n.Pos().Line}
 	here := func(p apacheconf.Position) bool { return p.Filename == at.Filename && p.Line == at.Line }
 	proto := map[bool]string{true: "https"}[s.App.TLS]
@@ -249,15 +241,15 @@ func accessLines(src string, n *apacheconf.Node, s *spec.Service, a spec.AccessS
 }
 
 // indentOf is the white space that starts n's line, or "" when n does
-// not start its line.
+// not start its line (n.Offset is where its line starts otherwise).
 func indentOf(src string, n *apacheconf.Node) string {
 	start := strings.LastIndexByte(src[:n.Offset], '\n') + 1
+	if start != n.Offset {
+		return ""
+	}
 	i := start
 	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
 		i++
-	}
-	if i != n.Offset {
-		return ""
 	}
 	return src[start:i]
 }

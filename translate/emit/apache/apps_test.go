@@ -189,3 +189,49 @@ func TestRewriteScriptAliasMatch(t *testing.T) {
 		t.Fatalf("httpd refuses the rewritten config:\n%s", res.Stderr)
 	}
 }
+
+// TestRewriteAccess puts the access control of the script's <Directory>
+// in a <Location> of the mount point at the top of the virtual host, which
+// httpd accepts, the <Directory> left as it was.
+func TestRewriteAccess(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "httpd.conf")
+	mods := ""
+	for _, m := range []string{"mpm_event_module", "wsgi_module", "authz_core_module", "authz_host_module", "authn_core_module", "auth_basic_module", "authn_file_module", "authz_user_module"} {
+		mods += httpdtest.LoadModule(m) + "\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, "wsgi.py"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(conf, []byte(mods+"ServerName localhost\nErrorLog /dev/null\nListen 8080\n<VirtualHost *:8080>\n    WSGIDaemonProcess shop home="+dir+"\n    ServerName shop.example\n"+
+		"    WSGIScriptAlias /shop "+dir+"/wsgi.py process-group=shop\n    <Directory "+dir+">\n        AuthType Basic\n        AuthName \"Shop staff\"\n        AuthUserFile "+dir+"/htpasswd\n        Require valid-user\n    </Directory>\n</VirtualHost>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := apacheconf.Load(conf, apacheconf.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, _, diags := translate.Plan(tree, translate.Options{})
+	if diags.HasErrors() || len(sp.Services) != 1 {
+		t.Fatalf("plan: %v", diags)
+	}
+	files, _, err := apache.Rewrite(tree, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(files[0].Data)
+	want := ", which governed these requests under mod_wsgi\n" +
+		"    <Location /shop>\n        AuthType Basic\n        AuthName \"Shop staff\"\n        AuthUserFile " + dir + "/htpasswd\n        Require valid-user\n    </Location>\n#" + apache.Marker + "service shop"
+	if !strings.Contains(got, "<VirtualHost *:8080>\n    #"+apache.Marker+"access control for shop of the section at "+conf+":") || !strings.Contains(got, want) {
+		t.Errorf("rewritten config lacks\n%s\nat the top of the virtual host:\n%s", want, got)
+	}
+	if !strings.Contains(got, "\n    <Directory "+dir+">\n        AuthType Basic\n") {
+		t.Errorf("the <Directory> is not kept:\n%s", got)
+	}
+	if err := os.WriteFile(conf, files[0].Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := httpdtest.Run(t, nil, "-d", dir, "-f", conf); !res.OK {
+		t.Fatalf("httpd refuses the rewritten config:\n%s", res.Stderr)
+	}
+}
