@@ -50,6 +50,9 @@ var siteRequests = []siteRequest{
 	{scheme: "http", host: "127.0.0.1", path: "/hello"},
 	{scheme: "http", host: "127.0.0.1", path: "/hello/status?verbose=1"},
 	{scheme: "http", host: "127.0.0.1", path: "/hellothere"},
+	// Another script of the same group, its own callable and interpreter.
+	{scheme: "http", host: "127.0.0.1", path: "/hello-admin"},
+	{scheme: "http", host: "127.0.0.1", path: "/hello-admin/users?page=2"},
 	// The shop on both of its virtual hosts, one daemon group.
 	{scheme: "http", host: "shop.example.com", path: "/"},
 	{scheme: "http", host: "shop.example.com", path: "/cart/items?id=3&sort=price"},
