@@ -307,6 +307,35 @@ type accessTarget struct {
 	scripts bool
 }
 
+// checkServerLocations warns of a main-server <Location> with access
+// control over the application's URLs, for a virtual host's application:
+// httpd merged it after the <Directory> and <Files> sections, but the
+// front end merges it before the carried ones, which a virtual host's
+// sections follow, so where both say who may come in, the carried one
+// now decides.
+func (p *planner) checkServerLocations(s *spec.Service, sa *scriptAlias, base string, warned map[*apacheconf.Node]bool) {
+	if sa.vhost == p.scopes[0] {
+		return // carried at the server level, after the earlier ones
+	}
+	for _, loc := range p.scopes[0].locations {
+		lines, _, _ := accessLines(loc)
+		w := loc.Words()
+		if len(lines) == 0 || len(w) == 0 || warned[loc] {
+			continue
+		}
+		path := w[len(w)-1]
+		if loc.Is("LocationMatch") || len(w) > 1 && w[0] == "~" {
+			path = "/" // a pattern: it may match the application's URLs
+		}
+		if !pathPrefix(strings.TrimSuffix(base, "/"), strings.TrimSuffix(path, "/")) && !pathPrefix(strings.TrimSuffix(path, "/"), strings.TrimSuffix(base, "/")) {
+			continue
+		}
+		warned[loc] = true
+		p.warnf(CodeApp, loc.Pos(), fmt.Sprintf("httpd merged this server-level section after the <Directory> sections of %s's files; the front end merges it before the <Location> sections that now carry them, so for %s the carried access control decides. Repeat its access lines in a <Location> of the virtual host, after the carried ones, if they should still decide.", s.Name, base),
+			"<%s%s> is merged before the access control carried for %s", loc.Name, sectionArgs(loc), s.Name)
+	}
+}
+
 // scriptTarget is the URL space of one script alias of app (its mount
 // point, or the expression of a WSGIScriptAliasMatch, less the Aliases
 // under it that the front end serves itself), mapped to its script.
@@ -505,6 +534,10 @@ func (p *planner) carryAccess(s *spec.Service, entries []*scriptAlias) {
 		if needed {
 			kept = append(kept, b)
 		}
+	}
+	warned := map[*apacheconf.Node]bool{}
+	for _, b := range kept {
+		p.checkServerLocations(s, b.entry, b.base, warned)
 	}
 	for _, b := range kept {
 		// Before the virtual host's own <Location> sections, which httpd

@@ -52,8 +52,11 @@ type appScope struct {
 	settings []*wsgiSetting
 	envs     []*wsgiSetting   // SetEnv and UnsetEnv, value the argument text
 	sections []*accessSection // <Directory> and <Files>, for the access control
-	statics  []spec.Alias
-	scripts  []*scriptAlias
+	// locations are the main server's <Location> sections, which httpd
+	// merges before a virtual host's.
+	locations []*apacheconf.Node
+	statics   []spec.Alias
+	scripts   []*scriptAlias
 	// user and group are the main server's User and Group.
 	user, group string
 }

@@ -744,3 +744,22 @@ func TestAppAccessOnlyWhatRestricts(t *testing.T) {
 		t.Errorf("carried %q, want %q", got, want)
 	}
 }
+
+// TestAppServerLocationWarned warns of a server-level <Location> with
+// access control over a virtual host's application whose access control
+// is carried: the front end merges it first now.
+func TestAppServerLocationWarned(t *testing.T) {
+	conf := appHead + "<Location /server-status>\nRequire local\n</Location>\n<Location /elsewhere>\nRequire local\n</Location>\n<VirtualHost *:80>\nServerName x.example\nWSGIDaemonProcess a\nWSGIProcessGroup a\nWSGIScriptAlias / @DIR@/app/wsgi.py\n<Directory @DIR@/app>\nRequire ip 10.0.0.0/8\n</Directory>\n</VirtualHost>\n"
+	sp, diags, _ := planTextWith(t, conf, map[string]string{"app/wsgi.py": ""}, translate.Options{Base: spec.BaseDebian})
+	onlyApp(t, sp, diags)
+	var lines []int
+	for _, d := range diags {
+		if d.Code == translate.CodeApp && strings.Contains(d.Summary, "is merged before the access control carried") {
+			lines = append(lines, d.Pos().Line)
+		}
+	}
+	// Both hold the application's URLs (it is at /).
+	if !slices.Equal(lines, []int{4, 7}) {
+		t.Errorf("warned at lines %v, want 4 and 7: %v", lines, diags)
+	}
+}

@@ -324,6 +324,8 @@ func (p *planner) collect(l *linter) {
 			// Made above, for the directives inside.
 		case isSection && (n.Is("Directory") || n.Is("DirectoryMatch") || n.Is("Files") || n.Is("FilesMatch")):
 			p.addAccessSection(n, ancestors[:depth], scope)
+		case isSection && (n.Is("Location") || n.Is("LocationMatch")) && scope == main:
+			main.locations = append(main.locations, n)
 		case n.Is("ServerName"):
 			if w := split(n); len(w) > 0 {
 				if cur != nil {
