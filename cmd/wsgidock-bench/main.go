@@ -48,7 +48,7 @@ func main() {
 	compare := flag.Bool("compare-recovery", true, "measure recovery under the engine's restart policy and Apache too")
 	floor := flag.Bool("floor", false, "measure only the engine's start of a created container, idle and right after a kill (with -launch)")
 	recovery := flag.Bool("recovery", true, "measure recovery from a kill (with -launch)")
-	before := flag.String("before", "", "another wsgidock binary to measure beside -wsgidock, interleaved (with -launch)")
+	before := flag.String("before", "", "another wsgidock binary to measure beside -wsgidock, interleaved (with -launch and -migrate)")
 	flag.Parse()
 	fmt.Printf("Machine: %s, %d CPUs, %s/%s; %s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
 	if *parse {
@@ -64,7 +64,7 @@ func main() {
 		}
 	}
 	if *migrate {
-		if err := benchMigrate(*wsgidock, *apache, *runs); err != nil {
+		if err := benchMigrate(*wsgidock, *before, *apache, *runs); err != nil {
 			fmt.Fprintln(os.Stderr, "wsgidock-bench:", err)
 			os.Exit(1)
 		}
@@ -162,8 +162,9 @@ func run(wsgidock, apache string, runs int) error {
 
 // benchMigrate times migrate in every format on 1,000 and 10,000 virtual
 // hosts, each with its own launcher, beside apache2 -t on the same file,
-// and the growth from 1,000 to 10,000.
-func benchMigrate(wsgidock, apache string, runs int) error {
+// and the growth from 1,000 to 10,000. With before, that binary is timed
+// too, interleaved with wsgidock, on a row of its own.
+func benchMigrate(wsgidock, before, apache string, runs int) error {
 	dir, err := os.MkdirTemp("", "wsgidock-bench-migrate")
 	if err != nil {
 		return err
@@ -179,26 +180,39 @@ func benchMigrate(wsgidock, apache string, runs int) error {
 		if err != nil {
 			return err
 		}
+		bins := []string{wsgidock}
+		if before != "" {
+			bins = append(bins, before)
+		}
 		cmds := [][]string{{apache, "-t", "-d", filepath.Dir(conf), "-f", conf}}
-		for _, f := range formats {
-			if f == "-o DIR" {
-				cmds = append(cmds, []string{wsgidock, "migrate", "-o", filepath.Join(dir, "out"), "--force", conf})
-				continue
+		for _, bin := range bins {
+			for _, f := range formats {
+				if f == "-o DIR" {
+					cmds = append(cmds, []string{bin, "migrate", "-o", filepath.Join(dir, "out"), "--force", conf})
+					continue
+				}
+				cmds = append(cmds, []string{bin, "migrate", "--format", f, conf})
 			}
-			cmds = append(cmds, []string{wsgidock, "migrate", "--format", f, conf})
 		}
 		res, err := measureInterleaved(runs, cmds)
 		if err != nil {
 			return err
 		}
 		theirs := res[0].time
-		row := fmt.Sprintf("| %d | %s (%d MB) |", n, ms(theirs), res[0].peak>>10)
-		for i, f := range formats {
-			r := res[i+1]
-			times[f] = append(times[f], r.time)
-			row += fmt.Sprintf(" %s, %d MB, %.2f× apache2 -t |", ms(r.time), r.peak>>10, float64(r.time)/float64(theirs))
+		for b, bin := range bins {
+			row := fmt.Sprintf("| %d | %s (%d MB) |", n, ms(theirs), res[0].peak>>10)
+			if before != "" {
+				row = fmt.Sprintf("| %d, %s | %s (%d MB) |", n, bin, ms(theirs), res[0].peak>>10)
+			}
+			for i, f := range formats {
+				r := res[1+b*len(formats)+i]
+				if b == 0 {
+					times[f] = append(times[f], r.time)
+				}
+				row += fmt.Sprintf(" %s, %d MB, %.2f× apache2 -t |", ms(r.time), r.peak>>10, float64(r.time)/float64(theirs))
+			}
+			fmt.Println(row)
 		}
-		fmt.Println(row)
 	}
 	fmt.Println()
 	for _, f := range formats {
