@@ -9,7 +9,6 @@ import (
 	"cmp"
 	"encoding/csv"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -25,8 +24,17 @@ import (
 // containers up once `docker compose up -d` returns.
 const Restart = "unless-stopped"
 
-// Compose's rule for the keys of services, networks and volumes.
-var keyPattern = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+// composeKey reports whether s is a name compose accepts as a key of
+// services, networks or volumes: letters, digits, '.', '_' and '-', at
+// least one.
+func composeKey(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // File renders sp as a compose file. Services are written in the Spec's
 // order and keys in a fixed order, so the same Spec gives the same bytes.
@@ -81,7 +89,7 @@ func file(sp *spec.Spec, byService bool) ([]byte, []spec.Item, error) {
 		if err := check.UTF8(sp, s); err != nil {
 			return nil, nil, err
 		}
-		if !keyPattern.MatchString(s.Name) {
+		if !composeKey(s.Name) {
 			return nil, nil, fmt.Errorf("%s: service name %q is not a compose service name (letters, digits, '.', '_', '-')", check.Where(s), s.Name)
 		}
 		svc, svcNotes, err := service(sp, s, networks, volumes)
@@ -279,7 +287,7 @@ func network(svc mapping, s *spec.Service, networks mapping) error {
 	case n == "default":
 		svc.set("network_mode", str("bridge"))
 	default:
-		if !keyPattern.MatchString(n) {
+		if !composeKey(n) {
 			return fmt.Errorf("%s: service %q: network %q is not a compose network name (letters, digits, '.', '_', '-')", check.Where(s), s.Name, n)
 		}
 		svc.set("networks", strSeq([]string{n}))
@@ -297,7 +305,7 @@ func network(svc mapping, s *spec.Service, networks mapping) error {
 // with the project, and creates it when missing, as docker run does.
 func volume(s *spec.Service, v spec.Volume, volumes mapping) (node *yaml.Node, unmapped string, err error) {
 	if v.Type == "volume" && v.Source != "" {
-		if !keyPattern.MatchString(v.Source) {
+		if !composeKey(v.Source) {
 			return nil, "", fmt.Errorf("%s: service %q: volume name %q is not a compose volume name (letters, digits, '.', '_', '-')", v.Where, s.Name, v.Source)
 		}
 		decl := newMapping()

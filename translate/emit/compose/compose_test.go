@@ -2,8 +2,10 @@ package compose
 
 import (
 	"context"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -373,6 +375,23 @@ func TestByServiceIsTheWholeTree(t *testing.T) {
 		}
 		if string(pieces) != string(whole) {
 			t.Errorf("spec %d (%s): a service at a time gives\n%s\nthe whole tree gives\n%s", i, sp.ConfigFile, pieces, whole)
+		}
+	}
+}
+
+// TestComposeKey compares composeKey with compose's own pattern for the
+// keys of services, networks and volumes, on random strings.
+func TestComposeKey(t *testing.T) {
+	pattern := regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+	const alphabet = "azAZ09._-/ :$é\n"
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		b := make([]byte, r.IntN(5))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		if s := string(b); composeKey(s) != pattern.MatchString(s) {
+			t.Fatalf("composeKey(%q) = %v, the pattern says %v", s, composeKey(s), pattern.MatchString(s))
 		}
 	}
 }

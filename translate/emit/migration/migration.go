@@ -258,22 +258,27 @@ func (w *writer) items(title string, items []spec.Item, which []int32) {
 // follows a "- " or "# " of ours), only emphasis, code spans, links, HTML,
 // tables and strikethrough can start, so those characters are
 // backslash-escaped.
-const markdownSpecial = "\\`*_[]<|~"
+var markdownSpecial = func() (set [256]bool) {
+	for _, c := range []byte("\\`*_[]<|~") {
+		set[c] = true
+	}
+	return set
+}()
 
 // appendText appends s as prose kept on its line and out of Markdown's
 // reach: oneline's escapes, then markdownSpecial's backslashes (all ASCII,
 // so a byte of them is never inside a longer character).
 func appendText(b []byte, s string) []byte {
 	s = oneline.String(s)
-	for {
-		i := strings.IndexAny(s, markdownSpecial)
-		if i < 0 {
-			return append(b, s...)
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if markdownSpecial[s[i]] {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\')
+			start = i
 		}
-		b = append(b, s[:i]...)
-		b = append(b, '\\', s[i])
-		s = s[i+1:]
 	}
+	return append(b, s[start:]...)
 }
 
 // appendCode appends s as one inline code span, whatever backticks or
