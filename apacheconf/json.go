@@ -4,6 +4,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/wsgidock/wsgidock/internal/jsonstr"
 )
 
 // WriteJSON writes the tree as JSON, in the spirit of crossplane's payload:
@@ -179,23 +181,6 @@ func (jw *jsonWriter) diag(d Diagnostic) {
 
 const hexDigits = "0123456789abcdef"
 
-// jsonSafe8 reports whether the eight bytes of x are all bytes jsonSafe
-// marks: none below 0x20, none from 0x80, no quote and no backslash. Strings
-// are mostly paths and words of plain ASCII, tested eight bytes at a time
-// this way (a zero byte of x^c is a byte equal to c).
-func jsonSafe8(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q, bs := x^('"'*ones), x^('\\'*ones)
-	return (x|(x-0x20*ones)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs == 0
-}
-
-// load64 is the eight bytes of s at i, little-endian.
-func load64(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
 // jsonSafe marks the ASCII bytes a JSON string holds as they are.
 var jsonSafe = func() (t [256]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
@@ -211,7 +196,7 @@ func (jw *jsonWriter) str(s string) {
 	b := append(jw.b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) && jsonSafe8(load64(s, i)) {
+		if i+8 <= len(s) && jsonstr.Plain8(jsonstr.Load8(s, i)) {
 			i += 8
 			continue
 		}
