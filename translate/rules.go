@@ -32,7 +32,7 @@ var rules = []apacheconf.Rule{
 		Help:    "Take the code out of the if block: mod_wsgi imports the script under another name, so the block never runs."},
 	{Code: CodeApp, Severity: apacheconf.SeverityWarning,
 		Summary: "a WSGI application in a daemon group that wsgidock cannot move into a container as written",
-		Help:    "Follow the message: a WSGIScriptAlias per mount point, a group reachable from the virtual host that serves the application, an application directory of its own; migrate reports the same."},
+		Help:    "Follow the message: a WSGIScriptAlias per mount point, a group reachable from the virtual host that serves the application, an application directory of its own, access control the front end cannot carry from a <Directory> or <Files> (under <If>, a <FilesMatch> pattern it cannot write over URLs) written in a <Location> by hand; migrate reports the same."},
 	{Code: CodePortConflict, Severity: apacheconf.SeverityWarning,
 		Summary: "two services publish the same host port",
 		Help:    "Give each service its own host port: only one can bind it, the other fails to start."},
