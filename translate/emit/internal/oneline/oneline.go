@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wsgidock/wsgidock/internal/jsonstr"
 )
 
 // String returns s with every character that is not graphic (newlines,
@@ -37,11 +39,28 @@ func String(s string) string {
 
 // printableASCII says whether s is all printable ASCII, which String keeps
 // as it is: the common case, answered without building a copy.
+// Every emitter asks it of most strings it writes, so it looks at eight
+// bytes at a time.
 func printableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if !printable8(jsonstr.Load8(s, i)) {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] < ' ' || s[i] > '~' {
 			return false
 		}
 	}
 	return true
+}
+
+// printable8 reports whether the eight bytes x are all from ' ' to '~':
+// none has its high bit, none is below 0x20, none is 0x7f (a zero byte of
+// x^0x7f...).
+func printable8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	del := x ^ (0x7f * ones)
+	return (x|(x-0x20*ones)&^x|(del-ones)&^del)&highs == 0
 }

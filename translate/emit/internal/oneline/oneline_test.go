@@ -1,6 +1,10 @@
 package oneline
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 func TestString(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -35,4 +39,43 @@ func FuzzString(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPrintableASCII compares the eight-byte check with one byte at a
+// time, on strings of the bytes at either side of each bound, at every
+// position and length.
+func TestPrintableASCII(t *testing.T) {
+	edges := []byte{0x00, 0x1f, ' ', 'a', '~', 0x7f, 0x80, 0xe2, 0xff}
+	byByte := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if s[i] < ' ' || s[i] > '~' {
+				return false
+			}
+		}
+		return true
+	}
+	for n := range 20 {
+		for pos := range n {
+			for _, e := range edges {
+				b := []byte(strings.Repeat("x", n))
+				b[pos] = e
+				if s := string(b); printableASCII(s) != byByte(s) {
+					t.Fatalf("printableASCII(%q) = %v", s, printableASCII(s))
+				}
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		b := make([]byte, r.IntN(24))
+		for i := range b {
+			b[i] = ' ' + byte(r.IntN(95))
+			if r.IntN(16) == 0 {
+				b[i] = edges[r.IntN(len(edges))]
+			}
+		}
+		if s := string(b); printableASCII(s) != byByte(s) {
+			t.Fatalf("printableASCII(%q) = %v", s, printableASCII(s))
+		}
+	}
 }
