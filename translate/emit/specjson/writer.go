@@ -320,24 +320,13 @@ func (w *writer) app(a *spec.App) {
 	w.open('{')
 	w.str("script", a.Script)
 	w.str("mountPoint", a.MountPoint)
+	w.strOmit("mountMatch", a.MountMatch)
 	w.str("callable", a.Callable)
 	w.str("processGroup", a.ProcessGroup)
 	w.str("applicationGroup", a.ApplicationGroup)
 	w.strOmit("serverName", a.ServerName)
 	w.stringsOmit("serverAliases", a.ServerAliases)
-	if len(a.Aliases) > 0 {
-		w.key("aliases")
-		w.open('[')
-		for _, al := range a.Aliases {
-			w.elem()
-			w.open('{')
-			w.str("url", al.URL)
-			w.str("path", al.Path)
-			w.position("source", al.Source)
-			w.close('}')
-		}
-		w.close(']')
-	}
+	w.aliases("aliases", a.Aliases)
 	w.strOmit("home", a.Home)
 	w.stringsOmit("pythonPath", a.PythonPath)
 	w.strOmit("pythonHome", a.PythonHome)
@@ -361,5 +350,76 @@ func (w *writer) app(a *spec.App) {
 		}
 		w.close(']')
 	}
+	if a.PassAuthorization {
+		w.boolean("passAuthorization", true)
+	}
+	if len(a.RequestEnv) > 0 {
+		w.key("requestEnv")
+		w.open('[')
+		for _, e := range a.RequestEnv {
+			w.elem()
+			w.open('{')
+			w.str("name", e.Name)
+			w.strOmit("value", e.Value)
+			if e.Unset {
+				w.boolean("unset", true)
+			}
+			w.strOmit("location", e.Location)
+			w.position("source", e.Source)
+			w.close('}')
+		}
+		w.close(']')
+	}
+	w.aliases("excluded", a.Excluded)
+	if len(a.Access) > 0 {
+		w.key("access")
+		w.open('[')
+		for _, sec := range a.Access {
+			w.elem()
+			w.open('{')
+			w.str("open", sec.Open)
+			w.strings("lines", sec.Lines)
+			w.position("from", sec.From)
+			w.position("before", sec.Before)
+			w.close('}')
+		}
+		w.close(']')
+	}
+	if len(a.Mounts) > 0 {
+		w.key("mounts")
+		w.open('[')
+		for _, m := range a.Mounts {
+			w.elem()
+			w.open('{')
+			w.str("script", m.Script)
+			w.str("mountPoint", m.MountPoint)
+			w.strOmit("mountMatch", m.MountMatch)
+			w.str("callable", m.Callable)
+			w.str("applicationGroup", m.ApplicationGroup)
+			w.position("source", m.Source)
+			w.close('}')
+		}
+		w.close(']')
+	}
+	w.stringsOmit("unsetEnv", a.UnsetEnv)
 	w.close('}')
+}
+
+// aliases writes a list of static-files aliases under k, omitted when
+// empty.
+func (w *writer) aliases(k string, as []spec.Alias) {
+	if len(as) == 0 {
+		return
+	}
+	w.key(k)
+	w.open('[')
+	for _, al := range as {
+		w.elem()
+		w.open('{')
+		w.str("url", al.URL)
+		w.str("path", al.Path)
+		w.position("source", al.Source)
+		w.close('}')
+	}
+	w.close(']')
 }

@@ -77,6 +77,11 @@ func TestWriterRandom(t *testing.T) {
 			t.Fatal("no random service")
 		}
 		s := v.Interface().(spec.Service)
+		if i%2 == 1 {
+			// testing/quick leaves nested pointers nil: fill them, so
+			// that the app, build, process and the rest are compared too.
+			fillPointers(reflect.ValueOf(&s).Elem(), r, 4)
+		}
 		if i%3 == 0 {
 			// Strings from the odd ones, in every place a string goes.
 			fillStrings(reflect.ValueOf(&s).Elem(), r, odd)
@@ -95,6 +100,37 @@ func TestWriterRandom(t *testing.T) {
 		}
 		if got, want := writeItem(&it, ""), libraryJSON(t, &it, ""); got != want {
 			t.Fatalf("item %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+// fillPointers gives every nil pointer to a struct inside v a random
+// value of its own, down to depth levels of pointers.
+func fillPointers(v reflect.Value, r *rand.Rand, depth int) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if depth == 0 || v.Type().Elem().Kind() != reflect.Struct {
+			return
+		}
+		if v.IsNil() {
+			e, ok := quick.Value(v.Type().Elem(), r)
+			if !ok {
+				return
+			}
+			p := reflect.New(v.Type().Elem())
+			p.Elem().Set(e)
+			v.Set(p)
+		}
+		fillPointers(v.Elem(), r, depth-1)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				fillPointers(v.Field(i), r, depth)
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			fillPointers(v.Index(i), r, depth)
 		}
 	}
 }
