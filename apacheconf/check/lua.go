@@ -18,24 +18,10 @@ func luaHookWhen(c *checker, n *apacheconf.Node, d catalog.Directive, st state) 
 	}
 }
 
-// luaWord is a handler of one case-insensitive word among words, msg
-// formatting the word refused.
-func luaWord(msg string, words ...string) handler {
-	return func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
-		w, _ := apacheconf.GetwordConf(n.Args)
-		for _, ok := range words {
-			if strings.EqualFold(w, ok) {
-				return
-			}
-		}
-		c.errorf(n, codeValue, "", msg, w)
-	}
-}
-
 // luaHandlers are mod_lua's value checks.
 var luaHandlers = map[string]handler{
-	"LuaInherit":   luaWord("LuaInherit type of '%s' not recognized, valid options are 'none', 'parent-first', and 'parent-last'", "none", "parent-first", "parent-last"),
-	"LuaCodeCache": luaWord("LuaCodeCache type of '%s' not recognized, valid options are 'never', 'stat', and 'forever'", "never", "stat", "forever"),
+	"LuaInherit":   enum("LuaInherit type of '%s' not recognized, valid options are 'none', 'parent-first', and 'parent-last'", "none", "parent-first", "parent-last"),
+	"LuaCodeCache": enum("LuaCodeCache type of '%s' not recognized, valid options are 'never', 'stat', and 'forever'", "never", "stat", "forever"),
 	// register_lua_scope compares case-sensitively.
 	"LuaScope": func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 		w, _ := apacheconf.GetwordConf(n.Args)

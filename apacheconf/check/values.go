@@ -71,7 +71,8 @@ func init() {
 }
 
 // enum is a TAKE1 handler that accepts one of the given words,
-// case-insensitively, and says msg otherwise.
+// case-insensitively, and says msg otherwise; a %s in msg is the word
+// refused.
 func enum(msg string, words ...string) handler {
 	return func(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 		w, _ := apacheconf.GetwordConf(n.Args)
@@ -80,7 +81,11 @@ func enum(msg string, words ...string) handler {
 				return
 			}
 		}
-		c.errorf(n, codeValue, "", "%s", msg)
+		if strings.Contains(msg, "%s") {
+			c.errorf(n, codeValue, "", msg, w)
+		} else {
+			c.errorf(n, codeValue, "", "%s", msg)
+		}
 	}
 }
 
