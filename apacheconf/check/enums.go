@@ -238,11 +238,10 @@ func checkMutex(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 func checkTrustedProxies(c *checker, n *apacheconf.Node, d catalog.Directive, st state) {
 	for _, w := range n.Words() {
 		ip, mask, hasMask := strings.Cut(w, "/")
-		v6 := strings.Contains(w, ":")
 		// wsgi_looks_like_ip, on the whole word: IPv6's hexadecimal digits
 		// in lower case only.
 		set := "0123456789./"
-		if v6 {
+		if strings.Contains(w, ":") {
 			set = "0123456789abcdef:/"
 		}
 		if w == "" || strings.Trim(w, set) != "" {
@@ -250,16 +249,8 @@ func checkTrustedProxies(c *checker, n *apacheconf.Node, d catalog.Directive, st
 			return
 		}
 		// apr_ipsubnet_create's refusals, with APR's message.
-		if ip == "" {
-			c.errorf(n, codeWSGI, "", "Unable to parse trusted proxy IP address/subnet of \"%s\". Invalid argument", w)
-			return
-		}
-		if badIPv4(ip) {
-			c.errorf(n, codeWSGI, "", "Unable to parse trusted proxy IP address/subnet of \"%s\". The specified IP address is invalid.", w)
-			return
-		}
-		if hasMask && badMask(mask, v6) {
-			c.errorf(n, codeWSGI, "Give the prefix length, up to 32 (IPv4) or 128 (IPv6): 10.0.0.0/8.", "Unable to parse trusted proxy IP address/subnet of \"%s\". The specified network mask is invalid.", w)
+		if msg := aprSubnetError(ip, mask, hasMask); msg != "" {
+			c.errorf(n, codeWSGI, subnetHelp(msg), "Unable to parse trusted proxy IP address/subnet of \"%s\". %s", w, msg)
 			return
 		}
 	}

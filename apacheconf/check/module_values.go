@@ -992,24 +992,6 @@ func checkCacheDisable(c *checker, n *apacheconf.Node, d catalog.Directive, st s
 	}
 }
 
-// badIPv4 reports whether a word of digits and dots is an IPv4 address
-// apr_ipsubnet_create refuses: more than four parts, or a part above 255.
-func badIPv4(addr string) bool {
-	if addr == "" || strings.Contains(addr, ":") || strings.Trim(addr, "0123456789.") != "" {
-		return false
-	}
-	parts := strings.Split(addr, ".")
-	if len(parts) > 4 {
-		return true
-	}
-	for _, p := range parts {
-		if len(p) > 3 || cAtol(p) > 255 {
-			return true
-		}
-	}
-	return false
-}
-
 // checkOpenFile is the handlers that open a file while httpd reads the
 // configuration (mod_remoteip's lists, SessionCryptoPassphraseFile), with
 // FileChecks: the file, relative to ServerRoot, must be there.

@@ -112,6 +112,14 @@ func aprSubnetError(ip, mask string, hasMask bool) string {
 	return badMask
 }
 
+// subnetHelp is the advice for a refusal of aprSubnetError.
+func subnetHelp(msg string) string {
+	if strings.HasSuffix(msg, "mask is invalid.") {
+		return "Give the prefix length, 1 to 32 (IPv4) or 128 (IPv6), or an IPv4 dotted mask: 10.0.0.0/8."
+	}
+	return ""
+}
+
 // remoteIPLooksLikeIP is mod_remoteip's looks_like_ip.
 func remoteIPLooksLikeIP(s string) bool {
 	return strings.Contains(s, ":") || strings.Trim(s, "0123456789.") == ""

@@ -287,12 +287,15 @@ func checkRequire(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 				c.errorf(n, codeValue, "Use Require host for host names.", "ip address '%s' appears to be invalid", w)
 				return
 			}
-			if badIPv4(addr) {
-				c.errorf(n, codeValue, "", "ip address '%s' appears to be invalid: The specified IP address is invalid.", w)
+			// mod_authz_host adds APR's words except to its EINVAL, an
+			// address that looks like none.
+			switch msg := aprSubnetError(addr, mask, hasMask); msg {
+			case "":
+			case "Invalid argument":
+				c.errorf(n, codeValue, "", "ip address '%s' appears to be invalid", w)
 				return
-			}
-			if hasMask && badMask(mask, v6) {
-				c.errorf(n, codeValue, "Give the prefix length, up to 32 (IPv4) or 128 (IPv6): 10.0.0.0/8.", "ip address '%s' appears to be invalid: The specified network mask is invalid.", w)
+			default:
+				c.errorf(n, codeValue, subnetHelp(msg), "ip address '%s' appears to be invalid: %s", w, msg)
 				return
 			}
 		}
@@ -771,28 +774,6 @@ func checkExpires(c *checker, n *apacheconf.Node, d catalog.Directive, st state)
 	if msg := expiresCode(w[1]); msg != "" {
 		c.errorf(n, codeValue, help, "'ExpiresByType %s %s': %s", w[0], w[1], msg)
 	}
-}
-
-// badMask is apr_ipsubnet_create's refusal of a mask: a prefix length
-// too long for the address, or (IPv4) neither a length nor a dotted mask.
-func badMask(mask string, v6 bool) bool {
-	if mask != "" && strings.Trim(mask, "0123456789") == "" {
-		bits := cAtol(mask)
-		return len(mask) > 3 || (v6 && bits > 128) || (!v6 && bits > 32)
-	}
-	if v6 {
-		return true
-	}
-	parts := strings.Split(mask, ".")
-	if len(parts) != 4 {
-		return true
-	}
-	for _, p := range parts {
-		if p == "" || strings.Trim(p, "0123456789") != "" || len(p) > 3 || cAtol(p) > 255 {
-			return true
-		}
-	}
-	return false
 }
 
 // lbmethods are the balancer methods, by the module that provides each.
