@@ -50,6 +50,12 @@ func planConf(t testing.TB, conf string, opts translate.Options) (*spec.Spec, *s
 // the files stands for that directory.
 func planText(t testing.TB, conf string, files map[string]string) (*spec.Spec, *spec.Report, apacheconf.Diagnostics, string) {
 	t.Helper()
+	return planTextOpts(t, conf, files, translate.Options{})
+}
+
+// planTextOpts is planText with planner options.
+func planTextOpts(t testing.TB, conf string, files map[string]string, opts translate.Options) (*spec.Spec, *spec.Report, apacheconf.Diagnostics, string) {
+	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
 		p := filepath.Join(dir, name)
@@ -64,7 +70,7 @@ func planText(t testing.TB, conf string, files map[string]string) (*spec.Spec, *
 	if err := os.WriteFile(path, []byte(strings.ReplaceAll(conf, "@DIR@", dir)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sp, rep, diags := planConf(t, path, translate.Options{})
+	sp, rep, diags := planConf(t, path, opts)
 	return sp, rep, diags, dir
 }
 
@@ -503,21 +509,7 @@ func TestAppDebianKeeps(t *testing.T) {
 		"app/venv/pyvenv.cfg": "home = /usr/bin\nversion = 3.11.2\n",
 		"app/venv/lib/python3.11/site-packages/legacylib-1.0.dist-info/METADATA": "Name: legacylib\nVersion: 1.0\n",
 	}
-	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := filepath.Join(dir, "httpd.conf")
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(conf, "@DIR@", dir)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sp, _, diags := planConf(t, path, translate.Options{Base: spec.BaseDebian})
+	sp, diags, dir := planTextWith(t, conf, files, translate.Options{Base: spec.BaseDebian})
 	s := onlyApp(t, sp, diags)
 	opts := strings.Join(s.App.DaemonOptions, " ")
 	for _, want := range []string{"display-name=legacy", "python-home=" + dir + "/app/venv"} {
@@ -589,24 +581,10 @@ func TestAppDirectoryAccess(t *testing.T) {
 	}
 }
 
-// planTextWith is planText with planner options.
+// planTextWith is planText with planner options, without the report.
 func planTextWith(t testing.TB, conf string, files map[string]string, opts translate.Options) (*spec.Spec, apacheconf.Diagnostics, string) {
 	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := filepath.Join(dir, "httpd.conf")
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(conf, "@DIR@", dir)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sp, _, diags := planConf(t, path, opts)
+	sp, _, diags, dir := planTextOpts(t, conf, files, opts)
 	return sp, diags, dir
 }
 
