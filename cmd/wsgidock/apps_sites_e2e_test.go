@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,9 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"mvdan.cc/sh/v3/expand"
-	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/wsgidock/wsgidock/apacheconf/httpdtest"
 	"github.com/wsgidock/wsgidock/launch/launchtest"
@@ -465,29 +461,12 @@ func sortedKeys[V any](m map[string]V) []string {
 // side (each is its own source tree), then the containers.
 func runBundle(t *testing.T, out string) {
 	t.Helper()
-	script, err := os.ReadFile(filepath.Join(out, "run.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(script), "run.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := &expand.Config{Env: expand.ListEnviron("bundle=" + out)}
 	var builds, runs [][]string
-	for _, st := range f.Stmts {
-		c, ok := st.Cmd.(*syntax.CallExpr)
-		if !ok || len(c.Args) < 2 {
-			continue
-		}
-		words, err := expand.Fields(cfg, c.Args...)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, words := range dockerCalls(t, out) {
 		switch {
-		case words[0] == "docker" && words[1] == "build":
+		case len(words) > 1 && words[1] == "build":
 			builds = append(builds, words[1:])
-		case words[0] == "docker" && words[1] == "run":
+		case len(words) > 1 && words[1] == "run":
 			runs = append(runs, words[1:])
 		}
 	}

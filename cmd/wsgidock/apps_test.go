@@ -47,27 +47,7 @@ func TestMigrateAppBundle(t *testing.T) {
 		}
 	}
 
-	script, err := os.ReadFile(filepath.Join(out, "run.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(script), "run.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := &expand.Config{Env: expand.ListEnviron("bundle=" + out)}
-	var calls [][]string
-	for _, st := range f.Stmts {
-		if c, ok := st.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 {
-			words, err := expand.Fields(cfg, c.Args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if words[0] == "docker" {
-				calls = append(calls, words)
-			}
-		}
-	}
+	calls := dockerCalls(t, out)
 	want := "docker build -f " + filepath.Join(out, "apps", "hello", "Dockerfile") + " -t " + image + " " + app
 	if len(calls) != 2 || strings.Join(calls[0], " ") != want || calls[1][1] != "run" || calls[1][len(calls[1])-1] != image {
 		t.Errorf("run.sh's docker calls: %q\nwant first %q, then the run of %s", calls, want, image)
@@ -105,4 +85,32 @@ func TestMigrateAppBundle(t *testing.T) {
 			t.Errorf("MIGRATION.md lacks %q:\n%s", want, md)
 		}
 	}
+}
+
+// dockerCalls is every docker command of the bundle's run.sh in out, in
+// its order, with its words as the shell expands them ($bundle is out).
+func dockerCalls(t *testing.T, out string) [][]string {
+	t.Helper()
+	script, err := os.ReadFile(filepath.Join(out, "run.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(script), "run.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &expand.Config{Env: expand.ListEnviron("bundle=" + out)}
+	var calls [][]string
+	for _, st := range f.Stmts {
+		if c, ok := st.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 {
+			words, err := expand.Fields(cfg, c.Args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(words) > 0 && words[0] == "docker" {
+				calls = append(calls, words)
+			}
+		}
+	}
+	return calls
 }
