@@ -160,33 +160,12 @@ func commentedLines(n *apacheconf.Node, line int, out map[int]bool) {
 func TestRewriteScriptAliasMatch(t *testing.T) {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "httpd.conf")
-	if err := os.WriteFile(conf, []byte(httpdtest.LoadModule("mpm_event_module")+"\n"+httpdtest.LoadModule("wsgi_module")+"\nServerName localhost\nErrorLog /dev/null\n"+
-		"WSGIDaemonProcess shop home="+dir+"\nWSGIScriptAliasMatch ^/shop "+dir+"/wsgi.py process-group=shop\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tree, err := apacheconf.Load(conf, apacheconf.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, _, diags := translate.Plan(tree, translate.Options{})
-	if diags.HasErrors() || len(sp.Services) != 1 {
-		t.Fatalf("plan: %v", diags)
-	}
-	files, _, err := apache.Rewrite(tree, sp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := string(files[0].Data)
+	got := rewriteAccepted(t, dir, conf, httpdtest.LoadModule("mpm_event_module")+"\n"+httpdtest.LoadModule("wsgi_module")+"\nServerName localhost\nErrorLog /dev/null\n"+
+		"WSGIDaemonProcess shop home="+dir+"\nWSGIScriptAliasMatch ^/shop "+dir+"/wsgi.py process-group=shop\n")
 	for _, want := range []string{"ProxyPassMatch ^/shop http://127.0.0.1:8000 nocanon\n", "ProxyPassReverse / http://127.0.0.1:8000/\n", "#" + apache.Marker + "WSGIScriptAliasMatch ^/shop"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rewritten config lacks %q:\n%s", want, got)
 		}
-	}
-	if err := os.WriteFile(conf, files[0].Data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if res := httpdtest.Run(t, nil, "-d", dir, "-f", conf); !res.OK {
-		t.Fatalf("httpd refuses the rewritten config:\n%s", res.Stderr)
 	}
 }
 
@@ -203,8 +182,24 @@ func TestRewriteAccess(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "wsgi.py"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(conf, []byte(mods+"ServerName localhost\nErrorLog /dev/null\nListen 8080\n<VirtualHost *:8080>\n    WSGIDaemonProcess shop home="+dir+"\n    ServerName shop.example\n"+
-		"    WSGIScriptAlias /shop "+dir+"/wsgi.py process-group=shop\n    <Directory "+dir+">\n        AuthType Basic\n        AuthName \"Shop staff\"\n        AuthUserFile "+dir+"/htpasswd\n        Require valid-user\n    </Directory>\n</VirtualHost>\n"), 0o644); err != nil {
+	got := rewriteAccepted(t, dir, conf, mods+"ServerName localhost\nErrorLog /dev/null\nListen 8080\n<VirtualHost *:8080>\n    WSGIDaemonProcess shop home="+dir+"\n    ServerName shop.example\n"+
+		"    WSGIScriptAlias /shop "+dir+"/wsgi.py process-group=shop\n    <Directory "+dir+">\n        AuthType Basic\n        AuthName \"Shop staff\"\n        AuthUserFile "+dir+"/htpasswd\n        Require valid-user\n    </Directory>\n</VirtualHost>\n")
+	want := ", which governed these requests under mod_wsgi\n" +
+		"    <Location /shop>\n        AuthType Basic\n        AuthName \"Shop staff\"\n        AuthUserFile " + dir + "/htpasswd\n        Require valid-user\n    </Location>\n#" + apache.Marker + "service shop"
+	if !strings.Contains(got, "<VirtualHost *:8080>\n    #"+apache.Marker+"access control for shop of the section at "+conf+":") || !strings.Contains(got, want) {
+		t.Errorf("rewritten config lacks\n%s\nat the top of the virtual host:\n%s", want, got)
+	}
+	if !strings.Contains(got, "\n    <Directory "+dir+">\n        AuthType Basic\n") {
+		t.Errorf("the <Directory> is not kept:\n%s", got)
+	}
+}
+
+// rewriteAccepted writes text to conf, plans it (one service) and
+// rewrites it, and returns the rewritten config once the real httpd -t
+// has accepted it in conf's place.
+func rewriteAccepted(t *testing.T, dir, conf, text string) string {
+	t.Helper()
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	tree, err := apacheconf.Load(conf, apacheconf.Options{})
@@ -219,19 +214,11 @@ func TestRewriteAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := string(files[0].Data)
-	want := ", which governed these requests under mod_wsgi\n" +
-		"    <Location /shop>\n        AuthType Basic\n        AuthName \"Shop staff\"\n        AuthUserFile " + dir + "/htpasswd\n        Require valid-user\n    </Location>\n#" + apache.Marker + "service shop"
-	if !strings.Contains(got, "<VirtualHost *:8080>\n    #"+apache.Marker+"access control for shop of the section at "+conf+":") || !strings.Contains(got, want) {
-		t.Errorf("rewritten config lacks\n%s\nat the top of the virtual host:\n%s", want, got)
-	}
-	if !strings.Contains(got, "\n    <Directory "+dir+">\n        AuthType Basic\n") {
-		t.Errorf("the <Directory> is not kept:\n%s", got)
-	}
 	if err := os.WriteFile(conf, files[0].Data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if res := httpdtest.Run(t, nil, "-d", dir, "-f", conf); !res.OK {
 		t.Fatalf("httpd refuses the rewritten config:\n%s", res.Stderr)
 	}
+	return string(files[0].Data)
 }
